@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# Top-level build. It is non-recursive: every folder under userspace/ and
+# tests/ describes itself in a module.mk that this file includes, using the
+# templates of mk/rules.mk.
+#
+#   make            build all userspace programs into $(O)/bin
+#   make check      build and run every test (plain build and ASan/UBSan)
+#   make bench      run the benchmarks and print their figures
+#   make kmod       build falco.ko against KDIR (default: running kernel)
+#
+# O selects the output folder; SAN=1 builds with ASan and UBSan.
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+SRC := $(CURDIR)
+O ?= build
+SAN ?= 0
+CC ?= cc
+AR ?= ar
+AWK ?= awk
+PKG_CONFIG ?= pkg-config
+
+VERSION := $(shell cat $(SRC)/VERSION)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -pthread \
+	-DFALCO_VERSION='"$(VERSION)"' \
+	-I$(SRC)/userspace -I$(SRC)/kmod/uapi -I$(O)/gen -MMD -MP
+ALL_LDFLAGS := -pthread $(LDFLAGS)
+
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+# Lists filled in by the module.mk files.
+LIBS :=
+PROGS :=
+UNIT_TESTS :=
+FUZZERS :=
+BENCHES :=
+GEN_HEADERS :=
+
+include $(SRC)/mk/rules.mk
+include $(sort $(wildcard $(SRC)/userspace/*/module.mk))
+include $(sort $(wildcard $(SRC)/tests/*/module.mk))
+
+$(foreach l,$(LIBS),$(eval $(call lib_template,$(l))))
+$(foreach p,$(PROGS),$(eval $(call prog_template,$(p),bin)))
+$(foreach t,$(UNIT_TESTS),$(eval $(call prog_template,$(t),tests)))
+$(foreach b,$(BENCHES),$(eval $(call prog_template,$(b),bench)))
+
+all: $(addprefix $(O)/bin/,$(PROGS))
+
+unit-tests: $(addprefix $(O)/tests/,$(UNIT_TESTS))
+
+bench-progs: $(addprefix $(O)/bench/,$(BENCHES))
+
+# `make check` builds the plain tree and a sanitizer tree, then hands every
+# test to tests/run.sh, which prints the closing pass/fail count.
+check:
+	+$(MAKE) all unit-tests
+	+$(MAKE) O=build/san SAN=1 all unit-tests
+	+$(MAKE) fuzzers
+	sh $(SRC)/tests/run.sh
+
+bench:
+	+$(MAKE) all bench-progs
+	sh $(SRC)/tests/bench.sh
+
+# Fuzzers need clang's libFuzzer; they build into their own folder.
+FUZZ_CC ?= clang
+fuzzers:
+	+$(MAKE) O=build/fuzz CC=$(FUZZ_CC) FUZZ=1 \
+		CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined' \
+		fuzz-progs
+
+fuzz-progs: $(addprefix $(O)/fuzz/,$(FUZZERS))
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_template,$(f))))
+
+clean:
+	rm -rf build
+
+.PHONY: all check bench clean unit-tests bench-progs fuzzers fuzz-progs
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Install the Debian 12 packages needed to build and run the project
+# (and, with --test, to run its whole test suite).  Must run as root.
+set -eu
+
+test_deps=0
+for arg in "$@"; do
+	case $arg in
+	--test) test_deps=1 ;;
+	*) echo "usage: $0 [--test]" >&2; exit 2 ;;
+	esac
+done
+
+build="make gcc pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev
+	libmicrohttpd-dev libpcre2-dev zlib1g-dev libsqlite3-dev libbpf-dev
+	bpftool clang-19 llvm-19 libelf-dev libnl-genl-3-dev"
+tests="clang libcmocka-dev shellcheck python3 iproute2 util-linux procps"
+
+pkgs=$build
+[ "$test_deps" -eq 1 ] && pkgs="$pkgs $tests"
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
