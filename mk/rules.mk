@@ -8,7 +8,10 @@
 #                    -fsanitize=fuzzer by `make fuzzers`)
 # Generated headers go in GEN_HEADERS; every object waits for them.
 
-$(O)/obj/%.o: $(SRC)/%.c | $(GEN_HEADERS)
+# GEN_HEADERS is filled by the module.mk files, included after this file:
+# expand it when the rule is used, not when it is read.
+.SECONDEXPANSION:
+$(O)/obj/%.o: $(SRC)/%.c | $$(GEN_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

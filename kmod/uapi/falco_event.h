@@ -5,12 +5,14 @@
  * files, so that captures interchange:
  *
  *	struct fevt_hdr			26 bytes, packed, host byte order
- *	u16 len[nparams]		or u32 for FE_FLAG_LARGE_PAYLOAD events
+ *	u16 len[nparams]		or u32 for EF_LARGE_PAYLOAD events
  *	param 0 .. param nparams-1	back to back, unaligned
  *
  * hdr.len counts the whole record, header included.  A parameter of
  * length 0 is empty.  Event type ids and parameter layouts come from the
- * generated falco_schema_gen.h (see events.tbl beside this file).
+ * generated falco_schema_gen.h (see events.tbl beside this file); the
+ * drivers' per-event tables (parameter counts, length width, x86_64
+ * syscall map, native-to-portable flags) from falco_schema_kern.h.
  */
 #ifndef FALCO_UAPI_EVENT_H
 #define FALCO_UAPI_EVENT_H

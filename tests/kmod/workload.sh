@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# The scripted workload whose events tests/kmod/guest.sh checks: the
+# values here (paths, arguments, port) are what the checks look for.
+set -eu
+
+dir=/tmp/falco-kmod
+mkdir -p "$dir"
+# openat(AT_FDCWD, "$dir/created", O_WRONLY|O_CREAT|O_TRUNC, 0666)
+: > "$dir/created"
+# execve of a known binary with known arguments
+/bin/echo falco-arg-one falco-arg-two > /dev/null
+# connect to a loopback listener, plus one syscall without its own event
+python3 - <<'PY'
+import os, socket
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 47123))
+srv.listen(1)
+cli = socket.create_connection(("127.0.0.1", 47123))
+conn, _ = srv.accept()
+cli.close()
+conn.close()
+srv.close()
+os.sched_yield()
+PY
+rm -f "$dir/created"

@@ -1,0 +1,5 @@
+# Tests of the rules loader (userspace/rules).
+UNIT_TESTS += test_rules
+test_rules_SRCS := tests/rules/test_rules.c
+test_rules_LIBS := rules filter schema util
+test_rules_LDLIBS := -lcmocka -lyaml -lpcre2-8 -ljson-c

@@ -1,0 +1,158 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Every output against a real receiver on 127.0.0.1 (HTTP, SMTP, syslog
+# over UDP, TCP and a unix socket, redis-server), payloads checked by
+# check_outputs.py; then minimumpriority thresholds for every priority.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -x "$SK_BIN" ]; then
+	echo "SKIP: sidekick_outputs: $SK_BIN not built"
+	exit 0
+fi
+
+start_recv hook http
+start_recv smtp smtp
+start_recv sysu syslog --proto udp
+start_recv syst syslog --proto tcp
+start_recv sysx syslog --proto unix --path "$SK_TMP/log.sock"
+
+have_redis=0
+if command -v redis-server >/dev/null 2>&1; then
+	have_redis=1
+	rport=$(free_port)
+	redis-server --bind 127.0.0.1 --port "$rport" --save '' \
+	    --appendonly no --dir "$SK_TMP" >"$SK_TMP/redis.out" 2>&1 &
+	SK_PIDS="$SK_PIDS $!"
+	wait_until 10 redis-cli -p "$rport" ping >/dev/null
+fi
+
+cat >"$SK_TMP/c.yaml" <<EOC
+listenaddress: "127.0.0.1"
+slack:
+  webhookurl: "http://127.0.0.1:$hook_port/slack"
+  channel: "#security-alerts"
+  username: "Falco"
+  icon: "http://127.0.0.1/icon.png"
+  outputformat: "fields"
+  messageformat: '{{ .Priority }}: *{{ .Rule }}* pod={{ index .OutputFields "k8s.pod.name" }}'
+teams:
+  webhookurl: "http://127.0.0.1:$hook_port/teams"
+pagerduty:
+  routingkey: "R0UT1NG"
+  apiurl: "http://127.0.0.1:$hook_port/pd"
+alertmanager:
+  hostport: "http://127.0.0.1:$hook_port"
+  expiresafter: 300
+  extralabels: "team:sec"
+loki:
+  hostport: "http://127.0.0.1:$hook_port"
+  tenant: "tenant1"
+  extralabels: "fd.name"
+elasticsearch:
+  hostport: "http://127.0.0.1:$hook_port"
+  suffix: "none"
+  apikey: "k3y"
+webhook:
+  address: "http://127.0.0.1:$hook_port/wh"
+  method: "put"
+  customHeaders:
+    X-Team: secops
+smtp:
+  hostport: "127.0.0.1:$smtp_port"
+  tls: false
+  authmechanism: none
+  from: "falco@example.test"
+  to: "sec@example.test, ops@example.test"
+syslog:
+  host: "127.0.0.1"
+  port: "$sysu_port"
+  protocol: "udp"
+file:
+  filename: "$SK_TMP/alerts.log"
+EOC
+if [ "$have_redis" = 1 ]; then
+	printf 'redis:\n  address: "127.0.0.1:%s"\n' "$rport" >>"$SK_TMP/c.yaml"
+fi
+
+start_sk "$SK_TMP/c.yaml"
+check post_accepted [ "$(post "$SK_DATA/alert.json")" = 200 ]
+wait_until 10 [ "$(lines "$SK_TMP/hook.log")" -ge 7 ] || true
+wait_until 5 [ "$(lines "$SK_TMP/smtp.log")" -ge 1 ] || true
+wait_until 5 [ "$(lines "$SK_TMP/sysu.log")" -ge 1 ] || true
+stop_sk
+
+# Syslog over TCP (CEF) and a local datagram socket (JSON).
+start_sk "$SK_TMP/c.yaml" SYSLOG_PORT="$syst_port" SYSLOG_PROTOCOL=tcp \
+    SYSLOG_FORMAT=cef SLACK_WEBHOOKURL= TEAMS_WEBHOOKURL=
+post "$SK_DATA/alert.json" >/dev/null
+wait_until 5 [ "$(lines "$SK_TMP/syst.log")" -ge 1 ] || true
+stop_sk
+start_sk "$SK_TMP/c.yaml" SYSLOG_HOST="$SK_TMP/log.sock" \
+    SYSLOG_PROTOCOL=unix
+post "$SK_DATA/alert.json" >/dev/null
+wait_until 5 [ "$(lines "$SK_TMP/sysx.log")" -ge 1 ] || true
+stop_sk
+cp "$SK_TMP/sysu.log" "$SK_TMP/syslog_udp.log"
+cp "$SK_TMP/syst.log" "$SK_TMP/syslog_tcp.log"
+cp "$SK_TMP/sysx.log" "$SK_TMP/syslog_unix.log"
+# Only the first run's HTTP requests and mail are checked.
+head -n 7 "$SK_TMP/hook.log" >"$SK_TMP/hook1.log"
+mv "$SK_TMP/hook1.log" "$SK_TMP/hook.log"
+head -n 1 "$SK_TMP/smtp.log" >"$SK_TMP/smtp1.log"
+mv "$SK_TMP/smtp1.log" "$SK_TMP/smtp.log"
+head -n 1 "$SK_TMP/alerts.log" >"$SK_TMP/a1.log"
+mv "$SK_TMP/a1.log" "$SK_TMP/alerts.log"
+if [ "$have_redis" = 1 ]; then
+	check redis_three_pushes [ "$(redis-cli -p "$rport" llen falco)" = 3 ]
+	redis-cli -p "$rport" lpop falco >"$SK_TMP/redis.json"
+else
+	echo "SKIP: redis: redis-server is not installed"
+fi
+python3 "$FALCO_SRC/tests/sidekick/check_outputs.py" "$SK_TMP" || true
+
+# Redis as a stream and as a hash.
+if [ "$have_redis" = 1 ]; then
+	printf 'redis:\n  address: "127.0.0.1:%s"\n  storagetype: stream\n  key: falcostream\n' \
+	    "$rport" >"$SK_TMP/r.yaml"
+	start_sk "$SK_TMP/r.yaml"
+	post "$SK_DATA/alert.json" >/dev/null
+	wait_until 5 [ "$(redis-cli -p "$rport" xlen falcostream)" = 1 ] || true
+	check redis_stream_entry redis-cli -p "$rport" xrange falcostream - + \
+	    | grep -q 'Read sensitive file untrusted'
+	stop_sk
+	start_sk "$SK_TMP/r.yaml" REDIS_STORAGETYPE=hashmap REDIS_KEY=falcohash
+	post "$SK_DATA/alert.json" >/dev/null
+	wait_until 5 [ "$(redis-cli -p "$rport" hlen falcohash)" = 1 ] || true
+	check redis_hash_by_uuid [ "$(redis-cli -p "$rport" hkeys falcohash \
+	    | grep -c '^[0-9a-f-]\{36\}$')" = 1 ]
+	stop_sk
+fi
+
+# Thresholds: with minimumpriority P, exactly the alerts at P or above
+# arrive, for every P; names are case-insensitive and "info" works.
+for p in EMERGENCY Alert critical Error warning Notice informational info \
+    Debug; do
+	alert_with "$p" >"$SK_TMP/a_$p.json"
+done
+printf 'webhook:\n  address: "http://127.0.0.1:%s/th"\n' "$hook_port" \
+    >"$SK_TMP/t.yaml"
+expect=1
+for p in emergency alert critical error warning notice informational \
+    debug; do
+	[ "$p" = informational ] && q=INFO || q=$p
+	: >"$SK_TMP/hook.log"
+	start_sk "$SK_TMP/t.yaml" WEBHOOK_MINIMUMPRIORITY="$q"
+	for a in EMERGENCY Alert critical Error warning Notice informational \
+	    Debug; do
+		post "$SK_TMP/a_$a.json" >/dev/null
+	done
+	wait_until 5 [ "$(lines "$SK_TMP/hook.log")" -ge "$expect" ] || true
+	sleep 0.2
+	check "threshold_$p" [ "$(lines "$SK_TMP/hook.log")" = "$expect" ]
+	stop_sk
+	expect=$((expect + 1))
+done
+
+[ "$SK_FAILS" -eq 0 ]

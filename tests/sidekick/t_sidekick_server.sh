@@ -1,0 +1,158 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# falcosidekick's HTTP front end: routes, body checks, limits, bearer
+# token, metrics, configuration overrides and start-up errors.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+if [ ! -x "$SK_BIN" ]; then
+	echo "SKIP: sidekick_server: $SK_BIN not built"
+	exit 0
+fi
+
+start_recv hook http
+cat >"$SK_TMP/c.yaml" <<EOC
+listenaddress: "0.0.0.0"
+listenport: 2801
+debug: false
+maxbodysize: 4096
+webhook:
+  address: "http://127.0.0.1:$hook_port/falco-events"
+  method: "POST"
+  minimumpriority: "notice"
+EOC
+start_sk "$SK_TMP/c.yaml"
+
+check healthz_body [ "$(curl -s "http://127.0.0.1:$SK_PORT/healthz")" = \
+    '{"status": "ok"}' ]
+check ping_body [ "$(curl -s "http://127.0.0.1:$SK_PORT/ping")" = pong ]
+check env_overrides_listenport [ "$SK_PORT" != 2801 ]
+check post_valid_200 [ "$(post "$SK_DATA/alert.json")" = 200 ]
+check post_other_path_200 [ "$(curl -s -o /dev/null -w '%{http_code}' \
+    --data-binary "@$SK_DATA/alert.json" \
+    "http://127.0.0.1:$SK_PORT/anything")" = 200 ]
+check get_root_400 [ "$(curl -s -o /dev/null -w '%{http_code}' \
+    "http://127.0.0.1:$SK_PORT/")" = 400 ]
+
+# Every malformed body is a 400 and counted, and the daemon survives.
+n=0
+for f in "$SK_DATA"/bad/*.json; do
+	code=$(post "$f")
+	if [ "$code" = 400 ]; then n=$((n + 1)); else
+		fail "malformed_$(basename "$f" .json)" "got $code"; fi
+done
+nbad=$(find "$SK_DATA/bad" -name '*.json' | wc -l | tr -d ' ')
+check malformed_all_400 [ "$n" = "$nbad" ]
+check malformed_counted [ "$(metric \
+    'falcosidekick_inputs_rejected_total{reason="invalid"}')" = "$nbad" ]
+check alive_after_malformed curl -sf "http://127.0.0.1:$SK_PORT/healthz" \
+    -o /dev/null
+
+# Oversized: declared length and chunked.
+head -c 5000 /dev/zero | tr '\0' 'x' >"$SK_TMP/big"
+check oversized_413 [ "$(post "$SK_TMP/big")" = 413 ]
+check oversized_chunked_413 [ "$(post "$SK_TMP/big" \
+    -H 'Transfer-Encoding: chunked')" = 413 ]
+check oversized_counted [ "$(metric \
+    'falcosidekick_inputs_rejected_total{reason="toolarge"}')" = 2 ]
+
+wait_until 5 [ "$(lines "$SK_TMP/hook.log")" -ge 2 ] || true
+check accepted_counted [ "$(metric \
+    'falcosidekick_inputs_total{source="requests",status="accepted"}')" = 2 ]
+check events_by_rule_metric [ "$(metric 'falcosidekick_falco_events_total{rule="Read sensitive file untrusted",priority="6",priority_raw="critical",source="syscall"}')" = 2 ]
+check sent_metric [ "$(metric 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="sent"}')" = 2 ]
+check outputs_ok_metric [ "$(metric \
+    'falcosidekick_outputs_total{destination="webhook",status="ok"}')" = 2 ]
+
+# /test reaches the webhook even below its minimum priority.
+curl -s -o /dev/null "http://127.0.0.1:$SK_PORT/test"
+wait_until 5 grep -q 'This is a test from falcosidekick' "$SK_TMP/hook.log" \
+    && pass test_event_delivered || fail test_event_delivered
+check test_event_source_internal grep -q '\\"source\\": *\\"internal\\"\|\\"source\\":\\"internal\\"' "$SK_TMP/hook.log"
+stop_sk
+
+# Bearer token: required on / and /metrics, not on /healthz.
+start_sk "$SK_TMP/c.yaml" BEARERTOKEN=s3cret
+check token_missing_401 [ "$(post "$SK_DATA/alert.json")" = 401 ]
+check token_wrong_401 [ "$(post "$SK_DATA/alert.json" \
+    -H 'Authorization: Bearer nope')" = 401 ]
+check token_right_200 [ "$(post "$SK_DATA/alert.json" \
+    -H 'Authorization: Bearer s3cret')" = 200 ]
+check token_healthz_open curl -sf "http://127.0.0.1:$SK_PORT/healthz" \
+    -o /dev/null
+check token_metrics_closed [ "$(curl -s -o /dev/null -w '%{http_code}' \
+    "http://127.0.0.1:$SK_PORT/metrics")" = 401 ]
+stop_sk
+
+# Start-up errors name the key and its position.
+bad_start() {
+	printf '%s\n' "$2" >"$SK_TMP/bad.yaml"
+	rc=0
+	timeout 10 "$SK_BIN" -c "$SK_TMP/bad.yaml" >"$SK_TMP/bad.out" 2>&1 \
+	    || rc=$?
+	if [ "$rc" -ne 0 ] && grep -q -- "$3" "$SK_TMP/bad.out"; then
+		pass "$1"
+	else
+		fail "$1" "rc=$rc: $(cat "$SK_TMP/bad.out")"
+	fi
+}
+bad_start startup_unknown_priority 'listenport: 1
+slack:
+  webhookurl: "http://127.0.0.1:1/"
+  minimumpriority: "warn"' 'bad.yaml:4:20: slack.minimumpriority: unknown priority'
+bad_start startup_bad_template 'slack:
+  webhookurl: "http://127.0.0.1:1/"
+  messageformat: "Rule {{ .Rule | printf }}"' 'slack.messageformat:1:15: pipelines'
+bad_start startup_unknown_field 'slack:
+  webhookurl: "http://127.0.0.1:1/"
+  messageformat: "{{ .Rul }}"' 'can.t evaluate field Rul'
+bad_start startup_yaml_error 'slack: [' 'bad.yaml:2:1'
+bad_start startup_bad_port 'listenport: 99999' 'listenport'
+bad_start startup_bad_bool 'debug: maybe' "bad.yaml:1:8: debug: 'maybe' is not a boolean"
+rc=0
+SLACK_WEBHOOKURL=http://127.0.0.1:1/ SLACK_MINIMUMPRIORITY=bogus \
+    timeout 10 "$SK_BIN" -c "$SK_TMP/c.yaml" >"$SK_TMP/bad.out" 2>&1 || rc=$?
+check startup_env_error_named [ "$rc" -ne 0 ] && \
+    grep -q 'environment SLACK_MINIMUMPRIORITY' "$SK_TMP/bad.out" && \
+    pass startup_env_error_text || fail startup_env_error_text
+
+# The guide's configuration loads unchanged (outputs pointed elsewhere
+# by the environment so nothing leaves the host).
+cat >"$SK_TMP/guide.yaml" <<'EOC'
+listenaddress: "0.0.0.0"
+listenport: 2801
+debug: false
+
+slack:
+  webhookurl: "https://hooks.slack.com/services/YOUR/SLACK/WEBHOOK"
+  channel: "#security-alerts"
+  username: "Falco"
+  icon: "https://falco.org/img/brand/falco-logo.png"
+  minimumpriority: "warning"
+  messageformat: "Rule: *{{.Rule}}* triggered by {{.OutputFields.container_image}} (Priority: *{{.Priority}}*)"
+
+# PagerDuty for critical alerts
+pagerduty:
+  apikey: "YOUR_PAGERDUTY_API_KEY"
+  routingkey: "YOUR_ROUTING_KEY"
+  minimumpriority: "critical"
+
+# Generic webhook
+webhook:
+  address: "https://webhook.example.com/falco-events"
+  method: "POST"
+  minimumpriority: "notice"
+EOC
+start_sk "$SK_TMP/guide.yaml" \
+    SLACK_WEBHOOKURL="http://127.0.0.1:$hook_port/slack" \
+    PAGERDUTY_APIURL="http://127.0.0.1:$hook_port/pd" \
+    WEBHOOK_ADDRESS="http://127.0.0.1:$hook_port/wh"
+: >"$SK_TMP/hook.log"
+check guide_post_200 [ "$(post "$SK_DATA/alert.json")" = 200 ]
+wait_until 5 [ "$(lines "$SK_TMP/hook.log")" -ge 3 ] || true
+check guide_three_outputs [ "$(lines "$SK_TMP/hook.log")" = 3 ]
+check guide_slack_text grep -q 'Rule: \*Read sensitive file untrusted\* triggered by alpine:3.19 (Priority: \*Critical\*)' "$SK_TMP/hook.log"
+stop_sk
+
+[ "$SK_FAILS" -eq 0 ]

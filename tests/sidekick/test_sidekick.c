@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of falcosidekick's pieces: priority names, the template
+ * engine (cases in data/tmpl_cases.tsv), alert parsing and serialising,
+ * time parsing, configuration lookups with environment overrides, and
+ * an output's retry and spool behaviour.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "sidekick/alert.h"
+#include "sidekick/config.h"
+#include "sidekick/output.h"
+#include "sidekick/prio.h"
+#include "sidekick/tmpl.h"
+#include "util/log.h"
+#include "util/sbuf.h"
+#include "util/xmalloc.h"
+
+#define DATA	"tests/sidekick/data/"
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	struct sbuf sb = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_put(&sb, buf, n);
+	fclose(f);
+	if (len != NULL)
+		*len = sb.len;
+	return sbuf_detach(&sb);
+}
+
+static struct sk_alert *
+sample_alert(void)
+{
+	char err[256], *buf;
+	size_t len;
+	struct sk_alert *a;
+
+	buf = slurp(DATA "alert.json", &len);
+	a = sk_alert_parse(buf, len, NULL, err, sizeof(err));
+	free(buf);
+	if (a == NULL)
+		fail_msg("sample alert: %s", err);
+	return a;
+}
+
+/* Decode \n, \t and \\ in a case-file field, in place. */
+static void
+unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && (s[1] == 'n' || s[1] == 't')) {
+			*o++ = s[1] == 'n' ? '\n' : '\t';
+			s++;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+}
+
+static void
+test_prio_cases(void **state)
+{
+	char *buf = slurp(DATA "prio_cases.tsv", NULL), *line, *save, *tab;
+	int n = 0;
+
+	(void)state;
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		tab = strchr(line, '\t');
+		assert_non_null(tab);
+		*tab = '\0';
+		if (sk_prio_parse(line) != atoi(tab + 1))
+			fail_msg("priority '%s': got %d, want %s", line,
+			    sk_prio_parse(line), tab + 1);
+		n++;
+	}
+	assert_true(n >= 15);
+	assert_int_equal(sk_prio_parse(NULL), SK_PRIO_NONE);
+	assert_string_equal(sk_prio_name(SK_PRIO_INFO), "Informational");
+	assert_string_equal(sk_prio_name(99), "");
+	assert_string_equal(sk_prio_lower(SK_PRIO_CRITICAL), "critical");
+	assert_int_equal(sk_prio_syslog(SK_PRIO_CRITICAL), LOG_CRIT);
+	assert_int_equal(sk_prio_syslog(SK_PRIO_DEBUG), LOG_DEBUG);
+	free(buf);
+}
+
+static void
+test_tmpl_cases(void **state)
+{
+	char *buf = slurp(DATA "tmpl_cases.tsv", NULL), *line, *next;
+	struct sk_alert *a = sample_alert();
+	int n = 0, bad = 0;
+
+	(void)state;
+	for (line = buf; line != NULL && *line != '\0'; line = next) {
+		char *f[4], err[512], *p;
+		struct sk_tmpl *t;
+		int i;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		for (i = 0, p = line; i < 4; i++) {
+			f[i] = p;
+			p = i < 3 ? strchr(p, '\t') : NULL;
+			if (i < 3 && p == NULL)
+				fail_msg("bad case line: %s", line);
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		unescape(f[2]);
+		unescape(f[3]);
+		n++;
+		t = sk_tmpl_parse("t", f[2], err, sizeof(err));
+		if (strcmp(f[0], "ok") == 0) {
+			struct sbuf out = SBUF_INIT;
+
+			if (t == NULL) {
+				print_error("%s: parse failed: %s\n", f[1], err);
+				bad++;
+				continue;
+			}
+			if (sk_tmpl_exec(t, a, &out, err, sizeof(err)) != 0) {
+				print_error("%s: exec failed: %s\n", f[1], err);
+				bad++;
+			} else if (strcmp(sbuf_str(&out), f[3]) != 0) {
+				print_error("%s: got [%s] want [%s]\n", f[1],
+				    sbuf_str(&out), f[3]);
+				bad++;
+			}
+			sbuf_free(&out);
+		} else {
+			if (t != NULL) {
+				print_error("%s: parsed, want error %s\n", f[1],
+				    f[3]);
+				bad++;
+			} else if (strstr(err, f[3]) == NULL ||
+			    strncmp(err, "t:", 2) != 0) {
+				print_error("%s: error [%s] lacks [%s]\n", f[1],
+				    err, f[3]);
+				bad++;
+			}
+		}
+		sk_tmpl_free(t);
+	}
+	assert_true(n >= 60);
+	assert_int_equal(bad, 0);
+	sk_alert_unref(a);
+	free(buf);
+}
+
+static void
+test_tmpl_exec_errors(void **state)
+{
+	struct sk_alert *a = sample_alert();
+	struct sbuf out = SBUF_INIT;
+	struct sk_tmpl *t;
+	char err[256];
+
+	(void)state;
+	t = sk_tmpl_parse("x", "a{{index .Rule \"k\"}}", err, sizeof(err));
+	assert_non_null(t);
+	assert_int_equal(sk_tmpl_exec(t, a, &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "x:1:10: can't index item"));
+	sk_tmpl_free(t);
+	t = sk_tmpl_parse("x", "{{index .Tags 7}}", err, sizeof(err));
+	assert_non_null(t);
+	assert_int_equal(sk_tmpl_exec(t, a, &out, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "index out of range"));
+	sk_tmpl_free(t);
+	t = sk_tmpl_parse("x", "{{len .Priority}}", err, sizeof(err));
+	assert_non_null(t);
+	assert_int_equal(sk_tmpl_exec(t, a, &out, err, sizeof(err)), -1);
+	sk_tmpl_free(t);
+	sbuf_free(&out);
+	sk_alert_unref(a);
+}
+
+static void
+test_alert_parse(void **state)
+{
+	struct sk_alert *a = sample_alert(), *b;
+	struct json_object *v;
+	char err[256];
+	int found;
+
+	(void)state;
+	assert_string_equal(a->rule, "Read sensitive file untrusted");
+	assert_int_equal(a->prio, SK_PRIO_CRITICAL);
+	assert_string_equal(a->hostname, "web-1");
+	assert_string_equal(a->source, "syscall");
+	assert_int_equal(a->sec, 1705326811);
+	assert_int_equal(a->nsec, 726060287);
+	assert_string_equal(a->time3339, "2024-01-15T13:53:31.726060287Z");
+	assert_int_equal(a->nfields, 9);
+	assert_string_equal(a->fields[0].key, "container.id");
+	v = sk_alert_field(a, "user.loginuid", &found);
+	assert_true(found);
+	assert_null(v);
+	assert_null(sk_alert_field(a, "nope", &found));
+	assert_false(found);
+	assert_int_equal(strlen(a->uuid), 36);
+	assert_int_equal(a->uuid[14], '4');
+	/* The forwarded JSON reads back as the same alert, same UUID. */
+	b = sk_alert_parse(a->json, a->jsonlen, NULL, err, sizeof(err));
+	assert_non_null(b);
+	assert_string_equal(b->uuid, a->uuid);
+	assert_string_equal(b->json, a->json);
+	sk_alert_unref(b);
+	assert_non_null(strstr(a->json, "\"evt.time\":1705326811726060287"));
+	assert_non_null(strstr(a->json, "\"user.loginuid\":null"));
+	sk_alert_unref(a);
+}
+
+static void
+test_alert_defaults_and_enrich(void **state)
+{
+	const char *in = "{\"rule\":\"Test rule\",\"priority\":\"info\","
+	    "\"time\":\"2024-01-15T15:53:31+02:00\",\"output_fields\":"
+	    "{\"b\":1,\"a\":\"x\"},\"tags\":[\"z\",\"b\"]}";
+	const char *fk[] = { "env", "a" }, *fv[] = { "prod", "over" };
+	const char *tags[] = { "cluster1", "b" };
+	struct sk_enrich en = { fk, fv, 2, tags, 2 };
+	struct sk_alert *a;
+	char err[256];
+
+	(void)state;
+	a = sk_alert_parse(in, strlen(in), &en, err, sizeof(err));
+	assert_non_null(a);
+	assert_int_equal(a->prio, SK_PRIO_INFO);
+	/* Test rule is marked internal; the offset is folded into UTC. */
+	assert_string_equal(a->source, "internal");
+	assert_string_equal(a->time3339, "2024-01-15T13:53:31Z");
+	assert_int_equal(a->ntags, 3);
+	assert_string_equal(a->tags[0], "b");
+	assert_string_equal(a->tags[1], "cluster1");
+	assert_string_equal(a->tags[2], "z");
+	assert_int_equal(a->nfields, 3);
+	assert_string_equal(json_object_get_string(sk_alert_field(a, "a",
+	    NULL)), "over");
+	assert_string_equal(json_object_get_string(sk_alert_field(a, "env",
+	    NULL)), "prod");
+	assert_null(strstr(a->json, "hostname"));
+	sk_alert_unref(a);
+}
+
+static void
+test_alert_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"", "{", "null", "{}", "[1]",
+		"{\"rule\":\"r\",\"priority\":\"Critical\",\"time\":"
+		    "\"2024-01-15T13:53:31Z\",\"output_fields\":{}}",
+		"{\"rule\":\"r\",\"priority\":\"\",\"time\":"
+		    "\"2024-01-15T13:53:31Z\",\"output_fields\":{\"a\":1}}",
+		"{\"rule\":\"r\",\"priority\":\"Critical\",\"time\":"
+		    "\"0001-01-01T00:00:00Z\",\"output_fields\":{\"a\":1}}",
+		"{\"rule\":\"r\",\"priority\":\"Critical\",\"time\":"
+		    "\"2024-13-15T13:53:31Z\",\"output_fields\":{\"a\":1}}",
+		"{\"rule\":\"r\",\"priority\":\"Critical\",\"time\":"
+		    "\"2024-01-15T13:53:31Z\",\"output_fields\":[1]}",
+		"{\"rule\":\"r\",\"priority\":\"Critical\",\"time\":"
+		    "\"2024-01-15T13:53:31Z\",\"output_fields\":{\"a\":1},"
+		    "\"hostname\":3}",
+		"{\"rule\":\"r\",\"priority\":\"Critical\",\"time\":"
+		    "\"2024-01-15T13:53:31Z\",\"output_fields\":{\"a\":1},"
+		    "\"tags\":[1]}",
+	};
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (sk_alert_parse(bad[i], strlen(bad[i]), NULL, err,
+		    sizeof(err)) != NULL)
+			fail_msg("accepted: %s", bad[i]);
+		assert_true(err[0] != '\0');
+	}
+}
+
+static void
+test_time_parse(void **state)
+{
+	int64_t s;
+	long ns;
+
+	(void)state;
+	assert_int_equal(sk_time_parse("1970-01-01T00:00:00Z", &s, &ns), 0);
+	assert_int_equal(s, 0);
+	assert_int_equal(sk_time_parse("2024-01-15T13:53:31.5Z", &s, &ns), 0);
+	assert_int_equal(ns, 500000000);
+	assert_int_equal(sk_time_parse("2024-01-15T13:53:31-01:30", &s, &ns),
+	    0);
+	assert_int_equal(s, 1705326811 + 5400);
+	assert_int_equal(sk_time_parse("2024-01-15 13:53:31Z", &s, &ns), -1);
+	assert_int_equal(sk_time_parse("2024-01-15T13:53:31", &s, &ns), -1);
+	assert_int_equal(sk_time_parse("2024-01-15T13:53:31.Z", &s, &ns), -1);
+	assert_int_equal(sk_time_parse("2024-01-15T13:53:31Zjunk", &s, &ns),
+	    -1);
+}
+
+static void
+test_config_env(void **state)
+{
+	char path[] = "/tmp/sk-conf-XXXXXX", err[512], **list;
+	struct sk_conf *c;
+	struct sk_kv *kv;
+	size_t n;
+	long l;
+	int fd, b;
+	const char *yaml = "listenPort: 2801\nSlack:\n  WebhookURL: \"http://"
+	    "127.0.0.1:1/\"\n  minimumpriority: warning\nwebhook:\n"
+	    "  customHeaders:\n    X-One: \"1\"\n    X-Two: two\n"
+	    "customtags: [a, b]\ndebug: nope\n";
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+	close(fd);
+	c = sk_conf_load(path, err, sizeof(err));
+	assert_non_null(c);
+	/* Keys match whatever their case. */
+	assert_string_equal(sk_conf_str(c, "slack.webhookurl", ""),
+	    "http://127.0.0.1:1/");
+	assert_int_equal(sk_conf_int(c, "listenport", 1, &l, err,
+	    sizeof(err)), 0);
+	assert_int_equal(l, 2801);
+	setenv("LISTENPORT", "3000", 1);
+	setenv("SLACK_MINIMUMPRIORITY", "error", 1);
+	assert_int_equal(sk_conf_int(c, "listenport", 1, &l, err,
+	    sizeof(err)), 0);
+	assert_int_equal(l, 3000);
+	assert_string_equal(sk_conf_str(c, "slack.minimumpriority", ""),
+	    "error");
+	unsetenv("LISTENPORT");
+	unsetenv("SLACK_MINIMUMPRIORITY");
+	n = sk_conf_map(c, "webhook.customheaders", &kv);
+	assert_int_equal(n, 2);
+	assert_string_equal(kv[0].key, "X-One");
+	assert_string_equal(kv[1].val, "two");
+	sk_conf_kv_free(kv, n);
+	setenv("WEBHOOK_CUSTOMHEADERS", "A:1, B : x", 1);
+	n = sk_conf_map(c, "webhook.customheaders", &kv);
+	assert_int_equal(n, 2);
+	assert_string_equal(kv[1].key, "B");
+	assert_string_equal(kv[1].val, "x");
+	sk_conf_kv_free(kv, n);
+	unsetenv("WEBHOOK_CUSTOMHEADERS");
+	assert_int_equal(sk_conf_list(c, "customtags", &list), 2);
+	assert_string_equal(list[1], "b");
+	sk_conf_strv_free(list);
+	assert_int_equal(sk_conf_bool(c, "debug", 0, &b, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":10:8: debug: 'nope' is not a boolean"));
+	sk_conf_free(c);
+	unlink(path);
+	assert_null(sk_conf_load("/nonexistent/x.yaml", err, sizeof(err)));
+}
+
+/* A fake destination: fails `failures` times, then accepts. */
+struct fake {
+	int	failures;
+	int	calls;
+	int	sent;
+};
+
+static enum sk_send
+fake_send(void *arg, const struct sk_alert *a, struct sbuf *err)
+{
+	struct fake *f = arg;
+
+	(void)a;
+	__atomic_add_fetch(&f->calls, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&f->failures, __ATOMIC_SEQ_CST) > 0) {
+		__atomic_sub_fetch(&f->failures, 1, __ATOMIC_SEQ_CST);
+		sbuf_puts(err, "down");
+		return SK_SEND_RETRY;
+	}
+	__atomic_add_fetch(&f->sent, 1, __ATOMIC_SEQ_CST);
+	return SK_SEND_OK;
+}
+
+static const struct sk_output_ops fake_ops = { fake_send, NULL, NULL };
+
+static void
+test_output_retry_and_spool(void **state)
+{
+	char dir[] = "/tmp/sk-spool-XXXXXX", err[256];
+	struct sk_delivery d = { 4, 2, 10, 20, 1000, NULL };
+	struct fake f = { 1, 0, 0 };
+	struct sk_alert *a = sample_alert();
+	struct sk_output *o;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	d.spooldir = dir;
+	/* One failure, then success: sent once, one retry counted. */
+	o = sk_output_new("fake", &fake_ops, &f, SK_PRIO_WARNING, &d);
+	assert_int_equal(sk_output_start(o, err, sizeof(err)), 0);
+	assert_int_equal(sk_output_offer(o, a), 1);
+	assert_int_equal(sk_output_wait_idle(&o, 1, 5000), 0);
+	assert_int_equal(f.sent, 1);
+	assert_int_equal(sk_output_stat(o, SK_PRIO_CRITICAL, SK_STAT_RETRIED),
+	    1);
+	assert_int_equal(sk_output_stat(o, SK_PRIO_CRITICAL, SK_STAT_SPOOLED),
+	    1);
+
+	/* Always failing: given up after maxretries, counted dropped. */
+	f.failures = 1000;
+	assert_int_equal(sk_output_offer(o, a), 1);
+	assert_int_equal(sk_output_wait_idle(&o, 1, 5000), 0);
+	assert_int_equal(sk_output_stat(o, SK_PRIO_CRITICAL, SK_STAT_DROPPED),
+	    1);
+	assert_int_equal(f.sent, 1);
+
+	/* Stopped while failing: alerts stay in the spool for next time. */
+	f.failures = 1000;
+	d.backoff_ms = d.maxbackoff_ms = 60000;
+	sk_output_free(o);
+	o = sk_output_new("fake", &fake_ops, &f, SK_PRIO_WARNING, &d);
+	assert_int_equal(sk_output_start(o, err, sizeof(err)), 0);
+	assert_int_equal(sk_output_offer(o, a), 1);
+	assert_int_equal(sk_output_offer(o, a), 1);
+	assert_int_equal(sk_output_offer(o, a), 1);
+	usleep(100000);
+	sk_output_free(o);
+	f.failures = 0;
+	o = sk_output_new("fake", &fake_ops, &f, SK_PRIO_WARNING, &d);
+	assert_int_equal(sk_output_start(o, err, sizeof(err)), 0);
+	assert_int_equal(sk_output_wait_idle(&o, 1, 5000), 0);
+	assert_int_equal(f.sent, 4);
+	/* Below the minimum: not taken. */
+	a->prio = SK_PRIO_NOTICE;
+	assert_int_equal(sk_output_offer(o, a), 0);
+	a->prio = SK_PRIO_CRITICAL;
+	sk_output_free(o);
+	sk_alert_unref(a);
+	snprintf(err, sizeof(err), "%s/fake", dir);
+	assert_int_equal(rmdir(err), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+static void
+test_output_queue_full(void **state)
+{
+	struct sk_delivery d = { 2, 0, 10, 20, 1000, NULL };
+	struct fake f = { 0, 0, 0 };
+	struct sk_alert *a = sample_alert();
+	struct sk_output *o;
+
+	(void)state;
+	/* Not started: the queue only fills. */
+	o = sk_output_new("fake", &fake_ops, &f, SK_PRIO_NONE, &d);
+	assert_int_equal(sk_output_offer(o, a), 1);
+	assert_int_equal(sk_output_offer(o, a), 1);
+	assert_int_equal(sk_output_offer(o, a), -1);
+	assert_int_equal(sk_output_stat(o, SK_PRIO_CRITICAL, SK_STAT_DROPPED),
+	    1);
+	assert_int_equal(sk_output_queued(o), 2);
+	sk_output_free(o);
+	sk_alert_unref(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prio_cases),
+		cmocka_unit_test(test_tmpl_cases),
+		cmocka_unit_test(test_tmpl_exec_errors),
+		cmocka_unit_test(test_alert_parse),
+		cmocka_unit_test(test_alert_defaults_and_enrich),
+		cmocka_unit_test(test_alert_rejects),
+		cmocka_unit_test(test_time_parse),
+		cmocka_unit_test(test_config_env),
+		cmocka_unit_test(test_output_retry_and_spool),
+		cmocka_unit_test(test_output_queue_full),
+	};
+
+	log_init("test_sidekick", LOG_CRIT, 1, 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * falco-bpf-dump: attach the eBPF driver, capture for a while or for
+ * the life of a command, and write the records out.
+ *
+ *	falco-bpf-dump [-ckqT] [-b ring_mib] [-C cpus_per_ring]
+ *	    [-o file] [-p pid] [-s snaplen] [-t seconds] [-- cmd args...]
+ *
+ * -o writes the raw records back to back (each starts with its 26-byte
+ * header, whose len field delimits it); -T prints one line per record
+ * instead, rendered with the schema.  -p keeps only events of that
+ * thread group and its descendants as seen at capture time (by tid, so
+ * use it with a command), -c checks support and exits, -k keeps the
+ * events of this tool.  With a command, the capture stops shortly after
+ * the command exits.  Statistics go to stderr at the end.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf/bpf_driver.h"
+#include "schema/schema.h"
+#include "util/log.h"
+#include "util/sbuf.h"
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: falco-bpf-dump [-ckqT] [-b ring_mib] "
+	    "[-C cpus_per_ring] [-o file]\n"
+	    "\t[-s snaplen] [-t seconds] [-- command [args...]]\n");
+	exit(2);
+}
+
+static void
+print_record(FILE *out, const struct fevt_hdr *h)
+{
+	const struct schema_event *se;
+	struct fevt ev;
+	struct sbuf sb = SBUF_INIT;
+	const char *why;
+	unsigned i;
+
+	if (fevt_parse(&ev, h, h->len, &why) != 0) {
+		fprintf(out, "%llu %llu type=%u malformed: %s\n",
+		    (unsigned long long)h->ts, (unsigned long long)h->tid,
+		    h->type, why);
+		return;
+	}
+	se = schema_event(h->type);
+	for (i = 0; i < ev.nparams; i++) {
+		sbuf_printf(&sb, " %s=", se != NULL && i < se->nparams ?
+		    se->params[i].name : "?");
+		schema_render_param(&sb, &ev, i);
+	}
+	fprintf(out, "%llu %llu %s%s\n", (unsigned long long)h->ts,
+	    (unsigned long long)h->tid, se != NULL ? se->sym : "?",
+	    sbuf_str(&sb));
+	sbuf_free(&sb);
+}
+
+static pid_t
+start_command(char **argv)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "falco-bpf-dump: %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bpf_driver_config cfg;
+	struct bpf_driver_stats st;
+	struct bpf_driver *drv = NULL;
+	const struct fevt_hdr *h;
+	FILE *out = NULL;
+	char why[256];
+	const char *outpath = NULL;
+	double seconds = 0;
+	time_t end = 0;
+	int ch, text = 0, check = 0, quiet = 0, rc = 1, r, status;
+	pid_t child = -1;
+	uint64_t n = 0;
+
+	log_init("falco-bpf-dump", LOG_WARNING, 1, 0);
+	bpf_driver_config_default(&cfg);
+	while ((ch = getopt(argc, argv, "b:C:cko:qs:Tt:v")) != -1) {
+		switch (ch) {
+		case 'b':
+			cfg.ring_bytes = (uint32_t)atoi(optarg) << 20;
+			cfg.wakeup_bytes = cfg.ring_bytes / 16;
+			break;
+		case 'C':
+			cfg.cpus_per_ring = atoi(optarg);
+			break;
+		case 'c':
+			check = 1;
+			break;
+		case 'k':
+			cfg.ignore_self = 0;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 's':
+			cfg.snaplen = atoi(optarg);
+			break;
+		case 'T':
+			text = 1;
+			break;
+		case 't':
+			seconds = atof(optarg);
+			break;
+		case 'v':
+			log_set_level(LOG_DEBUG);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	/* Support check. */
+	if (bpf_driver_support_check(why, sizeof(why)) != 0) {
+		fprintf(stderr, "falco-bpf-dump: not supported: %s\n", why);
+		return 3;
+	}
+	if (check) {
+		printf("supported\n");
+		return 0;
+	}
+	if (argc == 0 && seconds <= 0)
+		usage();
+
+	/* Output. */
+	if (outpath != NULL && strcmp(outpath, "-") != 0) {
+		if ((out = fopen(outpath, "w")) == NULL) {
+			fprintf(stderr, "falco-bpf-dump: %s: %s\n", outpath,
+			    strerror(errno));
+			return 1;
+		}
+	} else {
+		out = stdout;
+	}
+
+	/* Load, enable everything, attach. */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if ((drv = bpf_driver_open(&cfg)) == NULL)
+		goto done;
+	if (bpf_driver_set_all_syscalls(drv, 1) != 0 ||
+	    bpf_driver_attach(drv) != 0)
+		goto done;
+	if (argc > 0)
+		child = start_command(argv);
+	if (seconds > 0)
+		end = time(NULL) + (time_t)(seconds + 0.999);
+
+	/* Capture until told to stop, the time is up or the command ended. */
+	while (!stop) {
+		r = bpf_driver_next(drv, &h, NULL, 50);
+		if (r < 0)
+			goto done;
+		if (r == 1) {
+			n++;
+			if (text)
+				print_record(out, h);
+			else if (fwrite(h, h->len, 1, out) != 1)
+				goto done;
+			continue;
+		}
+		if (end != 0 && time(NULL) >= end)
+			break;
+		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
+			child = -1;
+			/* Let the command's last events arrive, then drain. */
+			bpf_driver_detach(drv);
+			while (bpf_driver_next(drv, &h, NULL, 100) == 1) {
+				n++;
+				if (text)
+					print_record(out, h);
+				else
+					fwrite(h, h->len, 1, out);
+			}
+			break;
+		}
+	}
+	rc = 0;
+done:
+	if (drv != NULL && bpf_driver_stats(drv, &st) == 0 && !quiet)
+		fprintf(stderr, "events %llu written %llu drops %llu "
+		    "(buffer %llu, size %llu, no ring %llu) user faults %llu\n",
+		    (unsigned long long)st.n_evts, (unsigned long long)n,
+		    (unsigned long long)st.n_drops,
+		    (unsigned long long)st.n_drops_buffer,
+		    (unsigned long long)st.n_drops_max_size,
+		    (unsigned long long)st.n_drops_no_ring,
+		    (unsigned long long)st.n_user_faults);
+	bpf_driver_close(drv);
+	if (child > 0)
+		waitpid(child, &status, 0);
+	if (out != NULL && out != stdout)
+		fclose(out);
+	else if (out != NULL)
+		fflush(out);
+	return rc;
+}

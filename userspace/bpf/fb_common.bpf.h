@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Maps, settings and record builders shared by every program of the
+ * eBPF driver.  Each .bpf.c file includes this header; the maps and
+ * globals are __weak so that `bpftool gen object` merges them into one.
+ *
+ * Building a record: fb_begin() claims this CPU's scratch area and
+ * writes the header, one fb_put_*() per parameter appends the value and
+ * its u16 length (in schema order), fb_submit() fixes hdr.len and copies
+ * the record into this CPU's ring.  The scratch area is private to the
+ * CPU and programs on syscall tracepoints do not nest, so no locking.
+ *
+ * Offsets into the scratch area are masked with FB_MAX_EVENT - 1 before
+ * every access; the area is 2 * FB_MAX_EVENT long, so a write of up to
+ * FB_MAX_EVENT bytes at a masked offset is always inside it.  A record
+ * that grows past FB_MAX_EVENT is dropped and counted.
+ */
+#ifndef FB_COMMON_BPF_H
+#define FB_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "falco_event.h"
+#include "falco_schema_gen.h"
+#include "bpf/fb_abi.h"
+#include "bpf/fb_flags.bpf.h"
+
+#define FB_OFF(x)	((x) & (FB_MAX_EVENT - 1))
+
+/* Settings written by userspace; .bss/.data so they can change live. */
+__weak volatile uint64_t fb_boot_epoch;		/* realtime - boottime, ns */
+__weak volatile uint32_t fb_snaplen = FB_DEFAULT_SNAPLEN;
+__weak volatile uint32_t fb_tp_mask;		/* FB_TP_* */
+__weak volatile uint32_t fb_ignore_tgid;		/* 0: capture every process */
+__weak volatile uint32_t fb_wakeup_bytes = 1;	/* 1: wake on every record */
+
+#define FB_SCRATCH_PTRS	32
+
+struct fb_scratch {
+	uint8_t		data[FB_SCRATCH_SIZE];
+	uint32_t	pos;		/* next payload byte */
+	uint32_t	idx;		/* next parameter */
+	/* Pointers collected before a path is written out (cgroups, d_path). */
+	uint64_t	ptrs[FB_SCRATCH_PTRS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, uint32_t);
+	__type(value, struct fb_scratch);
+	__uint(max_entries, 1);		/* resized to the CPU count */
+} fb_scratch_map __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, uint32_t);
+	__type(value, struct fb_counters);
+	__uint(max_entries, 1);
+} fb_counters_map __weak SEC(".maps");
+
+/* 1 byte per native syscall: emit events for it or not. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, uint32_t);
+	__type(value, uint8_t);
+	__uint(max_entries, FB_NSYSCALLS);
+} fb_interest __weak SEC(".maps");
+
+/* Fillers by native syscall number, for sys_exit and sys_enter. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__type(key, uint32_t);
+	__type(value, uint32_t);
+	__uint(max_entries, FB_EXIT_TAIL_SIZE);
+} fb_exit_tail __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__type(key, uint32_t);
+	__type(value, uint32_t);
+	__uint(max_entries, FB_NSYSCALLS);
+} fb_enter_tail __weak SEC(".maps");
+
+/* Rings are created by userspace; entry i is the ring of CPU i. */
+struct fb_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__type(key, uint32_t);
+	__type(value, uint32_t);
+	__uint(max_entries, 1);		/* resized to the CPU count */
+	__array(values, struct fb_ring);
+} fb_rings __weak SEC(".maps");
+
+/*
+ * A record under construction.  The write position and parameter index
+ * live in the scratch map, not on the stack: the verifier does not track
+ * values in map memory, so every path through a filler reaches the same
+ * state and state pruning keeps verification short, whatever lengths the
+ * strings read turned out to have.  Every use is masked instead.
+ */
+struct fb_rec {
+	uint8_t			*buf;
+	struct fb_scratch	*s;
+	uint32_t		 cpu;
+};
+
+static __always_inline struct fb_counters *
+fb_counters(void)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_lookup_elem(&fb_counters_map, &zero);
+}
+
+#define FB_COUNT(field) do {						\
+	struct fb_counters *c_ = fb_counters();				\
+	if (c_ != NULL)							\
+		c_->field++;						\
+} while (0)
+
+/* The current thread runs a 32-bit (ia32) syscall. */
+static __always_inline int
+fb_in_compat(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return (BPF_CORE_READ(t, thread_info.status) & 0x0002) != 0;
+}
+
+/* Skip events of the consumer itself, when asked to. */
+static __always_inline int
+fb_ignored(void)
+{
+	uint32_t tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return fb_ignore_tgid != 0 && tgid == fb_ignore_tgid;
+}
+
+static __always_inline int
+fb_interesting(uint32_t nr)
+{
+	uint8_t *on;
+
+	if (nr >= FB_NSYSCALLS)
+		return 0;
+	on = bpf_map_lookup_elem(&fb_interest, &nr);
+	return on != NULL && *on != 0;
+}
+
+/* Claim the scratch area and write the header of a record. */
+static __always_inline int
+fb_begin(struct fb_rec *r, uint16_t type, uint32_t nparams)
+{
+	struct fevt_hdr *h;
+
+	r->cpu = bpf_get_smp_processor_id();
+	r->s = bpf_map_lookup_elem(&fb_scratch_map, &r->cpu);
+	if (r->s == NULL) {
+		FB_COUNT(n_drops_scratch);
+		return -1;
+	}
+	r->buf = r->s->data;
+	h = (struct fevt_hdr *)r->buf;
+	h->ts = fb_boot_epoch + bpf_ktime_get_boot_ns();
+	h->tid = (uint32_t)bpf_get_current_pid_tgid();
+	h->type = type;
+	h->nparams = nparams;
+	r->s->idx = 0;
+	r->s->pos = FEVT_HDR_LEN + nparams * sizeof(uint16_t);
+	return 0;
+}
+
+/* A partial record is kept in the scratch map for the next program. */
+#define fb_save(r)	((void)(r))
+
+/* Continue the record left by the previous program of the chain. */
+static __always_inline int
+fb_resume(struct fb_rec *r)
+{
+	r->cpu = bpf_get_smp_processor_id();
+	r->s = bpf_map_lookup_elem(&fb_scratch_map, &r->cpu);
+	if (r->s == NULL)
+		return -1;
+	r->buf = r->s->data;
+	return 0;
+}
+
+static __always_inline void
+fb_set_len(struct fb_rec *r, uint32_t len)
+{
+	uint32_t at = FEVT_HDR_LEN + r->s->idx * sizeof(uint16_t);
+
+	*(uint16_t *)&r->buf[FB_OFF(at)] = len;
+	r->s->idx++;
+	r->s->pos += len;
+}
+
+#define FB_PUT_FIXED(name, type)					\
+static __always_inline void						\
+fb_put_##name(struct fb_rec *r, type v)					\
+{									\
+	*(type *)&r->buf[FB_OFF(r->s->pos)] = v;				\
+	fb_set_len(r, sizeof(type));					\
+}
+FB_PUT_FIXED(u8, uint8_t)
+FB_PUT_FIXED(u16, uint16_t)
+FB_PUT_FIXED(u32, uint32_t)
+FB_PUT_FIXED(s32, int32_t)
+FB_PUT_FIXED(u64, uint64_t)
+FB_PUT_FIXED(s64, int64_t)
+
+static __always_inline void
+fb_put_empty(struct fb_rec *r)
+{
+	fb_set_len(r, 0);
+}
+
+/*
+ * A NUL-terminated string from user (user != 0) or kernel memory, at
+ * most max bytes with the NUL.  An unreadable string leaves the
+ * parameter empty; an empty string is a lone NUL.
+ */
+static __always_inline void
+fb_put_str(struct fb_rec *r, const void *p, uint32_t max, int user)
+{
+	long n;
+
+	if (p == NULL) {
+		fb_put_empty(r);
+		return;
+	}
+	if (user)
+		n = bpf_probe_read_user_str(&r->buf[FB_OFF(r->s->pos)],
+		    max & (FB_MAX_EVENT - 1), p);
+	else
+		n = bpf_probe_read_kernel_str(&r->buf[FB_OFF(r->s->pos)],
+		    max & (FB_MAX_EVENT - 1), p);
+	if (n < 0) {
+		FB_COUNT(n_user_faults);
+		fb_put_empty(r);
+		return;
+	}
+	if (n == 0) {
+		r->buf[FB_OFF(r->s->pos)] = 0;
+		n = 1;
+	}
+	fb_set_len(r, n);
+}
+
+#define fb_put_ustr(r, p)	fb_put_str(r, (const void *)(p), FB_MAX_PATH, 1)
+#define fb_put_kstr(r, p, max)	fb_put_str(r, (const void *)(p), max, 0)
+
+/* len bytes of user memory (len already cut to the snaplen). */
+static __always_inline void
+fb_put_ubuf(struct fb_rec *r, const void *p, uint32_t len)
+{
+	if (p == NULL || len == 0) {
+		fb_put_empty(r);
+		return;
+	}
+	len &= (FB_MAX_EVENT - 1);
+	if (bpf_probe_read_user(&r->buf[FB_OFF(r->s->pos)], len, p) != 0) {
+		FB_COUNT(n_user_faults);
+		fb_put_empty(r);
+		return;
+	}
+	fb_set_len(r, len);
+}
+
+/* Bytes of a read/write-like data buffer to capture for result res. */
+static __always_inline uint32_t
+fb_snap(int64_t res, uint64_t asked)
+{
+	uint64_t n = res > 0 ? (uint64_t)res : 0;
+	uint32_t snap = fb_snaplen;
+
+	if (n > asked)
+		n = asked;
+	if (snap > FB_MAX_SNAPLEN)
+		snap = FB_MAX_SNAPLEN;
+	return n > snap ? snap : (uint32_t)n;
+}
+
+/* Copy the record into this CPU's ring. */
+static __always_inline int
+fb_submit(struct fb_rec *r)
+{
+	struct fevt_hdr *h = (struct fevt_hdr *)r->buf;
+	struct fb_counters *c = fb_counters();
+	uint32_t len = r->s->pos;
+	uint64_t flags = BPF_RB_NO_WAKEUP;
+	void *ring;
+
+	if (c != NULL)
+		c->n_evts++;
+	if (len > FB_MAX_EVENT) {
+		if (c != NULL)
+			c->n_drops_max_size++;
+		return 0;
+	}
+	h->len = len;
+	ring = bpf_map_lookup_elem(&fb_rings, &r->cpu);
+	if (ring == NULL) {
+		if (c != NULL)
+			c->n_drops_no_ring++;
+		return 0;
+	}
+	/*
+	 * Wake the consumer only once enough bytes wait; it also polls
+	 * with a short timeout, which bounds the latency of the rest.
+	 */
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) + len >=
+	    fb_wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(ring, r->buf, len, flags) != 0) {
+		if (c != NULL)
+			c->n_drops_buffer++;
+	}
+	return 0;
+}
+
+/* Syscall arguments from the user registers saved at entry (x86_64). */
+static __always_inline unsigned long
+fb_arg(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0: return BPF_CORE_READ(regs, di);
+	case 1: return BPF_CORE_READ(regs, si);
+	case 2: return BPF_CORE_READ(regs, dx);
+	case 3: return BPF_CORE_READ(regs, r10);
+	case 4: return BPF_CORE_READ(regs, r8);
+	default: return BPF_CORE_READ(regs, r9);
+	}
+}
+
+/* A filler of an exit event, tail-called by fb_sys_exit. */
+#define FB_EXIT_PROG(name)						\
+SEC("tp_btf/sys_exit")							\
+int BPF_PROG(fx_##name, struct pt_regs *regs, long ret)
+
+/* A filler of an enter event, tail-called by fb_sys_enter. */
+#define FB_ENTER_PROG(name)						\
+SEC("tp_btf/sys_enter")							\
+int BPF_PROG(fe_##name, struct pt_regs *regs, long id)
+
+#define ARG(i)		fb_arg(regs, i)
+#define IARG(i)		((int64_t)(int32_t)fb_arg(regs, i))	/* an int */
+
+#endif /* FB_COMMON_BPF_H */

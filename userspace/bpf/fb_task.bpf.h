@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Reading process and file facts out of kernel structures, with CO-RE
+ * so that one object loads on every kernel with BTF.  Every loop has a
+ * constant bound.
+ */
+#ifndef FB_TASK_BPF_H
+#define FB_TASK_BPF_H
+
+#define FB_PAGE_TO_KB(x)	((x) << 2)	/* 4 KiB pages */
+#define FB_MAX_ARGV		16
+#define FB_CGROUP_DEPTH		6
+
+/* Before 6.2 the RSS counters were atomics in struct mm_rss_stat. */
+struct mm_struct___pre62 {
+	struct {
+		atomic_long_t count[4];
+	} rss_stat;
+};
+
+struct kernfs_node___pre615 {
+	struct kernfs_node *parent;
+};
+
+static __always_inline long
+fb_mm_counter(struct mm_struct *mm, int i)
+{
+	long v = 0;
+
+	if (bpf_core_type_exists(struct mm_rss_stat)) {
+		struct mm_struct___pre62 *old = (void *)mm;
+
+		BPF_CORE_READ_INTO(&v, old, rss_stat.count[i].counter);
+	} else {
+		BPF_CORE_READ_INTO(&v, mm, rss_stat[i].count);
+	}
+	return v < 0 ? 0 : v;
+}
+
+static __always_inline uint32_t
+fb_vm_size(struct mm_struct *mm)
+{
+	return FB_PAGE_TO_KB(BPF_CORE_READ(mm, total_vm));
+}
+
+static __always_inline uint32_t
+fb_vm_rss(struct mm_struct *mm)
+{
+	/* MM_FILEPAGES 0, MM_ANONPAGES 1, MM_SHMEMPAGES 3 */
+	return FB_PAGE_TO_KB(fb_mm_counter(mm, 0) + fb_mm_counter(mm, 1) +
+	    fb_mm_counter(mm, 3));
+}
+
+static __always_inline uint32_t
+fb_vm_swap(struct mm_struct *mm)
+{
+	return FB_PAGE_TO_KB(fb_mm_counter(mm, 2));	/* MM_SWAPENTS */
+}
+
+static __always_inline struct pid *
+fb_task_pid(struct task_struct *t, enum pid_type type)
+{
+	if (type == PIDTYPE_PID)
+		return BPF_CORE_READ(t, thread_pid);
+	return BPF_CORE_READ(t, signal, pids[type]);
+}
+
+/* The id of pid as its own (innermost) namespace sees it. */
+static __always_inline int32_t
+fb_pid_vnr(struct pid *p)
+{
+	unsigned int level;
+
+	if (p == NULL)
+		return 0;
+	level = BPF_CORE_READ(p, level);
+	return BPF_CORE_READ(p, numbers[level & 31].nr);
+}
+
+static __always_inline struct pid_namespace *
+fb_pid_ns(struct pid *p)
+{
+	unsigned int level;
+
+	if (p == NULL)
+		return NULL;
+	level = BPF_CORE_READ(p, level);
+	return BPF_CORE_READ(p, numbers[level & 31].ns);
+}
+
+static __always_inline uint32_t
+fb_tty(struct task_struct *t)
+{
+	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+	uint32_t major, minor;
+
+	if (tty == NULL)
+		return 0;
+	major = BPF_CORE_READ(tty, driver, major);
+	minor = BPF_CORE_READ(tty, driver, minor_start) +
+	    BPF_CORE_READ(tty, index);
+	/* The kernel's new_encode_dev(). */
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+static __always_inline uint32_t
+fb_loginuid(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->loginuid))
+		return BPF_CORE_READ(t, loginuid.val);
+	return 0xffffffff;
+}
+
+static __always_inline uint64_t
+fb_cap(kernel_cap_t c)
+{
+	/* Capability bits have the same numbers in events. */
+	return c.val;
+}
+
+/* Emit the argument block [start, end) of mm as exe + args. */
+static __always_inline void
+fb_put_exe_args(struct fb_rec *r, unsigned long start, unsigned long end)
+{
+	uint32_t total, exe_len;
+	long n;
+
+	total = end > start ? end - start : 0;
+	if (total > FB_MAX_ARGS)
+		total = FB_MAX_ARGS;
+	n = bpf_probe_read_user_str(&r->buf[FB_OFF(r->s->pos)],
+	    FB_MAX_ARGS, (void *)start);
+	if (n <= 0) {
+		fb_put_empty(r);
+		fb_put_empty(r);
+		return;
+	}
+	exe_len = n;
+	fb_set_len(r, exe_len);
+	if (total <= exe_len) {
+		fb_put_empty(r);
+		return;
+	}
+	fb_put_ubuf(r, (void *)(start + exe_len),
+	    (total - exe_len) & (FB_MAX_ARGS - 1));
+}
+
+/* A NUL-separated block of user memory, cut to FB_MAX_ARGS (env). */
+static __always_inline void
+fb_put_strblock(struct fb_rec *r, unsigned long start, unsigned long end)
+{
+	uint32_t total = end > start ? end - start : 0;
+
+	if (total > FB_MAX_ARGS)
+		total = FB_MAX_ARGS;
+	fb_put_ubuf(r, (void *)start, total);
+}
+
+/*
+ * Helpers for parameters assembled from pieces: fb_open_param() notes
+ * where the value starts, fb_append_*() add pieces at the write position,
+ * fb_close_param() turns what was appended into the parameter.
+ */
+static __always_inline uint32_t
+fb_open_param(struct fb_rec *r)
+{
+	return r->s->pos;
+}
+
+static __always_inline void
+fb_close_param(struct fb_rec *r, uint32_t start)
+{
+	uint32_t len = (r->s->pos - start) & (FB_MAX_EVENT - 1);
+
+	r->s->pos = start;
+	fb_set_len(r, len);
+}
+
+static __always_inline void
+fb_append_c(struct fb_rec *r, char c)
+{
+	r->buf[FB_OFF(r->s->pos)] = c;
+	r->s->pos++;
+}
+
+/* Overwrite the last byte appended (a string's NUL). */
+static __always_inline void
+fb_replace_last(struct fb_rec *r, char c)
+{
+	r->buf[FB_OFF(r->s->pos - 1)] = c;
+}
+
+/* Append a kernel string with its NUL; returns its length or <= 0. */
+static __always_inline long
+fb_append_kstr(struct fb_rec *r, const void *p, uint32_t max)
+{
+	long n = bpf_probe_read_kernel_str(&r->buf[FB_OFF(r->s->pos)],
+	    max & (FB_MAX_EVENT - 1), p);
+
+	if (n > 0)
+		r->s->pos += n;
+	return n;
+}
+
+static __always_inline long
+fb_append_ustr(struct fb_rec *r, const void *p, uint32_t max)
+{
+	long n = bpf_probe_read_user_str(&r->buf[FB_OFF(r->s->pos)],
+	    max & (FB_MAX_EVENT - 1), p);
+
+	if (n > 0)
+		r->s->pos += n;
+	return n;
+}
+
+/* One "subsys=/path" entry of the cgroups parameter, NUL included. */
+static __always_inline void
+fb_cgroup_entry(struct fb_rec *r, struct task_struct *t, int id)
+{
+	uint64_t *names = r->s->ptrs;	/* untracked: see struct fb_rec */
+	struct kernfs_node *kn;
+	int i, depth = 0;
+
+	if (fb_append_kstr(r, BPF_CORE_READ(t, cgroups, subsys[id], ss,
+	    name), 32) <= 0)
+		return;
+	fb_replace_last(r, '=');
+	kn = BPF_CORE_READ(t, cgroups, subsys[id], cgroup, kn);
+	for (i = 0; i < FB_CGROUP_DEPTH; i++)
+		names[i] = 0;
+	for (i = 0; i < FB_CGROUP_DEPTH; i++) {
+		if (kn == NULL)
+			break;
+		names[i] = (uint64_t)BPF_CORE_READ(kn, name);
+		depth++;
+		if (bpf_core_field_exists(kn->__parent))
+			kn = BPF_CORE_READ(kn, __parent);
+		else
+			kn = BPF_CORE_READ((struct kernfs_node___pre615 *)kn,
+			    parent);
+	}
+	/* The root's name is empty; a path cut by the depth gets a '/'. */
+	if (kn != NULL)
+		fb_append_c(r, '/');
+	for (i = FB_CGROUP_DEPTH - 1; i >= 0; i--) {
+		if (names[i] != 0 &&
+		    fb_append_kstr(r, (void *)names[i], 256) > 0)
+			fb_replace_last(r, '/');
+	}
+	if (depth <= 1)
+		fb_append_c(r, 0);
+	else
+		fb_replace_last(r, 0);
+}
+
+/* cgroups: cpuset, cpu, cpuacct, io, memory entries back to back. */
+static __always_inline void
+fb_put_cgroups(struct fb_rec *r, struct task_struct *t)
+{
+	uint32_t start = fb_open_param(r);
+
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id))
+		fb_cgroup_entry(r, t, bpf_core_enum_value(
+		    enum cgroup_subsys_id, cpuset_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, cpu_cgrp_id))
+		fb_cgroup_entry(r, t, bpf_core_enum_value(
+		    enum cgroup_subsys_id, cpu_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id,
+	    cpuacct_cgrp_id))
+		fb_cgroup_entry(r, t, bpf_core_enum_value(
+		    enum cgroup_subsys_id, cpuacct_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, io_cgrp_id))
+		fb_cgroup_entry(r, t, bpf_core_enum_value(
+		    enum cgroup_subsys_id, io_cgrp_id));
+	if (bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		fb_cgroup_entry(r, t, bpf_core_enum_value(
+		    enum cgroup_subsys_id, memory_cgrp_id));
+	fb_close_param(r, start);
+}
+
+/* The struct file behind descriptor fd of the current task. */
+static __always_inline struct file *
+fb_fd_file(int64_t fd)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct file **fdt;
+	struct file *f = NULL;
+	unsigned int max;
+
+	if (fd < 0)
+		return NULL;
+	max = BPF_CORE_READ(t, files, fdt, max_fds);
+	if ((uint64_t)fd >= max)
+		return NULL;
+	fdt = BPF_CORE_READ(t, files, fdt, fd);
+	if (fdt == NULL)
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fdt[fd]);
+	return f;
+}
+
+/* new_encode_dev() of the device of the file's filesystem. */
+static __always_inline uint32_t
+fb_file_dev(struct file *f)
+{
+	uint32_t dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
+	uint32_t major = dev >> 20, minor = dev & 0xfffff;
+
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+}
+
+#define FB_MAX_IOV	8
+
+/*
+ * The data of an iovec array, gathered up to n bytes (the snaplen cut
+ * of the result).  Returns the total length the array describes.
+ */
+static __always_inline uint64_t
+fb_put_iov_data(struct fb_rec *r, const struct iovec *uiov, uint32_t cnt,
+    uint32_t n)
+{
+	struct iovec iov[FB_MAX_IOV] = {};
+	uint32_t start = fb_open_param(r), take;
+	uint64_t total = 0;
+	int i;
+
+	if (cnt > FB_MAX_IOV)
+		cnt = FB_MAX_IOV;	/* XXX data past 8 iovecs is not shown */
+	if (bpf_probe_read_user(iov, sizeof(iov), uiov) != 0 &&
+	    bpf_probe_read_user(iov, sizeof(iov[0]), uiov) != 0) {
+		fb_put_empty(r);
+		return 0;
+	}
+	for (i = 0; i < FB_MAX_IOV; i++) {
+		if (i >= cnt)
+			break;
+		total += iov[i].iov_len;
+		take = iov[i].iov_len;
+		if (take > n)
+			take = n;
+		n -= take;
+		if (take == 0)
+			continue;
+		take &= (FB_MAX_EVENT - 1);
+		if (bpf_probe_read_user(&r->buf[FB_OFF(r->s->pos)], take,
+		    iov[i].iov_base) != 0)
+			break;
+		r->s->pos += take;
+	}
+	fb_close_param(r, start);
+	return total;
+}
+
+#define FB_FMODE_CREATED	0x100000
+
+#endif /* FB_TASK_BPF_H */

@@ -1,0 +1,3 @@
+# falco.yaml loading: libyaml tree with locations, config_files, -o.
+LIBS += config
+config_SRCS := $(wildcard userspace/config/*.c)

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Building blocks shared by the actions: temporary files, running other
+ * programs with a time limit, re-launching ourselves under another name,
+ * private network namespaces, container detection.
+ */
+#define _GNU_SOURCE
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <net/if.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "evgen/evgen.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+#define TEMP_PREFIX	"falco-event-generator-syscall-"
+
+static int
+set_reason(struct evgen_ctx *ctx, int code, const char *fmt, va_list ap)
+{
+	vsnprintf(ctx->reason, sizeof(ctx->reason), fmt, ap);
+	return code;
+}
+
+int
+evgen_skip(struct evgen_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = set_reason(ctx, EVGEN_SKIP, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int
+evgen_fail(struct evgen_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = set_reason(ctx, EVGEN_FAIL, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+long long
+evgen_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Whether the first 8 KiB of path contain one of needles.  The text is
+ * searched with a newline in front and NUL bytes turned into newlines,
+ * so that "\nNAME=" finds a variable anywhere in an environ file.
+ */
+static int
+file_contains(const char *path, const char *const needles[])
+{
+	char buf[8192];
+	ssize_t n, i;
+	size_t k;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	buf[0] = '\n';
+	n = read(fd, buf + 1, sizeof(buf) - 2);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	for (i = 1; i <= n; i++)
+		if (buf[i] == '\0')
+			buf[i] = '\n';
+	buf[n + 1] = '\0';
+	for (k = 0; needles[k] != NULL; k++)
+		if (strstr(buf, needles[k]) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+evgen_detect_container(void)
+{
+	static const char *const runtimes[] = {
+		"docker", "libpod", "kubepods", "containerd", "crio-",
+		"/lxc/", "/machine.slice/", NULL
+	};
+	static const char *const envmark[] = { "\ncontainer=", NULL };
+	const char *env;
+
+	if ((env = getenv("FALCO_EVGEN_CONTAINER")) != NULL) {
+		if (strcmp(env, "yes") == 0 || strcmp(env, "1") == 0)
+			return 1;
+		if (strcmp(env, "no") == 0 || strcmp(env, "0") == 0)
+			return 0;
+		log_warn("FALCO_EVGEN_CONTAINER=%s: expected yes or no; "
+		    "detecting instead", env);
+	}
+	if (access("/.dockerenv", F_OK) == 0 ||
+	    access("/run/.containerenv", F_OK) == 0)
+		return 1;
+	return file_contains("/proc/self/cgroup", runtimes) ||
+	    file_contains("/proc/1/environ", envmark);
+}
+
+int
+evgen_find_tool(const char *name, char *path, size_t len)
+{
+	const char *p, *end;
+	char dirs[4096];
+	const char *env = getenv("PATH");
+
+	snprintf(dirs, sizeof(dirs), "%s:/usr/local/sbin:/usr/sbin:/sbin",
+	    env != NULL ? env : "/usr/local/bin:/usr/bin:/bin");
+	for (p = dirs; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end == p)
+			continue;
+		if ((size_t)snprintf(path, len, "%.*s/%s", (int)(end - p), p,
+		    name) >= len)
+			continue;
+		if (access(path, X_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+int
+evgen_mktemp_dir(struct evgen_ctx *ctx, const char *base, char *path,
+    size_t len)
+{
+	const char *tmp = base;
+
+	if (tmp == NULL && (tmp = getenv("TMPDIR")) == NULL)
+		tmp = "/tmp";
+	if ((size_t)snprintf(path, len, "%s/" TEMP_PREFIX "%s-XXXXXX", tmp,
+	    ctx->shortname) >= len)
+		return evgen_fail(ctx, "temporary path too long");
+	if (mkdtemp(path) == NULL)
+		return evgen_fail(ctx, "mkdtemp %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+evgen_mktemp_file(struct evgen_ctx *ctx, const char *dir, mode_t mode,
+    char *path, size_t len)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned seed = (unsigned)evgen_now_ns() ^ (unsigned)getpid();
+	int fd, tries, i;
+	size_t n;
+
+	for (tries = 0; tries < 100; tries++) {
+		n = (size_t)snprintf(path, len, "%s/" TEMP_PREFIX "%s-", dir,
+		    ctx->shortname);
+		if (n + 7 > len)
+			return evgen_fail(ctx, "temporary path too long");
+		for (i = 0; i < 6; i++)
+			path[n + i] = chars[rand_r(&seed) % (sizeof(chars) - 1)];
+		path[n + 6] = '\0';
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (fd != -1) {
+			close(fd);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return evgen_fail(ctx, "create %s: %s", path,
+			    strerror(errno));
+	}
+	return evgen_fail(ctx, "no free temporary name in %s", dir);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (type == FTW_DP)
+		return rmdir(path) == -1 && errno != ENOENT ? -1 : 0;
+	return unlink(path) == -1 && errno != ENOENT ? -1 : 0;
+}
+
+int
+evgen_rmtree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int
+evgen_user_ids(const char *user, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwnam(user)) == NULL)
+		return -1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+static void
+redirect(int target, const char *path, int flags)
+{
+	int fd;
+
+	if ((fd = open(path, flags, 0600)) == -1)
+		_exit(126);
+	if (fd != target) {
+		dup2(fd, target);
+		close(fd);
+	}
+}
+
+/* Runs in the child between fork and exec; only async-signal-safe calls. */
+static void
+child_setup(const struct evgen_runopt *opt)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	redirect(STDIN_FILENO, opt != NULL && opt->stdin_path != NULL ?
+	    opt->stdin_path : "/dev/null", O_RDONLY);
+	redirect(STDOUT_FILENO, opt != NULL && opt->stdout_path != NULL ?
+	    opt->stdout_path : "/dev/null", O_WRONLY);
+	redirect(STDERR_FILENO, "/dev/null", O_WRONLY);
+	if (opt == NULL)
+		return;
+	if (opt->new_mntns) {
+		if (unshare(CLONE_NEWNS) == -1 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+			_exit(125);
+	}
+	if (opt->env != NULL) {
+		char *const *e;
+
+		for (e = opt->env; *e != NULL; e++)
+			putenv(*e);
+	}
+	if (opt->as_user) {
+		if (setgroups(0, NULL) == -1 || setgid(opt->gid) == -1 ||
+		    setuid(opt->uid) == -1)
+			_exit(124);
+	}
+}
+
+/*
+ * Wait for pid for at most timeout_ms, then kill it.  Returns the exit
+ * status (128+signal when killed by one) or -1.
+ */
+static int
+wait_timeout(pid_t pid, int timeout_ms)
+{
+	long long deadline = evgen_now_ns() + (long long)timeout_ms * 1000000;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int st;
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			break;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (evgen_now_ns() > deadline) {
+			kill(pid, SIGKILL);
+			if (waitpid(pid, &st, 0) == -1)
+				return -1;
+			break;
+		}
+		nanosleep(&nap, NULL);
+	}
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return -1;
+}
+
+int
+evgen_run(struct evgen_ctx *ctx, char *const argv[],
+    const struct evgen_runopt *opt)
+{
+	int timeout = opt != NULL && opt->timeout_ms > 0 ? opt->timeout_ms :
+	    10000;
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == -1)
+		return evgen_fail(ctx, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		child_setup(opt);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	st = wait_timeout(pid, timeout);
+	log_debug("%s: %s exited with status %d", ctx->name, argv[0], st);
+	if (st == -1)
+		return evgen_fail(ctx, "waiting for %s: %s", argv[0],
+		    strerror(errno));
+	if (st == 127)
+		return evgen_fail(ctx, "could not execute %s", argv[0]);
+	if (st >= 124 && st <= 126)
+		return evgen_fail(ctx, "could not prepare %s (status %d)",
+		    argv[0], st);
+	return st;
+}
+
+int
+evgen_spawn_as(struct evgen_ctx *ctx, const char *progname,
+    const char *action, const char *sleep, const char *netns_addr)
+{
+	char dir[PATH_MAX], link[PATH_MAX], pattern[256];
+	char *argv[7];
+	pid_t pid;
+	int st;
+
+	if (evgen_mktemp_dir(ctx, NULL, dir, sizeof(dir)) == -1)
+		return -1;
+	snprintf(link, sizeof(link), "%s/%s", dir, progname);
+	snprintf(pattern, sizeof(pattern), "^%s$", action);
+	if (symlink(ctx->self, link) == -1) {
+		evgen_fail(ctx, "symlink %s: %s", link, strerror(errno));
+		evgen_rmtree(dir);
+		return -1;
+	}
+	argv[0] = link;
+	argv[1] = (char *)"run";
+	argv[2] = pattern;
+	argv[3] = (char *)"--sleep";
+	argv[4] = (char *)(sleep != NULL ? sleep : "0");
+	argv[5] = NULL;
+	if ((pid = fork()) == -1) {
+		evgen_fail(ctx, "fork: %s", strerror(errno));
+		evgen_rmtree(dir);
+		return -1;
+	}
+	if (pid == 0) {
+		if (netns_addr != NULL && evgen_netns_setup(netns_addr) == -1)
+			_exit(123);
+		/* Keep stderr: the child's own log lines explain failures. */
+		redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+		execv(link, argv);
+		_exit(127);
+	}
+	/* The longest child (trusted-after-startup) sleeps 6 s. */
+	st = wait_timeout(pid, 30000);
+	evgen_rmtree(dir);
+	if (st == 123)
+		return evgen_fail(ctx, "could not create a network namespace");
+	if (st != 0)
+		return evgen_fail(ctx, "%s run %s exited with status %d",
+		    progname, pattern, st);
+	return 0;
+}
+
+static int
+ifreq_addr(int s, const char *ifname, const char *addr, unsigned long req)
+{
+	struct sockaddr_in sin;
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
+	return ioctl(s, req, &ifr);
+}
+
+int
+evgen_netns_setup(const char *addr)
+{
+	struct ifreq ifr;
+	int s, saved;
+
+	if (unshare(CLONE_NEWNET) == -1)
+		return -1;
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == -1)
+		goto fail;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) == -1)
+		goto fail;
+	/* An alias label on lo: the address lives only in this namespace. */
+	if (ifreq_addr(s, "lo:evgen", addr, SIOCSIFADDR) == -1 ||
+	    ifreq_addr(s, "lo:evgen", "255.255.255.255", SIOCSIFNETMASK) == -1)
+		goto fail;
+	close(s);
+	return 0;
+fail:
+	saved = errno;
+	close(s);
+	errno = saved;
+	return -1;
+}
+
+int
+evgen_addr_is_local(const char *addr)
+{
+	struct ifaddrs *ifa, *i;
+	struct in_addr want;
+	struct stat self, init;
+	int found = 0;
+
+	if (inet_pton(AF_INET, addr, &want) != 1)
+		return 0;
+	/* Never the network namespace of pid 1 (host or container). */
+	if (stat("/proc/self/ns/net", &self) == -1 ||
+	    stat("/proc/1/ns/net", &init) == -1 ||
+	    (self.st_dev == init.st_dev && self.st_ino == init.st_ino))
+		return 0;
+	if (getifaddrs(&ifa) == -1)
+		return 0;
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		found = memcmp(&((struct sockaddr_in *)(void *)i->ifa_addr)->
+		    sin_addr, &want, sizeof(want)) == 0;
+	}
+	freeifaddrs(ifa);
+	return found;
+}

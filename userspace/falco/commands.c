@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "falco/commands.h"
+#include "filter/filter.h"
+#include "rules/rules.h"
+#include "util/log.h"
+#include "util/sbuf.h"
+#include "util/xmalloc.h"
+
+static json_object *
+jstr(const char *s)
+{
+	return json_object_new_string(s != NULL ? s : "");
+}
+
+static json_object *
+jstrv(const char *const *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, jstr(v[i]));
+	return a;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Names of the event types of a rule, sorted, for the JSON details. */
+static json_object *
+evt_names(const struct rule *r)
+{
+	const struct filter_evtypes *ev = filter_get_evtypes();
+	json_object *a = json_object_new_array();
+	const char **names = NULL, *prev = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; ev != NULL && r->evttypes != NULL && i < r->nevtbits; i++)
+		if (r->evttypes[i / 8] & (1u << (i % 8))) {
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = ev->name_of((uint16_t)i);
+		}
+	for (i = 0; i < n; i++)
+		if (names[i] == NULL)
+			names[i] = "";
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		if (prev != NULL && strcmp(prev, names[i]) == 0)
+			continue;
+		json_object_array_add(a, jstr(names[i]));
+		prev = names[i];
+	}
+	free(names);
+	return a;
+}
+
+/* Keys are added in sorted order, as Falco's JSON output has them. */
+static json_object *
+rule_json(const struct rule *r)
+{
+	json_object *o = json_object_new_object(), *d, *in;
+
+	d = json_object_new_object();
+	json_object_object_add(d, "condition_compiled", jstr(r->condition));
+	json_object_object_add(d, "events", evt_names(r));
+	json_object_object_add(d, "output_compiled", jstr(r->output));
+	json_object_object_add(o, "details", d);
+	in = json_object_new_object();
+	json_object_object_add(in, "capture",
+	    json_object_new_boolean(r->capture));
+	json_object_object_add(in, "capture_duration",
+	    json_object_new_int64((int64_t)r->capture_duration));
+	json_object_object_add(in, "condition", jstr(r->condition_raw));
+	json_object_object_add(in, "description", jstr(r->desc));
+	json_object_object_add(in, "enabled",
+	    json_object_new_boolean(r->enabled));
+	json_object_object_add(in, "name", jstr(r->name));
+	json_object_object_add(in, "output", jstr(r->output));
+	json_object_object_add(in, "priority",
+	    jstr(rules_priority_name(r->priority)));
+	json_object_object_add(in, "source", jstr(r->source));
+	json_object_object_add(in, "tags", jstrv(r->tags, r->ntags));
+	json_object_object_add(o, "info", in);
+	return o;
+}
+
+static json_object *
+describe_json(struct rules_set *rs, const char *only)
+{
+	json_object *o = json_object_new_object(), *a, *e, *d, *in;
+	size_t i;
+
+	if (only == NULL) {
+		a = json_object_new_array();
+		for (i = 0; i < rules_nlists(rs); i++) {
+			const struct rules_list_view *l = rules_list(rs, i);
+
+			e = json_object_new_object();
+			d = json_object_new_object();
+			json_object_object_add(d, "items_compiled",
+			    jstrv(l->items, l->nitems));
+			json_object_object_add(d, "used",
+			    json_object_new_boolean(l->used));
+			json_object_object_add(e, "details", d);
+			in = json_object_new_object();
+			json_object_object_add(in, "name", jstr(l->name));
+			json_object_object_add(e, "info", in);
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(o, "lists", a);
+		a = json_object_new_array();
+		for (i = 0; i < rules_nmacros(rs); i++) {
+			const struct rules_macro_view *m = rules_macro(rs, i);
+
+			e = json_object_new_object();
+			d = json_object_new_object();
+			json_object_object_add(d, "used",
+			    json_object_new_boolean(m->used));
+			json_object_object_add(e, "details", d);
+			in = json_object_new_object();
+			json_object_object_add(in, "condition",
+			    jstr(m->condition));
+			json_object_object_add(in, "name", jstr(m->name));
+			json_object_object_add(e, "info", in);
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(o, "macros", a);
+	}
+	a = json_object_new_array();
+	for (i = 0; i < rules_count(rs); i++) {
+		const struct rule *r = rules_get(rs, i);
+
+		if (only == NULL || strcmp(only, r->name) == 0)
+			json_object_array_add(a, rule_json(r));
+	}
+	json_object_object_add(o, "rules", a);
+	return o;
+}
+
+/* Wrap words at line_len, indenting continuation lines by indent. */
+static void
+wrap_text(struct sbuf *out, const char *s, size_t indent, size_t line_len)
+{
+	size_t len = 0, wl, i;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (*s == '\0')
+			break;
+		wl = strcspn(s, " \t\n");
+		if (len + wl + 1 <= line_len - indent)
+			len += wl + 1;
+		else {
+			sbuf_putc(out, '\n');
+			for (i = 0; i < indent; i++)
+				sbuf_putc(out, ' ');
+			len = wl + 1;
+		}
+		sbuf_put(out, s, wl);
+		sbuf_putc(out, ' ');
+		s += wl;
+	}
+}
+
+static void
+describe_text(struct rules_set *rs, const char *only)
+{
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	printf("%-50s %s\n", "Rule", "Description");
+	printf("%-50s %s\n", "----", "-----------");
+	for (i = 0; i < rules_count(rs); i++) {
+		const struct rule *r = rules_get(rs, i);
+
+		if (only != NULL && strcmp(only, r->name) != 0)
+			continue;
+		sbuf_reset(&sb);
+		wrap_text(&sb, r->desc, 51, 110);
+		printf("%-50s %s\n\n", r->name, sbuf_str(&sb));
+	}
+	sbuf_free(&sb);
+}
+
+static int
+print_description(const struct cli *c, struct rules_set *rs)
+{
+	json_object *o;
+
+	if (c->describe != NULL && rules_find(rs, c->describe) == NULL) {
+		fprintf(stderr, "Error: Rule \"%s\" is not loaded\n",
+		    c->describe);
+		return 1;
+	}
+	if (c->json_output) {
+		o = describe_json(rs, c->describe);
+		printf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else
+		describe_text(rs, c->describe);
+	return 0;
+}
+
+int
+cmd_validate(const struct cli *c)
+{
+	struct rules_loader *l = rules_loader_new();
+	struct sbuf summary = SBUF_INIT, json = SBUF_INIT, v = SBUF_INIT;
+	struct rules_result *r;
+	size_t i;
+	int ok = 1, rc;
+
+	log_info("Validating rules file(s):");
+	for (i = 0; i < c->nvalidate; i++)
+		log_info("   %s", c->validate[i]);
+	sbuf_puts(&json, "{\"falco_load_results\":[");
+	for (i = 0; i < c->nvalidate; i++) {
+		r = rules_load_file(l, c->validate[i]);
+		ok &= rules_result_ok(r);
+		if (i > 0)
+			sbuf_putc(&json, ',');
+		rules_result_json(r, &json);
+		if (summary.len > 0)
+			sbuf_putc(&summary, '\n');
+		if (!rules_result_ok(r) || !rules_result_has_warnings(r))
+			rules_result_verbose(r, &summary);
+		else {
+			sbuf_printf(&summary, "%s: Ok, with warnings",
+			    c->validate[i]);
+			sbuf_reset(&v);
+			rules_result_verbose(r, &v);
+			log_warn("%s", sbuf_str(&v));
+		}
+		rules_result_free(r);
+	}
+	sbuf_puts(&json, "]}");
+	if (c->json_output)
+		printf("%s\n", sbuf_str(&json));
+	else
+		printf("%s\n", sbuf_str(&summary));
+	rc = ok ? 0 : 1;
+	if (ok && (c->describe_all || c->describe != NULL) &&
+	    rules_loader_ruleset(l) != NULL) {
+		if (!c->json_output)
+			printf("\n");
+		rc = print_description(c, rules_loader_ruleset(l));
+	}
+	fflush(stdout);
+	if (!ok)
+		fprintf(stderr, "Error: %s\n", sbuf_str(&summary));
+	sbuf_free(&summary);
+	sbuf_free(&json);
+	sbuf_free(&v);
+	rules_loader_free(l);
+	return rc;
+}
+
+int
+cmd_describe(const struct cli *c)
+{
+	struct rules_loader *l;
+	struct rules_result *r;
+	struct sbuf sb = SBUF_INIT;
+	char **paths = NULL;
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (c->nrules == 0) {
+		/* XXX: rules_files from falco.yaml (-c) are read once the
+		 * configuration library is wired in. */
+		fprintf(stderr, "Error: You must specify at least one rules "
+		    "file/directory via -r or a rules_file entry in "
+		    "falco.yaml\n");
+		return 1;
+	}
+	for (i = 0; i < c->nrules; i++)
+		rules_expand_path(c->rules[i], &paths, &n);
+	l = rules_loader_new();
+	log_info("Loading rules from:");
+	for (i = 0; i < n && rc == 0; i++) {
+		log_info("   %s", paths[i]);
+		r = rules_load_file(l, paths[i]);
+		sbuf_reset(&sb);
+		rules_result_verbose(r, &sb);
+		if (!rules_result_ok(r)) {
+			fprintf(stderr, "Error: %s\n", sbuf_str(&sb));
+			rc = 1;
+		} else if (rules_result_has_warnings(r))
+			log_warn("%s", sbuf_str(&sb));
+		rules_result_free(r);
+	}
+	if (rc == 0 && rules_loader_ruleset(l) != NULL) {
+		struct rules_set *rs = rules_loader_ruleset(l);
+
+		rules_set_min_priority(rs, c->min_priority);
+		if (c->describe_all || c->describe != NULL)
+			rc = print_description(c, rs);
+	}
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	sbuf_free(&sb);
+	rules_loader_free(l);
+	return rc;
+}
+
+int
+cmd_list_fields(const struct cli *c)
+{
+	size_t i, j;
+
+	if (c->list_source != NULL && strcmp(c->list_source, "syscall") != 0) {
+		fprintf(stderr, "Error: Unknown event source: %s\n",
+		    c->list_source);
+		return 1;
+	}
+	if (!c->names_only)
+		printf("Event Sources: syscall\n\n");
+	for (i = 0; i < fields_nclasses(); i++) {
+		const struct field_class *fc = fields_class(i);
+
+		if (!c->names_only) {
+			printf("-------------------------------\n");
+			printf("%-30s%s (%s)\n", "Field Class:", fc->name,
+			    fc->desc);
+			printf("%-30s%s\n\n", "Event Sources:", fc->source);
+		}
+		for (j = 0; j < fc->nfields; j++) {
+			const struct field_info *f = &fc->fields[j];
+			char name[128];
+
+			if (f->flags & FF_HIDDEN)
+				continue;
+			if (c->names_only) {
+				printf("%s\n", f->name);
+				continue;
+			}
+			snprintf(name, sizeof(name), "%s%s", f->name,
+			    f->arg == FARG_KEY_REQ || f->arg == FARG_EVTARG ?
+			    "[...]" : "");
+			printf("%-30s%s (type: %s)\n", name, f->desc,
+			    ftype_name(f->type));
+		}
+		if (!c->names_only)
+			printf("\n");
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The HTTP front end (libmicrohttpd), falcosidekick's routes:
+ *   POST /         one Falco JSON alert (any unknown path, as in Go's mux)
+ *   /test          a test event through every output
+ *   GET /healthz   {"status": "ok"}
+ *   GET /ping      pong
+ *   GET /metrics   Prometheus text
+ * with a body size limit and an optional bearer token (every route but
+ * /healthz and /ping).
+ */
+#ifndef SIDEKICK_SERVER_H
+#define SIDEKICK_SERVER_H
+
+#include <stddef.h>
+
+struct sk_core;
+struct sk_server;
+
+struct sk_server_cfg {
+	const char	*address;	/* "" or NULL: every address */
+	int		 port;
+	size_t		 maxbody;
+	const char	*token;		/* "" or NULL: no authentication */
+	int		 threads;
+};
+
+/* Start listening; returns the server or NULL with a message in err. */
+struct sk_server *sk_server_start(const struct sk_server_cfg *cfg,
+	    struct sk_core *core, char *err, size_t errlen);
+
+/* Stop accepting and wait for requests in progress, then free. */
+void	sk_server_stop(struct sk_server *s);
+
+#endif /* SIDEKICK_SERVER_H */
