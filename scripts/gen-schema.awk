@@ -218,6 +218,7 @@ $1 == "event" {
 	evcat[nev] = bits($5, "EC_", "category")
 	evflags[nev] = bits($6, "EF_", "eflag")
 	evlarge[nev] = ($6 ~ /(^|\|)LARGE_PAYLOAD(\||$)/) ? 1 : 0
+	evold[nev] = ($6 ~ /(^|\|)OLD_VERSION(\||$)/) ? 1 : 0
 	evunknown[nev] = ($5 == "UNKNOWN") ? 1 : 0
 	evnp[nev] = 0
 	nev++
@@ -351,16 +352,27 @@ function emit_kern_header(f,    i, t, j, n, cnt, fl, parts, k, e, x) {
 	}
 	printf("};\n\n") > f
 
-	printf("/* Per event: parameter count; " \
-	    "FE_KI_LARGE = u32 lengths. */\n") > f
+	printf("/*\n * Per event: parameter count; FE_KI_LARGE: u32 " \
+	    "lengths; FE_KI_OLD: an old\n * layout the drivers no longer " \
+	    "emit (of the enter events, only open,\n * creat, openat, " \
+	    "openat2 and connect are current).\n */\n") > f
 	printf("#define FE_KI_LARGE\t0x01\n") > f
+	printf("#define FE_KI_OLD\t0x02\n") > f
 	printf("struct fe_event_kinfo {\n\tuint8_t\tnparams;\n" \
 	    "\tuint8_t\tflags;\n};\n\n") > f
 	printf("static const struct fe_event_kinfo fe_event_kinfo[FE_MAX] " \
 	    "FE_UNUSED = {\n") > f
-	for (i = 0; i < nev; i++)
+	for (i = 0; i < nev; i++) {
+		fl = "0"
+		if (evlarge[i] && evold[i])
+			fl = "FE_KI_LARGE | FE_KI_OLD"
+		else if (evlarge[i])
+			fl = "FE_KI_LARGE"
+		else if (evold[i])
+			fl = "FE_KI_OLD"
 		printf("\t[FE_%s] = { %d, %s },\n", evsym[i], evnp[i],
-		    evlarge[i] ? "FE_KI_LARGE" : "0") > f
+		    fl) > f
+	}
 	printf("};\n\n") > f
 
 	printf("/*\n * x86_64 syscall number -> event pair and " \

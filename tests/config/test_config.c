@@ -268,7 +268,8 @@ test_env_expansion(void **state)
 	unsetenv("FALCO_TEST_UNSET");
 	cfg = load_str(
 	    "file_output:\n  filename: ${FALCO_TEST_DIR}/events.txt\n"
-	    "program_output:\n  program: \"echo $${HOME} ${FALCO_TEST_UNSET}x\"\n"
+	    "program_output:\n"
+	    "  program: \"echo $${HOME} ${FALCO_TEST_UNSET}x\"\n"
 	    "http_output:\n  url: \"http://${FALCO_TEST_DIR\"\n",
 	    NULL, 0);
 	assert_string_equal(config_str(cfg, "file_output.filename", ""),

@@ -154,7 +154,7 @@ read_file(const char *path, size_t *len)
 		sbuf_put(&sb, buf, n);
 	fclose(f);
 	*len = sb.len;
-	sbuf_reserve(&sb, 0);
+	sbuf_put(&sb, "", 0);
 	return sbuf_detach(&sb);
 }
 

@@ -6,3 +6,11 @@ test_alert_render_LDLIBS := -lcmocka -ljson-c -lcurl -lyaml
 test_outputs_SRCS := tests/outputs/test_outputs.c tests/outputs/httprecv.c
 test_outputs_LIBS := outputs metrics config util
 test_outputs_LDLIBS := -lcmocka -ljson-c -lcurl -lmicrohttpd -lyaml
+
+# outputs_driver is not a cmocka program: it lives in $(O)/testbin for
+# the t_*.sh scripts and is built along with the unit tests.
+outputs_driver_SRCS := tests/outputs/outputs_driver.c
+outputs_driver_LIBS := outputs metrics config util
+outputs_driver_LDLIBS := -lcurl -lyaml
+$(eval $(call prog_template,outputs_driver,testbin))
+unit-tests: $(O)/testbin/outputs_driver

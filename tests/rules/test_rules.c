@@ -41,7 +41,7 @@ read_file(const char *path, size_t *len)
 		sbuf_put(&sb, buf, n);
 	fclose(f);
 	*len = sb.len;
-	sbuf_reserve(&sb, 0);
+	sbuf_put(&sb, "", 0);
 	return sbuf_detach(&sb);
 }
 
@@ -251,11 +251,334 @@ test_loader_cases(void **state)
 	assert_true(passed > 90);
 }
 
+static char *
+data_path(const char *name)
+{
+	const char *src = getenv("FALCO_SRC");
+	char *p;
+
+	xasprintf(&p, "%s/tests/rules/data/%s", src != NULL ? src : ".",
+	    name);
+	return p;
+}
+
+static struct rules_result *
+load_data(struct rules_loader *l, const char *name)
+{
+	char *p = data_path(name);
+	struct rules_result *r = rules_load_file(l, p);
+
+	free(p);
+	return r;
+}
+
+static const char *
+error_location(const struct rules_result *r, struct sbuf *sb)
+{
+	sbuf_reset(sb);
+	rules_result_verbose(r, sb);
+	return sbuf_str(sb);
+}
+
+static void
+test_pitfall1_list_append_order(void **state)
+{
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	struct sbuf sb = SBUF_INIT;
+	const struct rule *ru;
+
+	r = load_data(l, "pitfall1_list_append_first.yaml");
+	assert_false(rules_result_ok(r));
+	assert_int_equal(rules_result_nerrors(r), 1);
+	assert_string_equal(rules_result_error_code(r, 0),
+	    "LOAD_ERR_VALIDATE");
+	assert_non_null(strstr(rules_result_error_msg(r, 0),
+	    "List uses 'append'"));
+	/* names the list and where it is: 0-based line 2, column 2 */
+	assert_non_null(strstr(error_location(r, &sb),
+	    "list 'extra_shells': ("));
+	assert_non_null(strstr(sbuf_str(&sb),
+	    "pitfall1_list_append_first.yaml:2:2)"));
+	rules_result_free(r);
+	rules_loader_free(l);
+
+	l = rules_loader_new();
+	r = load_data(l, "pitfall1_later_list.yaml");
+	assert_true(rules_result_ok(r));
+	ru = rules_find(rules_loader_ruleset(l), "Editor");
+	assert_non_null(ru);
+	/* "inner" is defined after "outer": a literal item of the list */
+	assert_string_equal(rules_list(rules_loader_ruleset(l), 0)->name,
+	    "outer");
+	assert_int_equal(rules_list(rules_loader_ruleset(l), 0)->nitems, 2);
+	assert_string_equal(rules_list(rules_loader_ruleset(l), 0)->items[0],
+	    "inner");
+	/* but conditions take lists as text, in definition order */
+	assert_string_equal(ru->condition,
+	    "(evt.type = execve and proc.name in (vi, nano, cat))");
+	rules_result_free(r);
+	rules_loader_free(l);
+	sbuf_free(&sb);
+}
+
+static void
+test_pitfall3_append_other_source(void **state)
+{
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	struct sbuf sb = SBUF_INIT;
+
+	rules_loader_add_source(l, "k8s_audit");
+	r = load_data(l, "pitfall3_append_other_source.yaml");
+	assert_false(rules_result_ok(r));
+	assert_int_equal(rules_result_nerrors(r), 1);
+	assert_string_equal(rules_result_error_msg(r, 0),
+	    "Rule has been re-defined with a different source");
+	/* reported at the second item */
+	assert_non_null(strstr(error_location(r, &sb),
+	    "rule 'My rule': ("));
+	assert_non_null(strstr(sbuf_str(&sb), "_source.yaml:7:2)"));
+	rules_result_free(r);
+	rules_loader_free(l);
+
+	/* the same when the first rule's source is not loaded at all */
+	l = rules_loader_new();
+	r = load_data(l, "pitfall3_append_other_source.yaml");
+	assert_false(rules_result_ok(r));
+	assert_string_equal(rules_result_error_msg(r, 0),
+	    "Rule has been re-defined with a different source");
+	rules_result_free(r);
+	rules_loader_free(l);
+	sbuf_free(&sb);
+}
+
+static void
+test_pitfall4_exception_typo(void **state)
+{
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	const struct rule *ru;
+	size_t i;
+	int unknown = 0, novalues = 0;
+
+	r = load_data(l, "pitfall4_exception_typo.yaml");
+	/* Falco loads it; it must not pass silently: two warnings */
+	assert_true(rules_result_ok(r));
+	for (i = 0; i < rules_result_nwarnings(r); i++) {
+		if (strcmp(rules_result_warning_code(r, i),
+		    "LOAD_UNKNOWN_KEY") == 0 && strstr(
+		    rules_result_warning_msg(r, i), "'value'") != NULL)
+			unknown = 1;
+		if (strcmp(rules_result_warning_code(r, i),
+		    "LOAD_APPEND_NO_VALUES") == 0)
+			novalues = 1;
+	}
+	assert_true(unknown);
+	assert_true(novalues);
+	ru = rules_find(rules_loader_ruleset(l), "Setuid seen");
+	assert_non_null(ru);
+	assert_string_equal(ru->condition, "((evt.type = setuid and evt.dir "
+	    "= <) and not proc.name = sudo)");
+	rules_result_free(r);
+	rules_loader_free(l);
+}
+
+static void
+test_multiple_files(void **state)
+{
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	struct rules_set *rs;
+	const struct rule *ru;
+
+	r = load_data(l, "multi_a.yaml");
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	r = load_data(l, "multi_b.yaml");
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	rs = rules_loader_ruleset(l);
+	assert_int_equal(rules_count(rs), 3);
+	/* redefinition keeps the first position */
+	assert_string_equal(rules_get(rs, 0)->name, "Edit");
+	assert_string_equal(rules_get(rs, 1)->name, "Second");
+	assert_string_equal(rules_get(rs, 2)->name, "Third");
+	ru = rules_get(rs, 0);
+	assert_string_equal(ru->desc, "redefined in place");
+	assert_int_equal(ru->priority, PRIO_ERROR);
+	assert_string_equal(ru->condition, "((evt.type in (open, openat) or "
+	    "evt.type = openat2) and proc.name in (vi, nano) and not "
+	    "fd.name startswith /tmp)");
+	assert_int_equal(ru->ntags, 1);
+	rules_loader_free(l);
+
+	/* a file cannot use what a later file defines */
+	l = rules_loader_new();
+	r = load_data(l, "multi_late_macro.yaml");
+	assert_false(rules_result_ok(r));
+	assert_string_equal(rules_result_error_msg(r, 0),
+	    "Undefined macro 'later_macro' used in filter.");
+	rules_result_free(r);
+	rules_loader_free(l);
+}
+
+static void
+test_directory(void **state)
+{
+	char *dir = data_path("dir"), **paths = NULL;
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	size_t i, n = 0;
+
+	rules_expand_path(dir, &paths, &n);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(paths[0], "/10-first.yaml"));
+	assert_non_null(strstr(paths[1], "/20-second.yml"));
+	for (i = 0; i < n; i++) {
+		r = rules_load_file(l, paths[i]);
+		assert_true(rules_result_ok(r));
+		rules_result_free(r);
+		free(paths[i]);
+	}
+	free(paths);
+	assert_string_equal(rules_find(rules_loader_ruleset(l),
+	    "From dir")->condition, "(evt.type = open and proc.name = cat)");
+	/* a missing path expands to nothing */
+	paths = NULL;
+	n = 0;
+	rules_expand_path("/nonexistent/rules.d", &paths, &n);
+	assert_int_equal(n, 0);
+	r = rules_load_file(l, "/nonexistent/rules.yaml");
+	assert_false(rules_result_ok(r));
+	assert_string_equal(rules_result_error_code(r, 0),
+	    "LOAD_ERR_FILE_READ");
+	rules_result_free(r);
+	rules_loader_free(l);
+	free(dir);
+}
+
+static void
+test_selection_and_buckets(void **state)
+{
+	const struct filter_evtypes *ev = filter_get_evtypes();
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	struct rules_set *rs;
+	const struct rule *const *v;
+	uint8_t *bm;
+	size_t n, open_id, close_id, exec_id;
+
+	r = load_data(l, "multi_a.yaml");
+	rules_result_free(r);
+	r = load_data(l, "multi_b.yaml");
+	rules_result_free(r);
+	rs = rules_loader_ruleset(l);
+
+	bm = xcalloc((ev->nbits + 7) / 8, 1);
+	assert_true(ev->by_name("openat", bm) > 0);
+	for (open_id = 0; !(bm[open_id / 8] & (1u << (open_id % 8)));
+	    open_id++)
+		;
+	memset(bm, 0, (ev->nbits + 7) / 8);
+	assert_true(ev->by_name("close", bm) > 0);
+	for (close_id = 0; !(bm[close_id / 8] & (1u << (close_id % 8)));
+	    close_id++)
+		;
+	memset(bm, 0, (ev->nbits + 7) / 8);
+	assert_true(ev->by_name("execve", bm) > 0);
+	for (exec_id = 0; !(bm[exec_id / 8] & (1u << (exec_id % 8)));
+	    exec_id++)
+		;
+	free(bm);
+
+	v = rules_for_evttype(rs, "syscall", (uint16_t)open_id, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->name, "Edit");
+	v = rules_for_evttype(rs, "syscall", (uint16_t)close_id, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->name, "Second");
+	/* minimum priority: Second is Debug */
+	rules_set_min_priority(rs, PRIO_NOTICE);
+	v = rules_for_evttype(rs, "syscall", (uint16_t)close_id, &n);
+	assert_int_equal(n, 0);
+	rules_set_min_priority(rs, PRIO_DEBUG);
+	/* selection by tag and by name glob, applied in order */
+	assert_int_equal(rules_select_tag(rs, "files", 0), 2);
+	v = rules_for_evttype(rs, "syscall", (uint16_t)open_id, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(rules_select_name(rs, "E*", 1), 1);
+	v = rules_for_evttype(rs, "syscall", (uint16_t)open_id, &n);
+	assert_int_equal(n, 1);
+	v = rules_for_evttype(rs, "syscall", (uint16_t)exec_id, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0]->name, "Third");
+	v = rules_for_evttype(rs, "k8s_audit", (uint16_t)exec_id, &n);
+	assert_int_equal(n, 0);
+	rules_loader_free(l);
+}
+
+/* Bad input of any shape: a located message, never a crash. */
+static void
+test_bad_inputs(void **state)
+{
+	static const char *const bad[] = {
+		"", "- rule: x\n  desc: [\n", "[1, 2, 3]", "- 1\n- 2",
+		"- rule: {a: b}\n", "- rule: r\n  condition: evt.type=open\n"
+		    "  output: o\n  desc: d\n  priority: LOUD\n",
+		"- macro: m\n  condition: (a\n",
+		"- list: l\n  items: {a: 1}\n",
+		"- rule: r\n  condition: a and\n  output: o\n  desc: d\n"
+		    "  priority: info\n",
+		"- rule: r\n  condition: evt.type=nosuchevent\n  output: o"
+		    "\n  desc: d\n  priority: info\n",
+		"- rule: r\n  condition: evt.type=open\n  output: o %nope"
+		    "\n  desc: d\n  priority: info\n",
+		"- required_engine_version: 99.0.0\n",
+		"- required_plugin_versions:\n  - name: json\n    version: "
+		    "0.1.0\n",
+		"- rule: r\n  exceptions: 3\n  condition: c.x = 1\n"
+		    "  output: o\n  desc: d\n  priority: info\n",
+		"- macro: a\n  condition: b\n- macro: b\n  condition: a\n"
+		    "- rule: r\n  condition: a\n  output: o\n  desc: d\n"
+		    "  priority: info\n",
+		"&a [*a]",
+	};
+	struct rules_loader *l;
+	struct rules_result *r;
+	struct sbuf sb = SBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		l = rules_loader_new();
+		r = rules_load_content(l, "bad.yaml", bad[i], strlen(bad[i]));
+		rules_result_verbose(r, &sb);
+		if (i > 0 && rules_result_ok(r))
+			fail_msg("loaded '%s'", bad[i]);
+		if (i > 0)
+			assert_non_null(strstr(sbuf_str(&sb), "(bad.yaml:"));
+		sbuf_reset(&sb);
+		rules_result_json(r, &sb);
+		assert_true(sb.len > 0 && sb.buf[0] == '{');
+		sbuf_reset(&sb);
+		rules_result_free(r);
+		rules_loader_free(l);
+	}
+	sbuf_free(&sb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loader_cases),
+		cmocka_unit_test(test_pitfall1_list_append_order),
+		cmocka_unit_test(test_pitfall3_append_other_source),
+		cmocka_unit_test(test_pitfall4_exception_typo),
+		cmocka_unit_test(test_multiple_files),
+		cmocka_unit_test(test_directory),
+		cmocka_unit_test(test_selection_and_buckets),
+		cmocka_unit_test(test_bad_inputs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1607,6 +1607,174 @@ test_writer_fd_types(void **state)
 	unlink(out);
 }
 
+/* --- conversion cases (convert_cases.txt) ------------------------------- */
+
+static uint16_t
+sym_id(const char *sym)
+{
+	unsigned i;
+
+	for (i = 0; i < FE_MAX; i++)
+		if (strcmp(schema_event((uint16_t)i)->sym, sym) == 0)
+			return (uint16_t)i;
+	fail_msg("unknown event symbol %s", sym);
+	return 0;
+}
+
+/*
+ * Encode "SYMBOL PARAM..." as a record into o (with a cpu/EV block
+ * around it when block is set).  Returns the number of parameters.
+ */
+static unsigned
+encode_event(struct out *o, char *spec, int block, uint64_t ts)
+{
+	char *tok, *save = NULL;
+	uint8_t vals[FEVT_MAX_PARAMS][256];
+	uint32_t lens[FEVT_MAX_PARAMS];
+	unsigned n = 0, i;
+	uint16_t id;
+	size_t b = 0;
+	struct fevt_hdr h;
+
+	tok = strtok_r(spec, " \t\n", &save);
+	assert_non_null(tok);
+	id = sym_id(tok);
+	while ((tok = strtok_r(NULL, " \t\n", &save)) != NULL) {
+		uint8_t *v = vals[n];
+		unsigned long long u = 0;
+
+		assert_true(n < FEVT_MAX_PARAMS);
+		if (strcmp(tok, "-") == 0)
+			lens[n] = 0;
+		else if (strncmp(tok, "s:", 2) == 0) {
+			lens[n] = (uint32_t)strlen(tok + 2) + 1;
+			memcpy(v, tok + 2, lens[n]);
+		} else if (strncmp(tok, "b:", 2) == 0) {
+			lens[n] = (uint32_t)strlen(tok + 2);
+			memcpy(v, tok + 2, lens[n]);
+		} else if (strncmp(tok, "x:", 2) == 0) {
+			lens[n] = (uint32_t)strlen(tok + 2) / 2;
+			for (i = 0; i < lens[n]; i++) {
+				unsigned byte;
+
+				assert_int_equal(sscanf(tok + 2 + 2 * i, "%2x",
+				    &byte), 1);
+				v[i] = (uint8_t)byte;
+			}
+		} else {
+			char *colon = strchr(tok, ':');
+
+			assert_non_null(colon);
+			u = strtoull(colon + 1, NULL, 0);
+			if (tok[0] == 'i')
+				u = (unsigned long long)strtoll(colon + 1, NULL,
+				    0);
+			lens[n] = (uint32_t)strtoul(tok + 1, NULL, 10) / 8;
+			memcpy(v, &u, lens[n]);
+		}
+		n++;
+	}
+	if (block) {
+		b = o_block(o, SCAP_EV_V2);
+		o_u16(o, 0);
+	}
+	h.ts = ts;
+	h.tid = 7;
+	h.type = id;
+	h.nparams = n;
+	h.len = FEVT_HDR_LEN + 2 * n;
+	for (i = 0; i < n; i++)
+		h.len += lens[i];
+	o_put(o, &h, FEVT_HDR_LEN);
+	for (i = 0; i < n; i++)
+		o_u16(o, (uint16_t)lens[i]);
+	for (i = 0; i < n; i++)
+		o_put(o, vals[i], lens[i]);
+	if (block)
+		o_end(o, b);
+	return n;
+}
+
+static void
+run_case(const char *name, struct out *in, struct out *want)
+{
+	struct scap_reader *r;
+	struct fevt ev;
+	char err[512];
+	size_t off = 0;
+	int rc;
+
+	r = scap_reader_open_mem(in->p, in->len, err, sizeof(err));
+	if (r == NULL)
+		fail_msg("%s: %s", name, err);
+	while ((rc = scap_reader_next(r, &ev, NULL)) == 1) {
+		struct fevt_hdr h;
+
+		if (off >= want->len)
+			fail_msg("%s: unexpected event of type %s", name,
+			    schema_event(ev.hdr->type)->sym);
+		memcpy(&h, want->p + off, FEVT_HDR_LEN);
+		if (h.type != ev.hdr->type)
+			fail_msg("%s: got %s, want %s", name,
+			    schema_event(ev.hdr->type)->sym,
+			    schema_event(h.type)->sym);
+		/* The timestamp is the only field not in the file. */
+		if (h.len != ev.hdr->len || h.nparams != ev.hdr->nparams ||
+		    memcmp(want->p + off + 16, (const uint8_t *)ev.hdr + 16,
+		    h.len - 16) != 0)
+			fail_msg("%s: %s differs (len %u/%u, nparams %u/%u)",
+			    name, schema_event(h.type)->sym, ev.hdr->len,
+			    h.len, ev.hdr->nparams, h.nparams);
+		off += h.len;
+	}
+	if (rc != 0)
+		fail_msg("%s: %s", name, scap_reader_error(r));
+	if (off != want->len)
+		fail_msg("%s: fewer events than expected", name);
+	scap_reader_close(r);
+}
+
+static void
+test_convert_cases(void **state)
+{
+	char *path = src_path("tests/scapfile/convert_cases.txt");
+	FILE *f = fopen(path, "r");
+	char line[1024], name[1024] = "";
+	struct out in = { NULL, 0, 0 }, want = { NULL, 0, 0 };
+	unsigned ncases = 0;
+	uint64_t ts = 0;
+
+	assert_non_null(f);
+	for (;;) {
+		char *got = fgets(line, sizeof(line), f);
+
+		if (got == NULL || strncmp(line, "case ", 5) == 0) {
+			if (name[0] != '\0') {
+				run_case(name, &in, &want);
+				ncases++;
+			}
+			if (got == NULL)
+				break;
+			snprintf(name, sizeof(name), "%s", line + 5);
+			name[strcspn(name, "\n")] = '\0';
+			in.len = want.len = 0;
+			o_shb(&in, 0);
+			continue;
+		}
+		if (strncmp(line, "in ", 3) == 0)
+			encode_event(&in, line + 3, 1, ++ts);
+		else if (strncmp(line, "out ", 4) == 0)
+			encode_event(&want, line + 4, 0, 0);
+		else
+			assert_true(line[0] == '#' || line[0] == '\n');
+	}
+	fclose(f);
+	free(path);
+	free(in.p);
+	free(want.p);
+	assert_int_equal(ncases, 17);
+}
+
 int
 main(void)
 {
@@ -1626,6 +1794,7 @@ main(void)
 		cmocka_unit_test(test_v1_conversion),
 		cmocka_unit_test(test_legacy_layouts),
 		cmocka_unit_test(test_writer_fd_types),
+		cmocka_unit_test(test_convert_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

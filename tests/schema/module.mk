@@ -8,3 +8,8 @@ test_schema_LDLIBS := -lcmocka
 FUZZERS += fuzz_fevt
 fuzz_fevt_SRCS := tests/schema/fuzz_fevt.c
 fuzz_fevt_LIBS := schema util
+
+# Parse and evt.args rendering throughput (make bench).
+BENCHES += bench_schema
+bench_schema_SRCS := tests/schema/bench_schema.c tests/schema/evbuild.c
+bench_schema_LIBS := schema util

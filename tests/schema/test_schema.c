@@ -168,7 +168,13 @@ test_flags(void **state)
 		} else
 			assert_false(fe_event_kinfo[i].flags & FE_KI_LARGE);
 		assert_true(se->nparams <= FEVT_MAX_PARAMS);
+		assert_int_equal(!!(fe_event_kinfo[i].flags & FE_KI_OLD),
+		    !!(se->flags & EF_OLD_VERSION));
 	}
+	/* Schema 4: the current enter events are the TOCTOU ones. */
+	assert_false(fe_event_kinfo[FE_SYSCALL_OPENAT_2_E].flags & FE_KI_OLD);
+	assert_false(fe_event_kinfo[FE_SOCKET_CONNECT_E].flags & FE_KI_OLD);
+	assert_true(fe_event_kinfo[FE_SYSCALL_READ_E].flags & FE_KI_OLD);
 	/* Plugin, async and container (JSON 2) events. */
 	assert_int_equal(nlarge, 3);
 	assert_int_equal(nunused, 35);

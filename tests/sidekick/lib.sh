@@ -21,7 +21,7 @@ sk_cleanup() {
 	for p in $SK_PIDS; do
 		wait "$p" 2>/dev/null || true
 	done
-	rm -rf "$SK_TMP"
+	[ -n "${SK_KEEP:-}" ] || rm -rf "$SK_TMP"
 }
 trap sk_cleanup EXIT INT TERM
 
@@ -128,4 +128,17 @@ lines() {
 metric() {
 	curl -s "http://127.0.0.1:$SK_PORT/metrics" | awk -v k="$1" \
 	    'index($0, k " ") == 1 { print $NF; f = 1 } END { if (!f) print 0 }'
+}
+
+# Polling forms of the checks above; the value is read again each time.
+sk_test_lines() { [ "$(lines "$1")" "$2" "$3" ]; }
+sk_test_metric() { [ "$(metric "$1")" "$2" "$3" ]; }
+# wait_lines SECONDS FILE OP N, wait_metric SECONDS NAME OP N
+wait_lines() { wait_until "$1" sk_test_lines "$2" "$3" "$4"; }
+wait_metric() { wait_until "$1" sk_test_metric "$2" "$3" "$4"; }
+# wait_eval SECONDS 'shell condition'
+wait_eval() {
+	we=$1
+	shift
+	wait_until "$we" eval "$*"
 }

@@ -78,21 +78,21 @@ fi
 
 start_sk "$SK_TMP/c.yaml"
 check post_accepted [ "$(post "$SK_DATA/alert.json")" = 200 ]
-wait_until 10 [ "$(lines "$SK_TMP/hook.log")" -ge 7 ] || true
-wait_until 5 [ "$(lines "$SK_TMP/smtp.log")" -ge 1 ] || true
-wait_until 5 [ "$(lines "$SK_TMP/sysu.log")" -ge 1 ] || true
+wait_lines 10 "$SK_TMP/hook.log" -ge 7 || true
+wait_lines 5 "$SK_TMP/smtp.log" -ge 1 || true
+wait_lines 5 "$SK_TMP/sysu.log" -ge 1 || true
 stop_sk
 
 # Syslog over TCP (CEF) and a local datagram socket (JSON).
 start_sk "$SK_TMP/c.yaml" SYSLOG_PORT="$syst_port" SYSLOG_PROTOCOL=tcp \
-    SYSLOG_FORMAT=cef SLACK_WEBHOOKURL= TEAMS_WEBHOOKURL=
+    SYSLOG_FORMAT=cef
 post "$SK_DATA/alert.json" >/dev/null
-wait_until 5 [ "$(lines "$SK_TMP/syst.log")" -ge 1 ] || true
+wait_lines 5 "$SK_TMP/syst.log" -ge 1 || true
 stop_sk
 start_sk "$SK_TMP/c.yaml" SYSLOG_HOST="$SK_TMP/log.sock" \
     SYSLOG_PROTOCOL=unix
 post "$SK_DATA/alert.json" >/dev/null
-wait_until 5 [ "$(lines "$SK_TMP/sysx.log")" -ge 1 ] || true
+wait_lines 5 "$SK_TMP/sysx.log" -ge 1 || true
 stop_sk
 cp "$SK_TMP/sysu.log" "$SK_TMP/syslog_udp.log"
 cp "$SK_TMP/syst.log" "$SK_TMP/syslog_tcp.log"
@@ -118,13 +118,13 @@ if [ "$have_redis" = 1 ]; then
 	    "$rport" >"$SK_TMP/r.yaml"
 	start_sk "$SK_TMP/r.yaml"
 	post "$SK_DATA/alert.json" >/dev/null
-	wait_until 5 [ "$(redis-cli -p "$rport" xlen falcostream)" = 1 ] || true
+	wait_eval 5 '[ "$(redis-cli -p "$rport" xlen falcostream)" = 1 ]' || true
 	check redis_stream_entry redis-cli -p "$rport" xrange falcostream - + \
 	    | grep -q 'Read sensitive file untrusted'
 	stop_sk
 	start_sk "$SK_TMP/r.yaml" REDIS_STORAGETYPE=hashmap REDIS_KEY=falcohash
 	post "$SK_DATA/alert.json" >/dev/null
-	wait_until 5 [ "$(redis-cli -p "$rport" hlen falcohash)" = 1 ] || true
+	wait_eval 5 '[ "$(redis-cli -p "$rport" hlen falcohash)" = 1 ]' || true
 	check redis_hash_by_uuid [ "$(redis-cli -p "$rport" hkeys falcohash \
 	    | grep -c '^[0-9a-f-]\{36\}$')" = 1 ]
 	stop_sk
@@ -148,7 +148,7 @@ for p in emergency alert critical error warning notice informational \
 	    Debug; do
 		post "$SK_TMP/a_$a.json" >/dev/null
 	done
-	wait_until 5 [ "$(lines "$SK_TMP/hook.log")" -ge "$expect" ] || true
+	wait_lines 5 "$SK_TMP/hook.log" -ge "$expect" || true
 	sleep 0.2
 	check "threshold_$p" [ "$(lines "$SK_TMP/hook.log")" = "$expect" ]
 	stop_sk

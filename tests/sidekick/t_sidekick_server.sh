@@ -57,7 +57,7 @@ check oversized_chunked_413 [ "$(post "$SK_TMP/big" \
 check oversized_counted [ "$(metric \
     'falcosidekick_inputs_rejected_total{reason="toolarge"}')" = 2 ]
 
-wait_until 5 [ "$(lines "$SK_TMP/hook.log")" -ge 2 ] || true
+wait_lines 5 "$SK_TMP/hook.log" -ge 2 || true
 check accepted_counted [ "$(metric \
     'falcosidekick_inputs_total{source="requests",status="accepted"}')" = 2 ]
 check events_by_rule_metric [ "$(metric 'falcosidekick_falco_events_total{rule="Read sensitive file untrusted",priority="6",priority_raw="critical",source="syscall"}')" = 2 ]
@@ -150,7 +150,7 @@ start_sk "$SK_TMP/guide.yaml" \
     WEBHOOK_ADDRESS="http://127.0.0.1:$hook_port/wh"
 : >"$SK_TMP/hook.log"
 check guide_post_200 [ "$(post "$SK_DATA/alert.json")" = 200 ]
-wait_until 5 [ "$(lines "$SK_TMP/hook.log")" -ge 3 ] || true
+wait_lines 5 "$SK_TMP/hook.log" -ge 3 || true
 check guide_three_outputs [ "$(lines "$SK_TMP/hook.log")" = 3 ]
 check guide_slack_text grep -q 'Rule: \*Read sensitive file untrusted\* triggered by alpine:3.19 (Priority: \*Critical\*)' "$SK_TMP/hook.log"
 stop_sk

@@ -242,24 +242,19 @@ yp_mark(const struct yp *y, const yaml_mark_t *m, int *line, int *col)
 	*col = (int)m->column + 1 + (m->line == 0 ? y->col0 : 0);
 }
 
+/* Record the first error: "file:line:col: " then fmt with one %s. */
 static void
 yp_error(struct yp *y, const yaml_mark_t *m, const char *fmt, const char *arg)
 {
+	char *msg;
 	int line, col;
 
 	if (y->err != NULL)
 		return;
 	yp_mark(y, m, &line, &col);
-	xasprintf(&y->err, "%s:%d:%d: ", y->file, line, col);
-	{
-		char *msg, *full;
-
-		xasprintf(&msg, fmt, arg);
-		xasprintf(&full, "%s%s", y->err, msg);
-		free(msg);
-		free(y->err);
-		y->err = full;
-	}
+	xasprintf(&msg, fmt, arg);
+	xasprintf(&y->err, "%s:%d:%d: %s", y->file, line, col, msg);
+	free(msg);
 }
 
 static int
@@ -521,8 +516,8 @@ cfg_path_parse(const char *key, struct cfg_seg **segsp, size_t *nsegsp,
 			sbuf_putc(&name, key[i++]);
 		}
 		if (name.len == 0) {
-			xasprintf(errp, "key \"%s\": empty name at position %zu",
-			    key, i + 1);
+			xasprintf(errp, "key \"%s\": empty name at position "
+			    "%zu", key, i + 1);
 			goto fail;
 		}
 		segs = xreallocarray(segs, nsegs + 1, sizeof(*segs));

@@ -144,10 +144,11 @@ int	evgen_spawn_as(struct evgen_ctx *ctx, const char *progname,
 int	evgen_netns_setup(const char *addr);
 
 /*
- * Whether addr is configured on an interface of the calling process's
- * network namespace and that namespace is not pid 1's (so it is one of
- * ours).  Network helpers refuse to send to an address for which this
- * returns 0, so that they can never reach a real network.
+ * Whether addr is held by the loopback device of the calling process's
+ * network namespace and loopback is that namespace's only interface (so
+ * it is one made by evgen_netns_setup()).  Network helpers refuse to
+ * send to an address for which this returns 0, so that they can never
+ * reach a real network.
  */
 int	evgen_addr_is_local(const char *addr);
 

@@ -4,7 +4,6 @@
  * programs with a time limit, re-launching ourselves under another name,
  * private network namespaces, container detection.
  */
-#define _GNU_SOURCE
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -233,50 +232,58 @@ evgen_user_ids(const char *user, uid_t *uid, gid_t *gid)
 	return 0;
 }
 
-static void
+static int
 redirect(int target, const char *path, int flags)
 {
 	int fd;
 
 	if ((fd = open(path, flags, 0600)) == -1)
-		_exit(126);
+		return -1;
 	if (fd != target) {
-		dup2(fd, target);
+		if (dup2(fd, target) == -1)
+			return -1;
 		close(fd);
 	}
+	return 0;
 }
 
-/* Runs in the child between fork and exec; only async-signal-safe calls. */
-static void
+/*
+ * Runs in the child between fork and exec, so it sticks to
+ * async-signal-safe calls.  Returns 0, or -1 with errno set.
+ */
+static int
 child_setup(const struct evgen_runopt *opt)
 {
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	redirect(STDIN_FILENO, opt != NULL && opt->stdin_path != NULL ?
-	    opt->stdin_path : "/dev/null", O_RDONLY);
-	redirect(STDOUT_FILENO, opt != NULL && opt->stdout_path != NULL ?
-	    opt->stdout_path : "/dev/null", O_WRONLY);
-	redirect(STDERR_FILENO, "/dev/null", O_WRONLY);
+	if (redirect(STDIN_FILENO, opt != NULL && opt->stdin_path != NULL ?
+	    opt->stdin_path : "/dev/null", O_RDONLY) == -1 ||
+	    redirect(STDOUT_FILENO, opt != NULL && opt->stdout_path != NULL ?
+	    opt->stdout_path : "/dev/null", O_WRONLY) == -1 ||
+	    redirect(STDERR_FILENO, "/dev/null", O_WRONLY) == -1)
+		return -1;
 	if (opt == NULL)
-		return;
+		return 0;
 	if (opt->new_mntns) {
 		if (unshare(CLONE_NEWNS) == -1 ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
-			_exit(125);
+			return -1;
 	}
 	if (opt->env != NULL) {
 		char *const *e;
 
 		for (e = opt->env; *e != NULL; e++)
-			putenv(*e);
+			if (putenv(*e) != 0)
+				return -1;
 	}
 	if (opt->as_user) {
 		if (setgroups(0, NULL) == -1 || setgid(opt->gid) == -1 ||
 		    setuid(opt->uid) == -1)
-			_exit(124);
+			return -1;
 	}
+	return 0;
 }
 
 /*
@@ -312,32 +319,51 @@ wait_timeout(pid_t pid, int timeout_ms)
 	return -1;
 }
 
+/*
+ * The child reports a failure before or at exec by writing errno into a
+ * close-on-exec pipe, so that the program's own exit status is never
+ * mistaken for ours.
+ */
 int
 evgen_run(struct evgen_ctx *ctx, char *const argv[],
     const struct evgen_runopt *opt)
 {
 	int timeout = opt != NULL && opt->timeout_ms > 0 ? opt->timeout_ms :
 	    10000;
+	int pfd[2], err, st;
+	ssize_t n;
 	pid_t pid;
-	int st;
 
-	if ((pid = fork()) == -1)
+	if (pipe2(pfd, O_CLOEXEC) == -1)
+		return evgen_fail(ctx, "pipe: %s", strerror(errno));
+	if ((pid = fork()) == -1) {
+		close(pfd[0]);
+		close(pfd[1]);
 		return evgen_fail(ctx, "fork: %s", strerror(errno));
+	}
 	if (pid == 0) {
-		child_setup(opt);
-		execvp(argv[0], argv);
+		close(pfd[0]);
+		if (child_setup(opt) == 0)
+			execvp(argv[0], argv);
+		err = errno;
+		if (write(pfd[1], &err, sizeof(err)) < 0) {
+			/* The parent then sees status 127 only. */
+		}
 		_exit(127);
 	}
+	close(pfd[1]);
+	do
+		n = read(pfd[0], &err, sizeof(err));
+	while (n == -1 && errno == EINTR);
+	close(pfd[0]);
 	st = wait_timeout(pid, timeout);
-	log_debug("%s: %s exited with status %d", ctx->name, argv[0], st);
+	if (n == (ssize_t)sizeof(err))
+		return evgen_fail(ctx, "could not run %s: %s", argv[0],
+		    strerror(err));
 	if (st == -1)
 		return evgen_fail(ctx, "waiting for %s: %s", argv[0],
 		    strerror(errno));
-	if (st == 127)
-		return evgen_fail(ctx, "could not execute %s", argv[0]);
-	if (st >= 124 && st <= 126)
-		return evgen_fail(ctx, "could not prepare %s (status %d)",
-		    argv[0], st);
+	log_debug("%s: %s exited with status %d", ctx->name, argv[0], st);
 	return st;
 }
 
@@ -345,7 +371,7 @@ int
 evgen_spawn_as(struct evgen_ctx *ctx, const char *progname,
     const char *action, const char *sleep, const char *netns_addr)
 {
-	char dir[PATH_MAX], link[PATH_MAX], pattern[256];
+	char dir[PATH_MAX], link[PATH_MAX + 64], pattern[256];
 	char *argv[7];
 	pid_t pid;
 	int st;
@@ -374,8 +400,8 @@ evgen_spawn_as(struct evgen_ctx *ctx, const char *progname,
 		if (netns_addr != NULL && evgen_netns_setup(netns_addr) == -1)
 			_exit(123);
 		/* Keep stderr: the child's own log lines explain failures. */
-		redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
-		execv(link, argv);
+		if (redirect(STDIN_FILENO, "/dev/null", O_RDONLY) == 0)
+			execv(link, argv);
 		_exit(127);
 	}
 	/* The longest child (trusted-after-startup) sleeps 6 s. */
@@ -437,29 +463,33 @@ fail:
 	return -1;
 }
 
+/*
+ * Delivery to an address held by lo never leaves the machine.  Requiring
+ * also that lo is the only interface makes sure the namespace is one of
+ * ours, not a host where someone happened to configure the address.
+ */
 int
 evgen_addr_is_local(const char *addr)
 {
 	struct ifaddrs *ifa, *i;
 	struct in_addr want;
-	struct stat self, init;
-	int found = 0;
+	int found = 0, other = 0;
 
 	if (inet_pton(AF_INET, addr, &want) != 1)
 		return 0;
-	/* Never the network namespace of pid 1 (host or container). */
-	if (stat("/proc/self/ns/net", &self) == -1 ||
-	    stat("/proc/1/ns/net", &init) == -1 ||
-	    (self.st_dev == init.st_dev && self.st_ino == init.st_ino))
-		return 0;
 	if (getifaddrs(&ifa) == -1)
 		return 0;
-	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		if (strcmp(i->ifa_name, "lo") != 0 &&
+		    strncmp(i->ifa_name, "lo:", 3) != 0) {
+			other = 1;
 			continue;
-		found = memcmp(&((struct sockaddr_in *)(void *)i->ifa_addr)->
-		    sin_addr, &want, sizeof(want)) == 0;
+		}
+		if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET &&
+		    memcmp(&((struct sockaddr_in *)(void *)i->ifa_addr)->
+		    sin_addr, &want, sizeof(want)) == 0)
+			found = 1;
 	}
 	freeifaddrs(ifa);
-	return found;
+	return found && !other;
 }

@@ -245,6 +245,6 @@ ast_to_string(const struct ast *a)
 	struct sbuf sb = SBUF_INIT;
 
 	print(&sb, a);
-	sbuf_reserve(&sb, 0);
+	sbuf_put(&sb, "", 0);
 	return sbuf_detach(&sb);
 }

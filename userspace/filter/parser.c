@@ -420,7 +420,7 @@ unescape(struct parser *p, const char *s, size_t n)
 			    s[i]);
 		}
 	}
-	sbuf_reserve(&sb, 0);
+	sbuf_put(&sb, "", 0);
 	free(p->tok);
 	p->tok = sbuf_detach(&sb);
 }
@@ -495,26 +495,26 @@ parse_embedded_rest(struct parser *p)
 	return untrack(p, a);
 }
 
-/* Transformer name from a token like "tolower(". */
+/* Transformer name from a token like "tolower(", into buf[16]. */
 static char *
-xform_name(const char *tok)
+xform_name(const char *tok, char *buf)
 {
-	return xstrndup(tok, strlen(tok) - 1);
+	snprintf(buf, 16, "%.*s", (int)strlen(tok) - 1, tok);
+	return buf;
 }
 
 static struct ast *
 parse_xlist_arg(struct parser *p, struct ast_pos pos)
 {
-	char *name;
+	char *name, nbuf[16];
 	struct ast *a;
 
 	if (lex_field_name(p))
 		return parse_field_rest(p, pos);
 	if (lex_str_list(p, xforms)) {
 		lex_blank(p);
-		name = xform_name(p->tok);
+		name = xform_name(p->tok, nbuf);
 		a = parse_xform_rest(p, name, pos);
-		free(name);
 		return a;
 	}
 	if (lex_quoted_str(p))
@@ -549,7 +549,7 @@ static struct ast *
 parse_xform_arg(struct parser *p, struct ast_pos pos)
 {
 	struct ast *a;
-	char *name;
+	char *name, nbuf[16];
 
 	enter(p);
 	lex_blank(p);
@@ -558,9 +558,8 @@ parse_xform_arg(struct parser *p, struct ast_pos pos)
 	else if (lex_str(p, "("))
 		a = parse_xlist(p, pos);
 	else if (lex_str_list(p, xforms)) {
-		name = xform_name(p->tok);
+		name = xform_name(p->tok, nbuf);
 		a = parse_xform_rest(p, name, pos);
-		free(name);
 	} else if (lex_field_name(p))
 		a = parse_field_rest(p, pos);
 	else
@@ -597,7 +596,7 @@ try_xform_or_val(struct parser *p)
 {
 	struct ast_pos pos, fpos;
 	struct ast *x, *f;
-	char *name;
+	char *name, nbuf[16];
 
 	enter(p);
 	lex_blank(p);
@@ -619,9 +618,8 @@ try_xform_or_val(struct parser *p)
 	}
 	if (lex_str_list(p, xforms)) {
 		lex_blank(p);
-		name = xform_name(p->tok);
+		name = xform_name(p->tok, nbuf);
 		x = parse_xform_rest(p, name, pos);
-		free(name);
 		leave(p);
 		return x;
 	}
@@ -824,7 +822,7 @@ parse_check(struct parser *p)
 {
 	struct ast_pos pos;
 	struct ast *a, *left;
-	char *name;
+	char *name, nbuf[16];
 
 	enter(p);
 	lex_blank(p);
@@ -836,9 +834,8 @@ parse_check(struct parser *p)
 		a = parse_condition(p, left, pos);
 	} else if (lex_str_list(p, xforms)) {
 		lex_blank(p);
-		name = xform_name(p->tok);
+		name = xform_name(p->tok, nbuf);
 		left = parse_xform_rest(p, name, pos);
-		free(name);
 		a = parse_condition(p, left, pos);
 	} else if (lex_ident(p)) {
 		a = ast_new(AST_IDENT, pos, p->tok);

@@ -588,7 +588,8 @@ alert_render(const struct alert *a, const struct alert_format *f,
 	if (f->include_tags) {
 		/* Falco keeps tags in a set: sorted, without repeats. */
 		tags = xcalloc(a->ntags + 1, sizeof(*tags));
-		memcpy(tags, a->tags, a->ntags * sizeof(*tags));
+		if (a->ntags > 0)
+			memcpy(tags, a->tags, a->ntags * sizeof(*tags));
 		qsort(tags, a->ntags, sizeof(*tags), cmp_str_ptr);
 		sbuf_puts(out, ",\"tags\":[");
 		for (i = 0; i < a->ntags; i++) {

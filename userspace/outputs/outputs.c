@@ -80,7 +80,7 @@ struct outputs {
 	atomic_uint_least64_t submitted;
 	atomic_int	 oom_logged;
 	int		 started;
-	int		 stopped;
+	atomic_int	 stopped;	/* read by submitters */
 
 	pthread_t	 wd_tid;
 	pthread_mutex_t	 wd_mu;
@@ -492,6 +492,8 @@ outputs_submit(struct outputs *out, const struct alert *a)
 	size_t i;
 	int rc = 0;
 
+	if (atomic_load(&out->stopped))
+		return -1;
 	atomic_fetch_add(&out->submitted, 1);
 	if (out->nw == 0)
 		return 0;
@@ -550,9 +552,9 @@ outputs_stop(struct outputs *out)
 	size_t i;
 	int rc;
 
-	if (!out->started || out->stopped)
+	if (!out->started || atomic_load(&out->stopped))
 		return;
-	out->stopped = 1;
+	atomic_store(&out->stopped, 1);
 	if (outputs_drain(out, out->opt.timeout_ms) < 0) {
 		log_notice("output channels still blocked, discarding all "
 		    "remaining notifications");
@@ -725,8 +727,8 @@ outputs_register_metrics(struct outputs *out, struct metrics *m)
 {
 	static const char help[] = "https://falco.org/docs/metrics/";
 
-	metrics_add_family(m, "falcosecurity_falco_outputs_queue_num_drops_total",
-	    help, METRIC_COUNTER, collect_drops, out);
+	metrics_add_family(m,
+	    "falcosecurity_falco_outputs_queue_num_drops_total", help, METRIC_COUNTER, collect_drops, out);
 	metrics_add_family(m, "falcosecurity_falco_outputs_delivered_total",
 	    "Alerts delivered, per output channel.", METRIC_COUNTER,
 	    collect_delivered, out);

@@ -132,7 +132,7 @@ struct alert_format {
 	int		 include_tags;		/* default 1 */
 	int		 include_message;	/* default 0 */
 	int		 include_output_fields;	/* default 1 */
-	const char	*hostname;		/* used when the alert has none */
+	const char	*hostname;		/* when the alert has none */
 };
 
 void	alert_format_defaults(struct alert_format *f);
@@ -238,6 +238,7 @@ int	outputs_start(struct outputs *out);
 
 /*
  * Render a and queue it to every channel.  Never blocks on a channel.
+ * After outputs_stop() it does nothing and returns -1.
  * Returns 0 if every channel accepted it, -1 if at least one queue was
  * full (the alert is dropped there and counted; the first drop logs
  * "Outputs queue out of memory").  a stays owned by the caller.

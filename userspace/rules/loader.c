@@ -125,6 +125,14 @@ struct lstate {
 	return -1;							\
 } while (0)
 
+/* memcpy that accepts a NULL source when there is nothing to copy */
+static void
+copy_n(void *dst, const void *src, size_t n)
+{
+	if (n > 0)
+		memcpy(dst, src, n);
+}
+
 /* ---- contexts ---------------------------------------------------- */
 
 static const struct ctx *
@@ -394,6 +402,20 @@ read_exceptions(struct lstate *st, const struct ynode *item,
 		e = &(*out)[*n];
 		e->ctx = xc;
 		e->name = name;
+		for (k = 0; k + 1 < ex->nitems; k += 2) {
+			const char *key = ex->items[k]->str != NULL ?
+			    ex->items[k]->str : "";
+
+			/* Falco only checks schema here; a typo such as
+			 * "value:" silently did nothing (falco#2354). */
+			if (strcmp(key, "name") != 0 &&
+			    strcmp(key, "fields") != 0 &&
+			    strcmp(key, "comps") != 0 &&
+			    strcmp(key, "values") != 0)
+				result_warning(st->res, LOAD_UNKNOWN_KEY, xc,
+				    "Unknown key '%s'. The key will be "
+				    "ignored.", key);
+		}
 		f = ymap_get(ex, "fields");
 		if (f == NULL && !append)
 			FAIL(st, LOAD_ERR_YAML_VALIDATE, xc,
@@ -712,8 +734,8 @@ append_rule(struct lstate *st, struct rule_update *u)
 	if (u->has_tags) {
 		tags = amalloc(st->mem, (prev->ntags + u->ntags + 1) *
 		    sizeof(*tags));
-		memcpy(tags, prev->tags, prev->ntags * sizeof(*tags));
-		memcpy(tags + prev->ntags, u->tags, u->ntags * sizeof(*tags));
+		copy_n(tags, prev->tags, prev->ntags * sizeof(*tags));
+		copy_n(tags + prev->ntags, u->tags, u->ntags * sizeof(*tags));
 		prev->tags = tags;
 		prev->ntags += u->ntags;
 		uniq_sorted(prev->tags, &prev->ntags);
@@ -737,7 +759,7 @@ append_rule(struct lstate *st, struct rule_update *u)
 				return -1;
 			ex = amalloc(st->mem, (prev->nexcs + 1) *
 			    sizeof(*ex));
-			memcpy(ex, prev->excs, prev->nexcs * sizeof(*ex));
+			copy_n(ex, prev->excs, prev->nexcs * sizeof(*ex));
 			ex[prev->nexcs] = *e;
 			prev->excs = ex;
 			prev->nexcs++;
@@ -755,9 +777,12 @@ append_rule(struct lstate *st, struct rule_update *u)
 				    "existing exception, only values");
 			nv = amalloc(st->mem, (pe->nvalues + e->nvalues + 1) *
 			    sizeof(*nv));
-			memcpy(nv, pe->values, pe->nvalues * sizeof(*nv));
-			memcpy(nv + pe->nvalues, e->values,
-			    e->nvalues * sizeof(*nv));
+			if (pe->nvalues > 0)
+				memcpy(nv, pe->values,
+				    pe->nvalues * sizeof(*nv));
+			if (e->nvalues > 0)
+				memcpy(nv + pe->nvalues, e->values,
+				    e->nvalues * sizeof(*nv));
 			pe->values = nv;
 			pe->nvalues += e->nvalues;
 		}
@@ -1165,8 +1190,8 @@ read_list(struct lstate *st, const struct ynode *item,
 			    "already exists");
 		items = amalloc(st->mem, (prev->nitems + v.nitems + 1) *
 		    sizeof(*items));
-		memcpy(items, prev->items, prev->nitems * sizeof(*items));
-		memcpy(items + prev->nitems, v.items,
+		copy_n(items, prev->items, prev->nitems * sizeof(*items));
+		copy_n(items + prev->nitems, v.items,
 		    v.nitems * sizeof(*items));
 		prev->items = items;
 		prev->nitems += v.nitems;
@@ -1804,6 +1829,8 @@ rules_set_free(struct rules_set *rs)
 	free(rs->asts);
 	free(rs->filters);
 	free(rs->rules);
+	free(rs->lists);
+	free(rs->macros);
 	if (rs->buckets != NULL)
 		for (i = 0; i < rs->nevtbits; i++)
 			free(rs->buckets[i].v);

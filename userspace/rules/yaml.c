@@ -81,6 +81,43 @@ set_anchor(struct ystate *st, const yaml_char_t *name, struct ynode *n)
 	st->nanchors++;
 }
 
+/*
+ * libyaml's problem descriptions, reworded as Falco users see them from
+ * yaml-cpp so that messages stay recognizable; others pass through.
+ */
+static const char *
+problem_text(const char *p)
+{
+	static const struct {
+		const char	*libyaml;
+		const char	*falco;
+	} map[] = {
+		{ "mapping values are not allowed in this context",
+		    "illegal map value" },
+		{ "did not find expected key", "end of map not found" },
+		{ "did not find expected '-' indicator",
+		    "end of sequence not found" },
+		{ "did not find expected ',' or ']'",
+		    "end of sequence flow not found" },
+		{ "did not find expected ',' or '}'",
+		    "end of map flow not found" },
+		{ "found undefined alias", "the referenced anchor is not "
+		    "defined" },
+		{ "found unexpected end of stream", "end of stream not "
+		    "found" },
+		{ "found character that cannot start any token",
+		    "unknown token" },
+	};
+	size_t i;
+
+	if (p == NULL)
+		return "YAML syntax error";
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(p, map[i].libyaml) == 0)
+			return map[i].falco;
+	return p;
+}
+
 /* Build the node starting with event ev (already read).  NULL on error. */
 static struct ynode *
 build(struct ystate *st, yaml_event_t *ev, int *err)
@@ -217,10 +254,10 @@ ydoc_load(const char *text, size_t len, struct ydoc *out, char **msg,
 	}
 	if (err != 0) {
 		if (err == 1 && st.p.error != YAML_NO_ERROR) {
-			xasprintf(msg, "%s%s%s", st.p.problem != NULL ?
-			    st.p.problem : "YAML syntax error",
-			    st.p.context != NULL ? " " : "",
-			    st.p.context != NULL ? st.p.context : "");
+			xasprintf(msg, "error at line %zu, column %zu: %s",
+			    st.p.problem_mark.line + 1,
+			    st.p.problem_mark.column + 1,
+			    problem_text(st.p.problem));
 			*line = st.p.problem_mark.line;
 			*col = st.p.problem_mark.column;
 			*off = st.p.problem_mark.index;

@@ -168,9 +168,10 @@ struct scap_read_stats {
 struct scap_reader;
 
 /*
- * Open a capture (gzip or plain; a plain file is mapped) and read its
- * header and metadata up to the first event block.  Returns NULL on
- * failure with the reason in err (errlen bytes).
+ * Open a capture (gzip or plain; a plain regular file is mapped, a pipe
+ * or device is read as a stream) and read its header and metadata up to
+ * the first event block.  Returns NULL on failure with the reason in err
+ * (errlen bytes), prefixed by the path.
  */
 struct scap_reader *scap_reader_open(const char *path, char *err,
 	    size_t errlen);
@@ -211,9 +212,12 @@ const struct scap_info *scap_reader_info(const struct scap_reader *r);
 const struct scap_read_stats *scap_reader_stats(const struct scap_reader *r);
 
 /*
- * Metadata.  Arrays are owned by the reader; they may grow (and move)
- * when scap_reader_next() meets metadata blocks after events, so fetch
- * them again after reading events.  Duplicate tids are kept as found.
+ * Metadata.  Arrays and strings are owned by the reader and live until
+ * scap_reader_close(); the arrays may grow (and move) when
+ * scap_reader_next() meets metadata blocks after events, so fetch them
+ * again after reading events.  Entries are in file order; duplicate tids
+ * are kept as found (a thread's fdl is the first list of its tid).
+ * A later interface or user list block replaces the earlier one.
  */
 const struct scap_machine *scap_reader_machine(const struct scap_reader *r);
 const struct scap_thread *scap_reader_threads(const struct scap_reader *r,

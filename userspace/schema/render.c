@@ -64,6 +64,33 @@ sign_extend(uint64_t v, uint32_t width)
 }
 
 /*
+ * Digits of v in base (8, 10 or 16, upper-case).  Rendering is dominated
+ * by number formatting, so this avoids printf for the common cases.
+ */
+static void
+put_u64(struct sbuf *sb, uint64_t v, unsigned base)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = digits[v % base];
+		v /= base;
+	} while (v != 0);
+	sbuf_put(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static void
+put_i64(struct sbuf *sb, int64_t v)
+{
+	if (v < 0) {
+		sbuf_putc(sb, '-');
+		put_u64(sb, -(uint64_t)v, 10);
+	} else
+		put_u64(sb, (uint64_t)v, 10);
+}
+
+/*
  * A number of the given width the way Falco prints it: octal with a
  * leading 0, upper-case hex, or (any other format) signed decimal, even
  * for unsigned types.
@@ -73,16 +100,19 @@ put_number(struct sbuf *sb, uint64_t v, uint32_t width, uint8_t fmt)
 {
 	switch (fmt) {
 	case PF_OCT:
-		sbuf_printf(sb, "%#" PRIo64, v);
+		/* "%#o": a leading 0, except for 0 itself. */
+		if (v != 0)
+			sbuf_putc(sb, '0');
+		put_u64(sb, v, 8);
 		break;
 	case PF_HEX:
-		sbuf_printf(sb, "%" PRIX64, v);
+		put_u64(sb, v, 16);
 		break;
 	case PF_10_PADDED_DEC:
 		sbuf_printf(sb, "%09" PRId64, sign_extend(v, width));
 		break;
 	default:
-		sbuf_printf(sb, "%" PRId64, sign_extend(v, width));
+		put_i64(sb, sign_extend(v, width));
 		break;
 	}
 }
@@ -185,8 +215,13 @@ put_mode(struct sbuf *res, const struct schema_flag *m, uint32_t val)
 static void
 put_ipv4(struct sbuf *sb, const uint8_t *ip, const uint8_t *port)
 {
-	sbuf_printf(sb, "%u.%u.%u.%u:%u", ip[0], ip[1], ip[2], ip[3],
-	    (unsigned)get_uint(port, 2));
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		put_u64(sb, ip[i], 10);
+		sbuf_putc(sb, i < 3 ? '.' : ':');
+	}
+	put_u64(sb, get_uint(port, 2), 10);
 }
 
 static void
@@ -405,7 +440,7 @@ put_fd(struct sbuf *val, struct sbuf *res, const struct fevt *ev,
 {
 	const char *e;
 
-	sbuf_printf(val, "%" PRId64, fd);
+	put_i64(val, fd);
 	if (r == NULL || res == NULL)
 		return;
 	if (fd >= 0) {
@@ -436,7 +471,7 @@ put_id_name(struct sbuf *val, struct sbuf *res, const struct fevt *ev,
 			sbuf_puts(res, "<NONE>");
 		return;
 	}
-	sbuf_printf(val, "%d", (int32_t)id);
+	put_i64(val, (int32_t)id);
 	if (res == NULL)
 		return;
 	if (r != NULL) {
@@ -547,12 +582,12 @@ schema_param_str(struct sbuf *val, struct sbuf *res, const struct fevt *ev,
 		put_fd(val, res, ev, (int64_t)v, r);
 		break;
 	case PT_PID:
-		sbuf_printf(val, "%" PRId64, (int64_t)v);
+		put_i64(val, (int64_t)v);
 		if (r != NULL && r->comm != NULL && res != NULL)
 			(void)r->comm(r->arg, (int64_t)v, res);
 		break;
 	case PT_ERRNO:
-		sbuf_printf(val, "%" PRId64, (int64_t)v);
+		put_i64(val, (int64_t)v);
 		if ((int64_t)v < 0 && res != NULL) {
 			const char *e = schema_errno_name((int64_t)v);
 
@@ -569,14 +604,19 @@ schema_param_str(struct sbuf *val, struct sbuf *res, const struct fevt *ev,
 		break;
 	case PT_BYTEBUF: {
 		uint32_t k;
+		char *dst;
 
+		/* Written in place: struct sbuf is public for this. */
 		sbuf_reserve(val, pv.len);
+		dst = val->buf + val->len;
 		for (k = 0; k < pv.len; k++) {
 			uint8_t c = pv.data[k];
 
 			/* isprint() in the C locale. */
-			sbuf_putc(val, (c >= 0x20 && c < 0x7f) ? (char)c : '.');
+			dst[k] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
 		}
+		val->len += pv.len;
+		val->buf[val->len] = '\0';
 		break;
 	}
 	case PT_SOCKADDR:
@@ -608,7 +648,7 @@ schema_param_str(struct sbuf *val, struct sbuf *res, const struct fevt *ev,
 			sbuf_puts(val, "none");
 			break;
 		}
-		sbuf_printf(val, "%" PRIu64, v);
+		put_u64(val, v, 10);
 		if (res != NULL)
 			sbuf_printf(res, "%lgs", (double)v / 1000000000);
 		break;
@@ -618,7 +658,7 @@ schema_param_str(struct sbuf *val, struct sbuf *res, const struct fevt *ev,
 	case PT_ENUMFLAGS8:
 	case PT_ENUMFLAGS16:
 	case PT_ENUMFLAGS32:
-		sbuf_printf(val, "%" PRIu32, (uint32_t)v);
+		put_u64(val, (uint32_t)v, 10);
 		if (res != NULL)
 			put_flags(res, pv.flags, (uint32_t)v,
 			    pv.type == PT_ENUMFLAGS8 ||

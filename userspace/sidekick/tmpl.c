@@ -25,7 +25,7 @@
 
 enum tok_kind {
 	T_FIELD, T_DOT, T_IDENT, T_STR, T_NUM, T_LPAREN, T_RPAREN,
-	T_PIPE, T_VAR, T_EOA
+	T_PIPE, T_EOA
 };
 
 struct tok {
@@ -438,9 +438,6 @@ parse_operand(struct parser *ps, int depth)
 			return new_expr(E_NIL, t);
 		perr(ps, t->line, t->col, "function %.*s used as a value; "
 		    "wrap the call in parentheses", (int)t->len, t->p);
-		return NULL;
-	case T_VAR:
-		perr(ps, t->line, t->col, "variables are not supported");
 		return NULL;
 	case T_PIPE:
 		perr(ps, t->line, t->col, "pipelines are not supported");

@@ -36,7 +36,6 @@ struct metrics {
 	size_t		 nf;
 	double		 t0_wall;	/* for the CPU ratio */
 	double		 t0_cpu;
-	char		*version;
 };
 
 /* Where metrics_emit() writes: rendering, or a lookup. */
@@ -105,7 +104,6 @@ metrics_free(struct metrics *m)
 	for (i = 0; i < m->nf; i++)
 		family_free(&m->f[i]);
 	free(m->f);
-	free(m->version);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
 }
