@@ -362,8 +362,11 @@ static void fill_sockaddr(struct falco_fill *f, unsigned long uaddr,
 	}
 }
 
-/* The socket tuple of fd: local side first, then the remote one. */
-static void fill_tuple(struct falco_fill *f, long fd)
+/*
+ * The socket tuple of fd: the side that started the connection first,
+ * so local then remote after connect, remote then local after accept.
+ */
+static void fill_tuple(struct falco_fill *f, long fd, bool accepted)
 {
 	struct file *file = falco_fget(fd);
 	struct socket *sock;
@@ -382,19 +385,19 @@ static void fill_tuple(struct falco_fill *f, long fd)
 	switch (sk->sk_family) {
 	case AF_INET:
 		buf[0] = AF_INET;
-		memcpy(buf + 1, &inet_sk(sk)->inet_saddr, 4);
-		memcpy(buf + 5, &sport, 2);
-		memcpy(buf + 7, &inet_sk(sk)->inet_daddr, 4);
-		memcpy(buf + 11, &dport, 2);
+		memcpy(buf + (accepted ? 7 : 1), &inet_sk(sk)->inet_saddr, 4);
+		memcpy(buf + (accepted ? 11 : 5), &sport, 2);
+		memcpy(buf + (accepted ? 1 : 7), &inet_sk(sk)->inet_daddr, 4);
+		memcpy(buf + (accepted ? 5 : 11), &dport, 2);
 		fill_put(f, buf, 13);
 		break;
 #if IS_ENABLED(CONFIG_IPV6)
 	case AF_INET6:
 		buf[0] = AF_INET6;
-		memcpy(buf + 1, &sk->sk_v6_rcv_saddr, 16);
-		memcpy(buf + 17, &sport, 2);
-		memcpy(buf + 19, &sk->sk_v6_daddr, 16);
-		memcpy(buf + 35, &dport, 2);
+		memcpy(buf + (accepted ? 19 : 1), &sk->sk_v6_rcv_saddr, 16);
+		memcpy(buf + (accepted ? 35 : 17), &sport, 2);
+		memcpy(buf + (accepted ? 1 : 19), &sk->sk_v6_daddr, 16);
+		memcpy(buf + (accepted ? 17 : 35), &dport, 2);
 		fill_put(f, buf, 37);
 		break;
 #endif
@@ -798,9 +801,9 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 	case OP_SOCKADDR:
 		return fill_sockaddr(f, a, b);
 	case OP_TUPLE:
-		return fill_tuple(f, (int)a);
+		return fill_tuple(f, (int)a, false);
 	case OP_TUPLE_RES:
-		return fill_tuple(f, x->ret);
+		return fill_tuple(f, x->ret, true);
 	case OP_UFD:
 		return fill_u64(f, x->ret < 0 ? -1 : falco_ufd(a, s->b));
 	case OP_UFD_INO:

@@ -16,8 +16,8 @@ done
 build="make gcc pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev
 	libmicrohttpd-dev libpcre2-dev zlib1g-dev libsqlite3-dev libbpf-dev
 	bpftool clang-19 llvm-19 libelf-dev libnl-genl-3-dev"
-tests="clang libcmocka-dev shellcheck python3 iproute2 util-linux procps
-	gawk busybox redis-server curl jq openssl"
+tests="clang libcmocka-dev shellcheck python3 python3-yaml iproute2 util-linux procps
+	gawk busybox redis-server curl jq openssl libgnutls28-dev"
 
 pkgs=$build
 [ "$test_deps" -eq 1 ] && pkgs="$pkgs $tests"

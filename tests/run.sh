@@ -125,12 +125,20 @@ if want fuzz; then
 		case $name in $T_FILTER) ;; *) continue ;; esac
 		corpus=$top/build/fuzz-corpus/$name
 		mkdir -p "$corpus"
-		seeds=""
+		# libFuzzer takes folders only: seed files are copied into one.
+		seedfiles=$top/build/fuzz-seedfiles/$name
+		rm -rf "$seedfiles"
+		mkdir -p "$seedfiles"
+		seeds=$seedfiles
 		if [ -f "$top/tests/fuzz/$name.seeds" ]; then
 			while IFS= read -r line; do
 				case $line in ''|'#'*) continue ;; esac
 				line=$(eval "echo \"$line\"")
-				[ -e "$line" ] && seeds="$seeds $line"
+				if [ -d "$line" ]; then
+					seeds="$seeds $line"
+				elif [ -f "$line" ]; then
+					cp "$line" "$seedfiles/"
+				fi
 			done <"$top/tests/fuzz/$name.seeds"
 		fi
 		log=$logdir/$name.log

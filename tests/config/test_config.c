@@ -497,6 +497,23 @@ test_config_files_errors(void **state)
 	free(err);
 	err = NULL;
 
+	/* Even through a symbolic link. */
+	{
+		char *link = tpath("alias.yaml");
+
+		assert_int_equal(symlink(main_yaml, link), 0);
+		xasprintf(&text, "priority: debug\nconfig_files: [%s]\n",
+		    link);
+		write_file(main_yaml, text);
+		free(text);
+		assert_int_equal(config_load(cfg, main_yaml, NULL, 0, 0,
+		    &err), -1);
+		assert_non_null(strstr(err, "config_files includes the main"));
+		free(err);
+		err = NULL;
+		free(link);
+	}
+
 	/* A bad strategy is located. */
 	xasprintf(&text, "config_files:\n  - path: %s\n    strategy: merge\n",
 	    inc);

@@ -104,6 +104,22 @@ proc_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 }
 
 static int
+container_extract(void *ctx, const struct field_ref *ref,
+    struct fvals *out)
+{
+	const struct mock *m = ctx;
+
+	out->n = 0;
+	if (strcmp(ref->info->name, "container.privileged") == 0 &&
+	    m->proc_name != NULL) {
+		out->v[0].type = FT_BOOL;
+		out->v[0].v.u = 1;
+		out->n = 1;
+	}
+	return 0;
+}
+
+static int
 fd_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 {
 	const struct mock *m = ctx;
@@ -216,6 +232,7 @@ setup(void **state)
 	fields_set_extractor("c", c_extract);
 	fields_set_extractor("process", proc_extract);
 	fields_set_extractor("fd", fd_extract);
+	fields_set_extractor("container", container_extract);
 	filter_set_evtypes(filter_schema_evtypes());
 	snprintf(path, sizeof(path),
 	    "%s/extracted/libsinsp_filter_syntax_cases.yaml",
@@ -425,6 +442,10 @@ test_eval_semantics(void **state)
 	struct mock na = { NULL, { NULL }, 0, NULL, NULL, { NULL }, NULL };
 
 	assert_true(eval_on("proc.name = bash", &m));
+	assert_true(eval_on("container.privileged = true", &m));
+	assert_false(eval_on("container.privileged = false", &m));
+	assert_true(eval_on("container.privileged != false", &m));
+	assert_false(eval_on("container.privileged != false", &na));
 	assert_false(eval_on("proc.name != bash", &m));
 	/* not available: every comparison is false, even != */
 	assert_false(eval_on("proc.name = bash", &na));
@@ -447,6 +468,13 @@ test_eval_semantics(void **state)
 	assert_true(eval_on("proc.name startswith oneof (x, ba)", &m));
 	assert_false(eval_on("proc.name startswith allof (x, ba)", &m));
 	assert_true(eval_on("proc.name contains allof (ba, sh)", &m));
+	/* oneof: exactly one matches */
+	assert_true(eval_on("proc.name contains oneof (ba, zz)", &m));
+	assert_false(eval_on("proc.name contains oneof (ba, sh)", &m));
+	assert_true(eval_on("proc.name contains anyof (ba, sh)", &m));
+	assert_false(eval_on("proc.name = anyof ()", &m));
+	assert_false(eval_on("proc.name != allof ()", &m));
+	assert_true(eval_on("proc.name != allof (sh, zsh)", &m));
 	/* ancestors: [N] is one, no argument is any of them */
 	assert_true(eval_on("proc.aname[2] = systemd", &m));
 	assert_false(eval_on("proc.aname[1] = systemd", &m));
@@ -457,6 +485,10 @@ test_eval_semantics(void **state)
 	assert_false(eval_on("proc.pid != 42", &m));
 	assert_true(eval_on("fd.name pmatch (/etc, /usr)", &m));
 	assert_false(eval_on("fd.name pmatch (/et)", &m));
+	assert_true(eval_on("fd.name pmatch (/)", &m));
+	assert_true(eval_on("fd.name pmatch (//etc//)", &m));
+	assert_true(eval_on("fd.name pmatch (/e*/sha?ow)", &m));
+	assert_false(eval_on("fd.name pmatch (/etc/shadow/x)", &m));
 	assert_true(eval_on("fd.ip = 10.1.2.3", &m));
 	assert_false(eval_on("fd.ip != 10.1.2.3", &m));
 	assert_true(eval_on("fd.net = 10.0.0.0/8", &m));
@@ -606,6 +638,69 @@ test_evttypes(void **state)
 	}
 }
 
+static void
+test_field_registry(void **state)
+{
+	static const struct {
+		const char	*field;
+		const char	*op;
+		int		 ok;
+	} tc[] = {
+		{ "proc.name", "contains", 1 },
+		{ "proc.name", "bcontains", 0 },
+		{ "proc.name", "startswith oneof", 1 },
+		{ "proc.pid", "contains", 0 },
+		{ "proc.pid", "<=", 1 },
+		{ "fd.ip", "=", 1 },
+		{ "fd.ip", "startswith", 0 },
+		{ "fd.types", "in", 1 },
+		{ "fd.types", "=", 0 },
+		{ "evt.buffer", "bstartswith", 1 },
+		{ "evt.buffer", "glob", 0 },
+		{ "container.privileged", "=", 1 },
+		{ "container.privileged", ">", 0 },
+	};
+	struct field_ref ref;
+	struct filter_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
+		assert_int_equal(fields_resolve(tc[i].field, NULL, 0, &ref,
+		    &err), 0);
+		if (filter_op_allowed(ref.info, tc[i].op) != tc[i].ok)
+			fail_msg("%s %s", tc[i].field, tc[i].op);
+	}
+	/* arguments: kinds and forms */
+	assert_int_equal(fields_resolve("proc.aname", "2", 1, &ref, &err), 0);
+	assert_int_equal(ref.arg_index, 2);
+	assert_int_equal(fields_resolve("proc.aname", "x", 1, &ref, &err),
+	    -1);
+	assert_int_equal(fields_resolve("proc.env", "HOME", 1, &ref, &err),
+	    0);
+	assert_string_equal(ref.arg_key, "HOME");
+	free(ref.arg_key);
+	assert_int_equal(fields_resolve("evt.arg.flags", NULL, 0, &ref,
+	    &err), 0);
+	assert_string_equal(ref.info->name, "evt.arg");
+	assert_string_equal(ref.arg_key, "flags");
+	free(ref.arg_key);
+	assert_int_equal(fields_resolve("evt.arg", "0", 1, &ref, &err), 0);
+	assert_int_equal(ref.arg_index, 0);
+	assert_null(ref.arg_key);
+	assert_int_equal(fields_resolve("evt.arg", NULL, 0, &ref, &err), -1);
+	assert_int_equal(fields_resolve("container.label.io.k8s/name", NULL,
+	    0, &ref, &err), 0);
+	assert_string_equal(ref.arg_key, "io.k8s/name");
+	free(ref.arg_key);
+	assert_int_equal(fields_resolve("proc.name", "1", 1, &ref, &err), -1);
+	assert_int_equal(fields_resolve("proc.nosuch", NULL, 0, &ref, &err),
+	    -1);
+	assert_string_equal(err.msg,
+	    "filter_check called with nonexistent field proc.nosuch");
+	/* a class cannot take a name that exists */
+	assert_int_equal(fields_register_class(&c_class), -1);
+}
+
 int
 main(void)
 {
@@ -618,6 +713,7 @@ main(void)
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_error_positions),
 		cmocka_unit_test(test_evttypes),
+		cmocka_unit_test(test_field_registry),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
 #include "httprecv.h"
@@ -44,6 +45,24 @@ sleep_ms(unsigned ms)
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+/* Did the TLS client present a certificate that verifies? */
+static int
+client_verified(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	unsigned int status = 1, n = 0;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return 0;
+	if (gnutls_certificate_get_peers(ci->tls_session, &n) == NULL ||
+	    n == 0)
+		return 0;
+	if (gnutls_certificate_verify_peers2(ci->tls_session, &status) != 0)
+		return 0;
+	return status == 0;
 }
 
 static enum MHD_Result
@@ -90,6 +109,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	q.status = status;
 	q.stalled = stall > 0;
+	q.client_verified = client_verified(conn);
 	r->reqs = xreallocarray(r->reqs, r->nreqs + 1, sizeof(*r->reqs));
 	r->reqs[r->nreqs++] = q;
 	pthread_mutex_unlock(&r->mu);
@@ -122,7 +142,8 @@ completed(void *cls, struct MHD_Connection *conn, void **state,
 }
 
 struct httprecv *
-httprecv_start(unsigned port, const char *key_pem, const char *cert_pem)
+httprecv_start(unsigned port, const char *key_pem, const char *cert_pem,
+    const char *trust_pem)
 {
 	struct httprecv *r = xcalloc(1, sizeof(*r));
 	struct sockaddr_in sin;
@@ -136,7 +157,16 @@ httprecv_start(unsigned port, const char *key_pem, const char *cert_pem)
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
-	if (key_pem != NULL)
+	if (trust_pem != NULL)
+		r->d = MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t)port,
+		    NULL, NULL, handle, r,
+		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, r,
+		    MHD_OPTION_HTTPS_MEM_KEY, key_pem,
+		    MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+		    MHD_OPTION_HTTPS_MEM_TRUST, trust_pem,
+		    MHD_OPTION_END);
+	else if (key_pem != NULL)
 		r->d = MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t)port,
 		    NULL, NULL, handle, r,
 		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,

@@ -19,14 +19,17 @@ struct httprecv_req {
 	char		*user_agent;
 	unsigned	 status;	/* what we answered */
 	int		 stalled;
+	int		 client_verified; /* TLS client cert checked OK */
 };
 
 /*
  * Listen on 127.0.0.1:port (0: any free port).  With key_pem and
- * cert_pem (PEM text) the receiver speaks HTTPS.  NULL on failure.
+ * cert_pem (PEM text) the receiver speaks HTTPS; with trust_pem too it
+ * asks for a client certificate and records whether it verified
+ * against trust_pem.  NULL on failure.
  */
 struct httprecv *httprecv_start(unsigned port, const char *key_pem,
-	    const char *cert_pem);
+	    const char *cert_pem, const char *trust_pem);
 unsigned httprecv_port(const struct httprecv *r);
 /* Answer `status` to the next `count` requests (-1: all), then 200. */
 void	httprecv_fail(struct httprecv *r, unsigned status, int count);

@@ -178,8 +178,7 @@ test_internal_alert(void **state)
 	struct alert *a;
 	struct sbuf sb = SBUF_INIT;
 
-	a = alert_new_internal(T0, ALERT_DEBUG,
-	    "Falco internal: syscall event drop",
+	a = alert_new_internal(T0, ALERT_DEBUG, ALERT_RULE_DROPS,
 	    "Falco internal: syscall event drop. 3 system calls dropped in "
 	    "last second.");
 	alert_field_str(a, "n_evts", "1000");
@@ -203,6 +202,11 @@ test_internal_alert(void **state)
 	    "\"rule\":\"Falco internal: syscall event drop\","
 	    "\"source\":\"internal\","
 	    "\"time\":\"2023-11-14T22:13:20.123456789Z\"}");
+	/* A priority out of range renders as Debug, never crashes. */
+	a->priority = 42;
+	sbuf_reset(&sb);
+	alert_render(a, &f, &sb);
+	assert_non_null(strstr(sb.buf, "\"priority\":\"Debug\""));
 	sbuf_free(&sb);
 	alert_free(a);
 }

@@ -490,7 +490,7 @@ test_program_jq_curl_pipeline(void **state)
 		print_message("jq or curl not installed\n");
 		skip();
 	}
-	r = httprecv_start(0, NULL, NULL);
+	r = httprecv_start(0, NULL, NULL, NULL);
 	assert_non_null(r);
 	base_opts(&o);
 	o.fmt.json = 1;
@@ -628,7 +628,7 @@ test_http_json_and_text(void **state)
 	struct json_object *j;
 	char *url;
 
-	r = httprecv_start(0, NULL, NULL);
+	r = httprecv_start(0, NULL, NULL, NULL);
 	assert_non_null(r);
 	http_opts(&o, r, &url);
 	o.fmt.json = 1;
@@ -674,7 +674,7 @@ test_http_500_bounded_retries(void **state)
 	struct outputs_chan_stats st;
 	char *url;
 
-	r = httprecv_start(0, NULL, NULL);
+	r = httprecv_start(0, NULL, NULL, NULL);
 	assert_non_null(r);
 	httprecv_fail(r, 500, -1);
 	http_opts(&o, r, &url);
@@ -701,7 +701,7 @@ test_http_500_then_ok(void **state)
 	struct httprecv *r;
 	char *url, *body;
 
-	r = httprecv_start(0, NULL, NULL);
+	r = httprecv_start(0, NULL, NULL, NULL);
 	assert_non_null(r);
 	httprecv_fail(r, 503, 2);
 	http_opts(&o, r, &url);
@@ -728,7 +728,7 @@ test_http_4xx_is_final(void **state)
 	struct httprecv *r;
 	char *url;
 
-	r = httprecv_start(0, NULL, NULL);
+	r = httprecv_start(0, NULL, NULL, NULL);
 	assert_non_null(r);
 	httprecv_fail(r, 404, 1);
 	http_opts(&o, r, &url);
@@ -754,7 +754,7 @@ test_http_stall_then_recover(void **state)
 	struct httprecv *r;
 	char *url, *body;
 
-	r = httprecv_start(0, NULL, NULL);
+	r = httprecv_start(0, NULL, NULL, NULL);
 	assert_non_null(r);
 	httprecv_stall(r, 1500, 2);
 	http_opts(&o, r, &url);
@@ -810,7 +810,7 @@ test_http_down_then_up(void **state)
 	out = start(&o);
 	submit_n(out, 1, 1);
 	sleep_ms(400);
-	r = httprecv_start(port, NULL, NULL);
+	r = httprecv_start(port, NULL, NULL, NULL);
 	assert_non_null(r);
 	assert_int_equal(httprecv_wait_ok(r, 1, 10000), 0);
 	assert_int_equal(outputs_drain(out, 5000), 0);
@@ -842,7 +842,7 @@ test_blocked_channel_isolated(void **state)
 	int fds[2], i;
 	char *url, *text;
 
-	r = httprecv_start(0, NULL, NULL);
+	r = httprecv_start(0, NULL, NULL, NULL);
 	assert_non_null(r);
 	httprecv_stall(r, 3000, -1);
 	assert_int_equal(pipe(fds), 0);
@@ -932,9 +932,8 @@ test_internal_alert_through_channels(void **state)
 	o.stdout_fd = fds[1];
 	o.fmt.json = 1;
 	out = start(&o);
-	a = alert_new_internal(T0, ALERT_CRITICAL,
-	    "Falco internal: hot restart failure", "Falco internal: hot "
-	    "restart failure");
+	a = alert_new_internal(T0, ALERT_CRITICAL, ALERT_RULE_RESTART,
+	    "Falco internal: hot restart failure");
 	alert_field_str(a, "error", "rules.yaml:3:1: bad");
 	outputs_submit(out, a);
 	alert_free(a);
@@ -1091,7 +1090,7 @@ test_https_trust(void **state)
 	assert_int_equal(mkdir(empty, 0700), 0);
 	kp = slurp(key);
 	cp = slurp(crt);
-	r = httprecv_start(0, kp, cp);
+	r = httprecv_start(0, kp, cp, NULL);
 	assert_non_null(r);
 	base_opts(&o);
 	o.http_enabled = 1;
@@ -1135,6 +1134,69 @@ test_https_trust(void **state)
 	free(empty);
 }
 
+/*
+ * mtls: the channel presents client_cert/client_key, which the receiver
+ * verifies against the client certificate it trusts.
+ */
+static void
+test_https_mtls(void **state)
+{
+	struct outputs_options o;
+	struct outputs *out;
+	struct httprecv *r;
+	struct httprecv_req q;
+	char *key = tpath("k.pem"), *crt = tpath("c.pem");
+	char *ckey = tpath("ck.pem"), *ccrt = tpath("cc.pem");
+	char *url, *kp, *cp, *ccp;
+
+	if (!have_prog("openssl") || make_cert(key, crt) < 0 ||
+	    make_cert(ckey, ccrt) < 0) {
+		print_message("openssl cannot make a test certificate\n");
+		skip();
+	}
+	kp = slurp(key);
+	cp = slurp(crt);
+	ccp = slurp(ccrt);
+	r = httprecv_start(0, kp, cp, ccp);
+	assert_non_null(r);
+	base_opts(&o);
+	o.http_enabled = 1;
+	xasprintf(&url, "https://127.0.0.1:%u/", httprecv_port(r));
+	o.http_url = url;
+	o.http_ca_cert = crt;
+	o.http_mtls = 1;
+	o.http_client_cert = ccrt;
+	o.http_client_key = ckey;
+	out = start(&o);
+	submit_n(out, 1, 1);
+	assert_int_equal(outputs_drain(out, 5000), 0);
+	assert_int_equal(chan_stats(out, 0).delivered, 1);
+	outputs_free(out);
+	assert_int_equal(httprecv_get(r, 0, &q), 0);
+	assert_true(q.client_verified);
+	httprecv_req_free(&q);
+
+	/* Without mtls no client certificate is shown. */
+	o.http_mtls = 0;
+	out = start(&o);
+	submit_n(out, 2, 1);
+	assert_int_equal(outputs_drain(out, 5000), 0);
+	outputs_free(out);
+	assert_int_equal(httprecv_get(r, 1, &q), 0);
+	assert_false(q.client_verified);
+	httprecv_req_free(&q);
+
+	httprecv_stop(r);
+	free(url);
+	free(kp);
+	free(cp);
+	free(ccp);
+	free(key);
+	free(crt);
+	free(ckey);
+	free(ccrt);
+}
+
 int
 main(void)
 {
@@ -1170,6 +1232,8 @@ main(void)
 		cmocka_unit_test(test_options_from_config),
 		cmocka_unit_test(test_misconfigured_channels),
 		cmocka_unit_test_setup_teardown(test_https_trust,
+		    setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_https_mtls,
 		    setup_tmp, teardown_tmp),
 	};
 	const char *proxies[] = {

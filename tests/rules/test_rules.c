@@ -507,6 +507,9 @@ test_selection_and_buckets(void **state)
 	assert_int_equal(rules_select_tag(rs, "files", 0), 2);
 	v = rules_for_evttype(rs, "syscall", (uint16_t)open_id, &n);
 	assert_int_equal(n, 0);
+	assert_int_equal(rules_select_name(rs, "[E]*", 1), 0);
+	assert_int_equal(rules_select_name(rs, "*d*", 1), 3);
+	assert_int_equal(rules_select_name(rs, "Second", 0), 1);
 	assert_int_equal(rules_select_name(rs, "E*", 1), 1);
 	v = rules_for_evttype(rs, "syscall", (uint16_t)open_id, &n);
 	assert_int_equal(n, 1);
@@ -515,6 +518,77 @@ test_selection_and_buckets(void **state)
 	assert_string_equal(v[0]->name, "Third");
 	v = rules_for_evttype(rs, "k8s_audit", (uint16_t)exec_id, &n);
 	assert_int_equal(n, 0);
+	rules_loader_free(l);
+}
+
+/* Without an event-type resolver every rule runs on every event. */
+static void
+test_no_resolver(void **state)
+{
+	const struct filter_evtypes *saved = filter_get_evtypes();
+	static const char *const text =
+	    "- rule: any type\n  desc: d\n  condition: evt.type = "
+	    "nosuchevent\n  output: o\n  priority: INFO\n";
+	struct rules_loader *l;
+	struct rules_result *r;
+	size_t n;
+
+	filter_set_evtypes(NULL);
+	l = rules_loader_new();
+	r = load_data(l, "multi_a.yaml");
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	r = rules_load_content(l, "t.yaml", text, strlen(text));
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	(void)rules_for_evttype(rules_loader_ruleset(l), "syscall", 7, &n);
+	assert_int_equal(n, 3);
+	rules_loader_free(l);
+	filter_set_evtypes(saved);
+}
+
+static void
+test_plugin_requirements(void **state)
+{
+	static const char *const ok =
+	    "- required_plugin_versions:\n  - name: container\n"
+	    "    version: 0.4.0\n";
+	static const char *const alt =
+	    "- required_plugin_versions:\n  - name: json\n"
+	    "    version: 0.1.0\n    alternatives:\n"
+	    "      - name: container\n        version: 0.2.0\n";
+	static const char *const missing =
+	    "- required_plugin_versions:\n  - name: json\n"
+	    "    version: 0.1.0\n";
+	static const char *const newer =
+	    "- required_plugin_versions:\n  - name: container\n"
+	    "    version: 1.0.0\n";
+	struct rules_loader *l;
+	struct rules_result *r;
+	char err[256];
+
+	l = rules_loader_new();
+	r = rules_load_content(l, "a.yaml", ok, strlen(ok));
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	assert_int_equal(rules_loader_check_plugins(l, err, sizeof(err)), 0);
+	r = rules_load_content(l, "b.yaml", alt, strlen(alt));
+	rules_result_free(r);
+	assert_int_equal(rules_loader_check_plugins(l, err, sizeof(err)), 0);
+	r = rules_load_content(l, "c.yaml", missing, strlen(missing));
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	assert_int_equal(rules_loader_check_plugins(l, err, sizeof(err)), -1);
+	assert_string_equal(err, "Plugin requirement not satisfied, must "
+	    "load one of: json (>= 0.1.0)");
+	rules_loader_free(l);
+
+	l = rules_loader_new();
+	r = rules_load_content(l, "d.yaml", newer, strlen(newer));
+	rules_result_free(r);
+	assert_int_equal(rules_loader_check_plugins(l, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not compatible with required plugin "
+	    "version '1.0.0'"));
 	rules_loader_free(l);
 }
 
@@ -535,8 +609,6 @@ test_bad_inputs(void **state)
 		"- rule: r\n  condition: evt.type=open\n  output: o %nope"
 		    "\n  desc: d\n  priority: info\n",
 		"- required_engine_version: 99.0.0\n",
-		"- required_plugin_versions:\n  - name: json\n    version: "
-		    "0.1.0\n",
 		"- rule: r\n  exceptions: 3\n  condition: c.x = 1\n"
 		    "  output: o\n  desc: d\n  priority: info\n",
 		"- macro: a\n  condition: b\n- macro: b\n  condition: a\n"
@@ -578,6 +650,8 @@ main(void)
 		cmocka_unit_test(test_multiple_files),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_selection_and_buckets),
+		cmocka_unit_test(test_no_resolver),
+		cmocka_unit_test(test_plugin_requirements),
 		cmocka_unit_test(test_bad_inputs),
 	};
 

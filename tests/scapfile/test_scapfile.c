@@ -535,17 +535,10 @@ roundtrip(const char *rel, int gzip)
 	assert_non_null(strstr(scap_writer_error(w), "after the first"));
 	assert_int_equal(scap_writer_close(w, err, sizeof(err)), -1);
 
-	/* Again, without the refused call. */
+	/* Again, without the refused call, the metadata in one call. */
 	w = scap_writer_open(out, gzip, err, sizeof(err));
 	assert_non_null(w);
-	if (scap_reader_machine(a) != NULL)
-		scap_writer_machine(w, scap_reader_machine(a));
-	ifs = scap_reader_ifaces(a, &n);
-	scap_writer_ifaces(w, ifs, n);
-	us = scap_reader_users(a, &n);
-	scap_writer_users(w, us, n, gs, ng);
-	t = scap_reader_threads(a, &n);
-	scap_writer_threads(w, t, n);
+	assert_int_equal(scap_writer_meta_from(w, a), 0);
 	for (off = 0; off < ca.len;) {
 		uint16_t cpu;
 		uint32_t fl;
@@ -660,6 +653,9 @@ test_large_event(void **state)
 
 /* --- hostile input ------------------------------------------------------ */
 
+static const char *read_err(const uint8_t *buf, size_t len, char *err,
+    size_t errlen);
+
 /* Offsets at which blocks end, so that a cut there is a valid file. */
 static int
 is_block_end(const uint8_t *buf, size_t len, size_t cut)
@@ -741,6 +737,17 @@ test_truncated_gzip(void **state)
 		scap_reader_close(r);
 	}
 	assert_true(errors > len / 37 / 2);
+	/* A corrupt deflate stream: found at the latest by the CRC. */
+	for (cut = 100; cut < len - 8; cut += 997) {
+		char err[512];
+
+		buf[cut] ^= 0x5a;
+		read_err(buf, len, err, sizeof(err));
+		if (err[0] == '\0')
+			fail_msg("corruption at %zu not detected", cut);
+		assert_non_null(strstr(err, "offset "));
+		buf[cut] ^= 0x5a;
+	}
 	free(buf);
 	free(path);
 }
@@ -1772,7 +1779,7 @@ test_convert_cases(void **state)
 	free(path);
 	free(in.p);
 	free(want.p);
-	assert_int_equal(ncases, 17);
+	assert_int_equal(ncases, 21);
 }
 
 int

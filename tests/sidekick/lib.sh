@@ -131,8 +131,8 @@ metric() {
 }
 
 # Polling forms of the checks above; the value is read again each time.
-sk_test_lines() { [ "$(lines "$1")" "$2" "$3" ]; }
-sk_test_metric() { [ "$(metric "$1")" "$2" "$3" ]; }
+sk_test_lines() { test "$(lines "$1")" "$2" "$3"; }
+sk_test_metric() { test "$(metric "$1")" "$2" "$3"; }
 # wait_lines SECONDS FILE OP N, wait_metric SECONDS NAME OP N
 wait_lines() { wait_until "$1" sk_test_lines "$2" "$3" "$4"; }
 wait_metric() { wait_until "$1" sk_test_metric "$2" "$3" "$4"; }

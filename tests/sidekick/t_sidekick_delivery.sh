@@ -4,6 +4,9 @@
 # Delivery guarantees: retries through an outage, the spool across a
 # restart, give-ups counted, 5xx retried and 4xx not, a slow destination
 # not delaying another, and queue overflow with and without a spool.
+# lib.sh sets the receivers' *_port and *_pid variables with eval, and
+# conditions in single quotes are evaluated later on purpose.
+# shellcheck disable=SC1091,SC2154,SC2016
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -32,15 +35,11 @@ spooled() { find "$spool/webhook" -name '*.json' 2>/dev/null | wc -l | tr -d ' '
 # 1. Receiver down when the alert arrives, up a little later.
 start_sk "$SK_TMP/c.yaml"
 check outage_post_accepted [ "$(post "$SK_TMP/first.json")" = 200 ]
-wait_metric 5 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="failed"}' -ge 2 \
-    && pass outage_failures_counted || fail outage_failures_counted
+check outage_failures_counted wait_metric 5 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="failed"}' -ge 2
 check outage_alert_spooled [ "$(spooled)" = 1 ]
 start_recv hook http --port "$hport"
-wait_lines 10 "$SK_TMP/hook.log" -ge 1 \
-    && pass outage_delivered_after_recovery \
-    || fail outage_delivered_after_recovery
-wait_eval 5 '[ "$(spooled)" = 0 ]' && pass outage_spool_emptied \
-    || fail outage_spool_emptied
+check outage_delivered_after_recovery wait_lines 10 "$SK_TMP/hook.log" -ge 1
+check outage_spool_emptied wait_eval 5 '[ "$(spooled)" = 0 ]'
 check outage_sent_metric [ "$(metric 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="sent"}')" = 1 ]
 check outage_retried_metric [ "$(metric 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="retried"}')" -ge 1 ]
 check outage_delivered_once [ "$(lines "$SK_TMP/hook.log")" = 1 ]
@@ -49,27 +48,23 @@ check outage_delivered_once [ "$(lines "$SK_TMP/hook.log")" = 1 ]
 stop_pid "$hook_pid"
 : >"$SK_TMP/hook.log"
 for r in first second third; do post "$SK_TMP/$r.json" >/dev/null; done
-wait_eval 5 '[ "$(spooled)" = 3 ]' && pass spool_holds_three \
-    || fail spool_holds_three "$(spooled)"
+check spool_holds_three wait_eval 5 '[ "$(spooled)" = 3 ]'
 stop_sk
 check spool_kept_after_stop [ "$(spooled)" = 3 ]
 start_recv hook http --port "$hport"
 start_sk "$SK_TMP/c.yaml"
-wait_lines 10 "$SK_TMP/hook.log" -ge 3 \
-    && pass restart_delivers_spool || fail restart_delivers_spool
+check restart_delivers_spool wait_lines 10 "$SK_TMP/hook.log" -ge 3
 check restart_order [ "$(python3 -c 'import json,sys
 print(",".join(json.loads(json.loads(l)["body"])["rule"] for l in open(sys.argv[1])))' \
     "$SK_TMP/hook.log")" = "rule first,rule second,rule third" ]
-wait_eval 5 '[ "$(spooled)" = 0 ]' && pass restart_spool_emptied \
-    || fail restart_spool_emptied
+check restart_spool_emptied wait_eval 5 '[ "$(spooled)" = 0 ]'
 stop_sk
 
 # 3. Give up after maxretries, counted and logged.
 stop_pid "$hook_pid"
 start_sk "$SK_TMP/c.yaml" DELIVERY_MAXRETRIES=2 DELIVERY_BACKOFF=50
 post "$SK_TMP/first.json" >/dev/null
-wait_metric 5 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="dropped"}' = 1 \
-    && pass giveup_counted || fail giveup_counted
+check giveup_counted wait_metric 5 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="dropped"}' = 1
 check giveup_attempts [ "$(metric 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="failed"}')" = 3 ]
 check giveup_logged grep -q 'giving up alert .* after 3 attempt' \
     "$SK_TMP/sk.log"
@@ -79,15 +74,13 @@ stop_sk
 start_recv flaky http --fail 2
 start_sk "$SK_TMP/c.yaml" WEBHOOK_ADDRESS="http://127.0.0.1:$flaky_port/x"
 post "$SK_TMP/first.json" >/dev/null
-wait_until 5 grep -q '"status": 200' "$SK_TMP/flaky.log" \
-    && pass http5xx_retried || fail http5xx_retried
+check http5xx_retried wait_until 5 grep -q '"status": 200' "$SK_TMP/flaky.log"
 check http5xx_three_requests [ "$(lines "$SK_TMP/flaky.log")" = 3 ]
 stop_sk
 start_recv refuse http --status 400
 start_sk "$SK_TMP/c.yaml" WEBHOOK_ADDRESS="http://127.0.0.1:$refuse_port/x"
 post "$SK_TMP/first.json" >/dev/null
-wait_metric 5 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="dropped"}' = 1 \
-    && pass http4xx_not_retried || fail http4xx_not_retried
+check http4xx_not_retried wait_metric 5 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="dropped"}' = 1
 check http4xx_one_request [ "$(lines "$SK_TMP/refuse.log")" = 1 ]
 stop_sk
 
@@ -96,9 +89,8 @@ start_recv slow http --delay 2
 printf 'file:\n  filename: "%s"\n' "$SK_TMP/fast.log" >>"$SK_TMP/c.yaml"
 start_sk "$SK_TMP/c.yaml" WEBHOOK_ADDRESS="http://127.0.0.1:$slow_port/x" \
     DELIVERY_TIMEOUT=10000
-for i in 1 2 3 4 5; do post "$SK_TMP/first.json" >/dev/null; done
-wait_lines 2 "$SK_TMP/fast.log" = 5 \
-    && pass slow_output_isolated || fail slow_output_isolated
+for _ in 1 2 3 4 5; do post "$SK_TMP/first.json" >/dev/null; done
+check slow_output_isolated wait_lines 2 "$SK_TMP/fast.log" = 5
 check slow_output_still_busy [ "$(lines "$SK_TMP/slow.log")" -le 1 ]
 stop_sk
 
@@ -109,7 +101,7 @@ start_recv slow2 http --delay 0.2
 grep -v 'spooldir\|^file:\|filename:' "$SK_TMP/c.yaml" >"$SK_TMP/nospool.yaml"
 start_sk "$SK_TMP/nospool.yaml" \
     WEBHOOK_ADDRESS="http://127.0.0.1:$slow2_port/x" DELIVERY_QUEUESIZE=2
-for i in 1 2 3 4 5 6 7 8 9 10; do post "$SK_TMP/first.json" >/dev/null; done
+for _ in 1 2 3 4 5 6 7 8 9 10; do post "$SK_TMP/first.json" >/dev/null; done
 d=$(metric 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="dropped"}')
 check overflow_dropped_counted [ "$d" -ge 3 ]
 wait_metric 5 'falcosidekick_output_queue_length{destination="webhook"}' = 0 || true
@@ -118,10 +110,9 @@ stop_sk
 : >"$SK_TMP/slow2.log"
 start_sk "$SK_TMP/c.yaml" WEBHOOK_ADDRESS="http://127.0.0.1:$slow2_port/x" \
     DELIVERY_QUEUESIZE=2
-for i in 1 2 3 4 5 6 7 8 9 10; do post "$SK_TMP/first.json" >/dev/null; done
+for _ in 1 2 3 4 5 6 7 8 9 10; do post "$SK_TMP/first.json" >/dev/null; done
 check overflow_spooled_none_dropped [ "$(metric 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="dropped"}')" = 0 ]
-wait_lines 10 "$SK_TMP/slow2.log" -ge 10 \
-    && pass overflow_spool_all_delivered || fail overflow_spool_all_delivered
+check overflow_spool_all_delivered wait_lines 10 "$SK_TMP/slow2.log" -ge 10
 stop_sk
 
 [ "$SK_FAILS" -eq 0 ]

@@ -4,6 +4,9 @@
 # Every output against a real receiver on 127.0.0.1 (HTTP, SMTP, syslog
 # over UDP, TCP and a unix socket, redis-server), payloads checked by
 # check_outputs.py; then minimumpriority thresholds for every priority.
+# lib.sh sets the receivers' *_port and *_pid variables with eval, and
+# conditions in single quotes are evaluated later on purpose.
+# shellcheck disable=SC1091,SC2154,SC2016
 set -eu
 . "$(dirname "$0")/lib.sh"
 

@@ -5,6 +5,9 @@
 # Docker-compatible API on a unix socket (pause/stop/kill, forensics,
 # records, thresholds, rule filter, missing containers), and the
 # program output (alert on stdin, exit status, timeout).
+# lib.sh sets the receivers' *_port and *_pid variables with eval, and
+# conditions in single quotes are evaluated later on purpose.
+# shellcheck disable=SC1091,SC2154,SC2016
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -110,8 +113,7 @@ sleep 0.5
 python3 "$SK_RECV" docker "$SK_TMP/later.sock" "$SK_TMP/docker.log" \
     >/dev/null 2>&1 &
 SK_PIDS="$SK_PIDS $!"
-wait_lines 5 "$SK_TMP/docker.log" -ge 2 && pass socket_outage_retried \
-    || fail socket_outage_retried
+check socket_outage_retried wait_lines 5 "$SK_TMP/docker.log" -ge 2
 stop_sk
 
 # Bad action names fail at start.
@@ -142,8 +144,7 @@ EOC
 start_sk "$SK_TMP/p.yaml"
 post "$SK_DATA/alert.json" >/dev/null
 post "$SK_TMP/err.json" >/dev/null
-wait_metric 5 'falcosidekick_output_alerts_total{destination="program",priority="critical",status="sent"}' = 1 \
-    && pass program_ran || fail program_ran
+check program_ran wait_metric 5 'falcosidekick_output_alerts_total{destination="program",priority="critical",status="sent"}' = 1
 check program_got_alert python3 -c 'import json, sys
 r = json.loads(open(sys.argv[1]).readline())
 assert r["rule"] == "Read sensitive file untrusted", r
@@ -153,15 +154,13 @@ check program_threshold [ "$(grep -c . "$SK_TMP/stdin.log")" = 1 ]
 stop_sk
 start_sk "$SK_TMP/p.yaml" PROGRAM_ARGS=fail
 post "$SK_DATA/alert.json" >/dev/null
-wait_metric 5 'falcosidekick_output_alerts_total{destination="program",priority="critical",status="failed"}' = 1 \
-    && pass program_exit_status_failure || fail program_exit_status_failure
+check program_exit_status_failure wait_metric 5 'falcosidekick_output_alerts_total{destination="program",priority="critical",status="failed"}' = 1
 check program_exit_logged grep -q 'exit status 3' "$SK_TMP/sk.log"
 stop_sk
 start_sk "$SK_TMP/p.yaml" PROGRAM_ARGS=hang
 t0=$(date +%s)
 post "$SK_DATA/alert.json" >/dev/null
-wait_metric 5 'falcosidekick_output_alerts_total{destination="program",priority="critical",status="failed"}' = 1 \
-    && pass program_timeout_killed || fail program_timeout_killed
+check program_timeout_killed wait_metric 5 'falcosidekick_output_alerts_total{destination="program",priority="critical",status="failed"}' = 1
 check program_timeout_prompt [ $(($(date +%s) - t0)) -le 4 ]
 check program_timeout_logged grep -q 'killed after 1000 ms' "$SK_TMP/sk.log"
 stop_sk

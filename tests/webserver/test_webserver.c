@@ -267,6 +267,27 @@ test_endpoints(void **state)
 	webserver_stop(ws);
 }
 
+/* Visitor for metrics_foreach(): counts samples and sums one family. */
+struct visit {
+	int	 n;
+	double	 rules_sum;
+	int	 labelled;
+};
+
+static void
+visit_sample(void *arg, const char *name, const char *const *labels,
+    double value)
+{
+	struct visit *v = arg;
+
+	v->n++;
+	if (strcmp(name, "falcosecurity_falco_rules_matches_total") == 0) {
+		v->rules_sum += value;
+		if (labels != NULL && strcmp(labels[0], "rule") == 0)
+			v->labelled++;
+	}
+}
+
 static void
 test_metrics_scrape(void **state)
 {
@@ -356,6 +377,14 @@ test_metrics_scrape(void **state)
 	    "rule=\"plain\",priority=\"4\"");
 	assert_non_null(s);
 	assert_true(s->value == 0.5);
+	{
+		struct visit vis = { 0, 0, 0 };
+
+		metrics_foreach(m, visit_sample, &vis);
+		assert_int_equal(vis.n, (int)n);
+		assert_true(vis.rules_sum == 3.5);
+		assert_int_equal(vis.labelled, 2);
+	}
 	free(v);
 	reply_free(&r);
 

@@ -53,7 +53,7 @@ struct bpf_driver {
 	X(symlink) X(symlinkat) X(link) X(linkat) X(chmod) X(fchmod)	\
 	X(fchmodat) X(chown) X(lchown) X(fchown) X(fchownat) X(chdir)	\
 	X(fchdir) X(chroot) X(mount) X(umount2) X(memfd_create)		\
-	X(userfaultfd) X(mmap) X(mprotect)				\
+	X(userfaultfd) X(mmap) X(mprotect) X(epoll_create1) X(prlimit64)	\
 	X(socket) X(socketpair) X(connect) X(accept) X(accept4) X(bind)	\
 	X(listen) X(sendto) X(recvfrom) X(sendmsg) X(recvmsg)		\
 	X(execve) X(execveat) X(clone) X(clone3) X(fork) X(vfork)	\

@@ -665,3 +665,14 @@ FB_EXIT_PROG(mprotect)
 	fb_put_u32(&r, fb_prot_flags(ARG(2)));
 	return fb_submit(&r);
 }
+
+FB_EXIT_PROG(epoll_create1)
+{
+	struct fb_rec r;
+
+	if (fb_begin(&r, FE_SYSCALL_EPOLL_CREATE1_X, 2) != 0)
+		return 0;
+	fb_put_s64(&r, ret);
+	fb_put_u32(&r, FB_XLAT(epoll_create1_flags, (uint32_t)ARG(0)));
+	return fb_submit(&r);
+}

@@ -651,3 +651,26 @@ FB_EXIT_PROG(delete_module)
 	    FB_MAP(f, 0x200, FL_DELETE_MODULE_FLAGS_O_TRUNC));
 	return fb_submit(&r);
 }
+
+FB_EXIT_PROG(prlimit64)
+{
+	struct rlimit lim = {}, old = {};
+	struct fb_rec r;
+
+	bpf_probe_read_user(&lim, sizeof(lim), (void *)ARG(2));
+	/* The old limits are filled in only on success. */
+	if (ret == 0)
+		bpf_probe_read_user(&old, sizeof(old), (void *)ARG(3));
+	else
+		old.rlim_cur = old.rlim_max = -1;
+	if (fb_begin(&r, FE_SYSCALL_PRLIMIT_X, 7) != 0)
+		return 0;
+	fb_put_s64(&r, ret);
+	fb_put_s64(&r, lim.rlim_cur);
+	fb_put_s64(&r, lim.rlim_max);
+	fb_put_s64(&r, old.rlim_cur);
+	fb_put_s64(&r, old.rlim_max);
+	fb_put_s64(&r, IARG(0));
+	fb_put_u8(&r, ARG(1));		/* RLIMIT_*: same values */
+	return fb_submit(&r);
+}

@@ -414,13 +414,14 @@ merge_includes(struct config *cfg, const char *mainpath, char **errp)
 	struct cfg_node *copy;
 	enum strategy strat;
 	const char *path;
-	struct stat st;
+	struct stat st, mst;
 	size_t i, n;
-	int rc = 0;
+	int rc = 0, have_main;
 
 	list = cfg_map_find(cfg->root, "config_files");
 	if (list == NULL || cfg_node_is_null(list))
 		return 0;
+	have_main = stat(mainpath, &mst) == 0;
 	/* Merging may replace keys of the root: walk a private copy. */
 	copy = cfg_node_copy(list);
 	n = copy->kind == CFG_SEQ ? copy->n : 1;
@@ -432,16 +433,18 @@ merge_includes(struct config *cfg, const char *mainpath, char **errp)
 			continue;
 		if ((rc = parse_entry(e, &path, &strat, errp)) < 0)
 			break;
-		if (mainpath != NULL && strcmp(path, mainpath) == 0) {
+		/* A missing entry is skipped, as for rules files. */
+		if (stat(path, &st) < 0)
+			continue;
+		/* The same file under another name is caught too. */
+		if (strcmp(path, mainpath) == 0 || (have_main &&
+		    st.st_dev == mst.st_dev && st.st_ino == mst.st_ino)) {
 			xasprintf(errp, "%s:%d:%d: config_files includes the "
 			    "main configuration file %s", e->file, e->line,
 			    e->col, mainpath);
 			rc = -1;
 			break;
 		}
-		/* A missing entry is skipped, as for rules files. */
-		if (stat(path, &st) < 0)
-			continue;
 		if (S_ISREG(st.st_mode))
 			rc = include_file(cfg, path, strat, errp);
 		else if (S_ISDIR(st.st_mode))

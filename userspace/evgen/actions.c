@@ -123,12 +123,9 @@ run_tool(struct evgen_ctx *ctx, char *const argv[],
 
 	if (evgen_find_tool(argv[0], path, sizeof(path)) == -1)
 		return evgen_skip(ctx, "%s is not installed", argv[0]);
-	st = evgen_run(ctx, argv, opt);
-	if (st < 0)
-		return EVGEN_FAIL;
 	/* The exec is what the rule sees; the tool's verdict is not. */
-	log_debug("%s: %s exited with status %d", ctx->name, argv[0], st);
-	return EVGEN_OK;
+	st = evgen_run(ctx, argv, opt);
+	return st < 0 ? EVGEN_FAIL : EVGEN_OK;
 }
 
 /* Run the first installed tool of a NULL-terminated list of argvs. */
@@ -1006,8 +1003,8 @@ static int
 program_run_with_disallowed_http_proxy_env(struct evgen_ctx *ctx)
 {
 	char proxy[64], proxy_uc[80], proxy_lc[80], url[64];
-	char *argv[] = { "curl", "-s", "--max-time", "2", "-o", "/dev/null",
-	    url, NULL };
+	char *argv[] = { "curl", "-q", "-s", "--max-time", "2", "-o",
+	    "/dev/null", url, NULL };
 	char *env[] = { proxy_uc, proxy_lc, NULL };
 	struct evgen_runopt opt;
 	int s, port, r;
@@ -1337,8 +1334,13 @@ kubernetes_client_tool(struct evgen_ctx *ctx)
 	    NULL };
 	static char *const crictl[] = { "crictl", "--version", NULL };
 	static char *const *const tools[] = { kubectl, crictl, NULL };
+	/* Never a user's kubeconfig: it could name a real cluster. */
+	char *env[] = { "KUBECONFIG=/dev/null", NULL };
+	struct evgen_runopt opt;
 
-	return run_first_tool(ctx, tools, NULL);
+	memset(&opt, 0, sizeof(opt));
+	opt.env = env;
+	return run_first_tool(ctx, tools, &opt);
 }
 
 static int
@@ -1346,8 +1348,8 @@ launch_ingress_remote_file_copy(struct evgen_ctx *ctx)
 {
 	char dir[PATH_MAX], out[PATH_MAX + 16];
 	char *wget[] = { "wget", "--version", NULL };
-	char *curl[] = { "curl", "-s", "-o", out, "file:///etc/hostname",
-	    NULL };
+	char *curl[] = { "curl", "-q", "-s", "-o", out,
+	    "file:///etc/hostname", NULL };
 	char *const *const tools[] = { wget, curl, NULL };
 	int r;
 

@@ -195,7 +195,8 @@ evgen_listener_start(const char *addr, int port)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&l->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD,
+	l->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_ITC,
 	    (uint16_t)port, NULL, NULL, handle, l,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
@@ -210,6 +211,28 @@ evgen_listener_start(const char *addr, int port)
 	return l;
 }
 
+/*
+ * Stop accepting, then give the requests in flight up to a second to
+ * get their response: the alert that ended a wait is usually one of
+ * them, and Falco counts a reset connection as a failed output.
+ */
+static void
+drain(struct MHD_Daemon *d)
+{
+	const union MHD_DaemonInfo *info;
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	MHD_quiesce_daemon(d);
+	for (i = 0; i < 100; i++) {
+		info = MHD_get_daemon_info(d,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info == NULL || info->num_connections == 0)
+			break;
+		nanosleep(&nap, NULL);
+	}
+}
+
 void
 evgen_listener_stop(struct evgen_listener *l)
 {
@@ -217,8 +240,10 @@ evgen_listener_stop(struct evgen_listener *l)
 
 	if (l == NULL)
 		return;
-	if (l->daemon != NULL)
+	if (l->daemon != NULL) {
+		drain(l->daemon);
 		MHD_stop_daemon(l->daemon);
+	}
 	for (i = 0; i < l->nalerts; i++)
 		free(l->alerts[i].rule);
 	free(l->alerts);

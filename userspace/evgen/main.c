@@ -365,7 +365,8 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	in_container = evgen_detect_container();
-	log_debug("running in a %s", in_container ? "container" : "host");
+	log_debug("running %s", in_container ? "in a container" :
+	    "on the host");
 
 	if (strcmp(o.cmd, "list") == 0)
 		r = cmd_list(&o, &re);

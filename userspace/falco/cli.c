@@ -94,6 +94,13 @@ opt_help(struct cli *c, const char *a)
 }
 
 static int
+opt_verbose(struct cli *c, const char *a)
+{
+	c->verbose = 1;
+	return 0;
+}
+
+static int
 opt_dry_run(struct cli *c, const char *a)
 {
 	c->dry_run = 1;
@@ -125,6 +132,8 @@ static const struct clopt {
 	    "List the fields usable in conditions and outputs." },
 	{ NULL, 'N', no_argument, opt_names, NULL,
 	    "With --list, print field names only." },
+	{ NULL, 'v', no_argument, opt_verbose, NULL,
+	    "Verbose output (field types in --list)." },
 	{ "dry-run", 0, no_argument, opt_dry_run, NULL,
 	    "Load configuration and rules, then exit." },
 	{ "version", 0, no_argument, opt_version, NULL,

@@ -26,6 +26,7 @@ struct cli {
 	int		 version;	/* --version */
 	int		 help;		/* -h */
 	int		 dry_run;	/* --dry-run */
+	int		 verbose;	/* -v */
 
 	/* Settings derived from -o (and later falco.yaml). */
 	int		 json_output;

@@ -217,6 +217,7 @@ cmd_validate(const struct cli *c)
 	struct rules_loader *l = rules_loader_new();
 	struct sbuf summary = SBUF_INIT, json = SBUF_INIT, v = SBUF_INIT;
 	struct rules_result *r;
+	char perr[1024];
 	size_t i;
 	int ok = 1, rc;
 
@@ -226,6 +227,12 @@ cmd_validate(const struct cli *c)
 	sbuf_puts(&json, "{\"falco_load_results\":[");
 	for (i = 0; i < c->nvalidate; i++) {
 		r = rules_load_file(l, c->validate[i]);
+		if (rules_loader_check_plugins(l, perr, sizeof(perr)) != 0) {
+			fprintf(stderr, "Error: %s\n", perr);
+			rules_result_free(r);
+			rc = 1;
+			goto out;
+		}
 		ok &= rules_result_ok(r);
 		if (i > 0)
 			sbuf_putc(&json, ',');
@@ -258,6 +265,7 @@ cmd_validate(const struct cli *c)
 	fflush(stdout);
 	if (!ok)
 		fprintf(stderr, "Error: %s\n", sbuf_str(&summary));
+out:
 	sbuf_free(&summary);
 	sbuf_free(&json);
 	sbuf_free(&v);
@@ -271,6 +279,7 @@ cmd_describe(const struct cli *c)
 	struct rules_loader *l;
 	struct rules_result *r;
 	struct sbuf sb = SBUF_INIT;
+	char perr[1024];
 	char **paths = NULL;
 	size_t i, n = 0;
 	int rc = 0;
@@ -299,6 +308,11 @@ cmd_describe(const struct cli *c)
 			log_warn("%s", sbuf_str(&sb));
 		rules_result_free(r);
 	}
+	if (rc == 0 && rules_loader_check_plugins(l, perr,
+	    sizeof(perr)) != 0) {
+		fprintf(stderr, "Error: %s\n", perr);
+		rc = 1;
+	}
 	if (rc == 0 && rules_loader_ruleset(l) != NULL) {
 		struct rules_set *rs = rules_loader_ruleset(l);
 
@@ -314,45 +328,53 @@ cmd_describe(const struct cli *c)
 	return rc;
 }
 
+/* Text of a field class as Falco's --list prints it. */
+static void
+list_class(const struct cli *c, const struct field_class *fc)
+{
+	size_t j;
+
+	printf("-------------------------------\n");
+	printf("%-30s%s (%s)\n", "Field Class:", fc->name, fc->desc);
+	printf("%-30s%s \n\n", "Event Sources:", fc->source);
+	for (j = 0; j < fc->nfields; j++) {
+		const struct field_info *f = &fc->fields[j];
+
+		if (f->flags & (FF_HIDDEN | FF_DEPRECATED))
+			continue;
+		if (strlen(f->name) > 30)
+			printf("%s\n%-30s", f->name, " ");
+		else
+			printf("%-30s", f->name);
+		if (c->verbose)
+			printf("(Type: %s) ", ftype_name(f->type));
+		printf("%s\n", f->desc);
+	}
+	printf("\n");
+}
+
 int
 cmd_list_fields(const struct cli *c)
 {
 	size_t i, j;
 
-	if (c->list_source != NULL && strcmp(c->list_source, "syscall") != 0) {
-		fprintf(stderr, "Error: Unknown event source: %s\n",
-		    c->list_source);
+	if (c->list_source != NULL && *c->list_source != '\0' &&
+	    strcmp(c->list_source, "syscall") != 0) {
+		fprintf(stderr, "Error: Value for --list must be a valid source "
+		    "type\n");
 		return 1;
 	}
-	if (!c->names_only)
-		printf("Event Sources: syscall\n\n");
 	for (i = 0; i < fields_nclasses(); i++) {
 		const struct field_class *fc = fields_class(i);
 
 		if (!c->names_only) {
-			printf("-------------------------------\n");
-			printf("%-30s%s (%s)\n", "Field Class:", fc->name,
-			    fc->desc);
-			printf("%-30s%s\n\n", "Event Sources:", fc->source);
+			list_class(c, fc);
+			continue;
 		}
-		for (j = 0; j < fc->nfields; j++) {
-			const struct field_info *f = &fc->fields[j];
-			char name[128];
-
-			if (f->flags & FF_HIDDEN)
-				continue;
-			if (c->names_only) {
-				printf("%s\n", f->name);
-				continue;
-			}
-			snprintf(name, sizeof(name), "%s%s", f->name,
-			    f->arg == FARG_KEY_REQ || f->arg == FARG_EVTARG ?
-			    "[...]" : "");
-			printf("%-30s%s (type: %s)\n", name, f->desc,
-			    ftype_name(f->type));
-		}
-		if (!c->names_only)
-			printf("\n");
+		for (j = 0; j < fc->nfields; j++)
+			if (!(fc->fields[j].flags & (FF_HIDDEN |
+			    FF_DEPRECATED)))
+				printf("%s\n", fc->fields[j].name);
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <fnmatch.h>
 #include <math.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,8 +142,8 @@ enum xf {
 
 struct xnode {
 	enum xf		 xf;
-	enum ftype	 type;		/* type of the produced values */
-	int		 is_list;	/* IS_LIST field or list producer */
+	enum ftype	 type;		/* type of the values made */
+	int		 is_list;	/* list field or list */
 	struct field_ref ref;		/* XF_FIELD */
 	char		*cstr;		/* XF_CONST */
 	struct xnode	**args;
@@ -152,7 +153,7 @@ struct xnode {
 struct cval {
 	char		*s;	/* strings and bytes (owned) */
 	size_t		 len;
-	struct fval	 v;	/* numbers, addresses; v.v.s points to s */
+	struct fval	 v;	/* typed value; v.v.s points to s */
 	pcre2_code	*re;
 };
 
@@ -166,7 +167,7 @@ struct fnode {
 	struct xnode	*lhs;
 	enum op		 op;
 	enum mod	 mod;
-	struct xnode	*rhs;		/* field on the right, or NULL */
+	struct xnode	*rhs;		/* right-hand field or NULL */
 	struct cval	*vals;
 	size_t		 nvals;
 	int		 sorted;	/* vals sorted for bsearch */
@@ -304,6 +305,9 @@ check_op_type(struct cstate *cs, enum op op, enum mod mod, enum ftype t,
 
 	if (op == OP_EXISTS)
 		return 0;
+	/* evt.rawarg: typed by the event; checked at evaluation */
+	if (t == FT_DYN && !is_list)
+		return 0;
 	snprintf(opname, sizeof(opname), "%s%s", op_name(op),
 	    mod == MOD_ONEOF ? " oneof" : mod == MOD_ANYOF ? " anyof" :
 	    mod == MOD_ALLOF ? " allof" : "");
@@ -351,6 +355,22 @@ check_op_type(struct cstate *cs, enum op op, enum mod mod, enum ftype t,
 	}
 	return cerr(cs, "filter error: '%s' operator not supported for %s "
 	    "filters", opname, what);
+}
+
+int
+filter_op_allowed(const struct field_info *f, const char *opname)
+{
+	struct filter_err err;
+	struct cstate cs;
+	enum op op;
+	enum mod mod;
+
+	if (parse_op(opname, &op, &mod) != 0)
+		return 0;
+	memset(&cs, 0, sizeof(cs));
+	cs.err = &err;
+	return check_op_type(&cs, op, mod, f->type,
+	    (f->flags & FF_IS_LIST) != 0) == 0;
 }
 
 /* ---- value producers --------------------------------------------- */
@@ -685,6 +705,19 @@ add_const(struct cstate *cs, struct fnode *n, const char *s,
 			return cerr(cs, "filter error: invalid network "
 			    "'%s'", s);
 		break;
+	case FT_DYN:
+		/* a number if it reads as one, else a string */
+		c->s = xstrdup(s);
+		c->len = strlen(s);
+		if (parse_int(s, 1, &c->v) == 0)
+			c->v.type = FT_INT64;
+		else {
+			c->v.type = FT_CHARBUF;
+			c->v.v.s.p = c->s;
+			c->v.v.s.len = c->len;
+		}
+		rc = 0;
+		break;
 	default:
 		c->s = xstrdup(s);
 		c->len = strlen(s);
@@ -810,7 +843,7 @@ evtype_known(const char *name)
 	if (ev == NULL)
 		return 0;
 	bm = xcalloc((ev->nbits + 7) / 8 + 1, 1);
-	n = ev->by_name(name, bm);
+	n = filter_evtype_lookup(name, bm);
 	free(bm);
 	return n > 0 ? 0 : -1;
 }
@@ -971,11 +1004,37 @@ filter_compile(const struct ast *a, struct filter_err *err,
  */
 #define SCRATCH_SIZE	16384
 
+#define POOL_DEPTH	32
+
 struct ectx {
-	void	*ctx;
-	char	 scratch[SCRATCH_SIZE];
-	size_t	 used;
+	void		*ctx;
+	char		 scratch[SCRATCH_SIZE];
+	size_t		 used;
+	/* value buffers for transformers and right-hand fields, reused
+	 * across events: no allocation per event */
+	struct fvals	*pool[POOL_DEPTH];
+	size_t		 depth;
+	pcre2_match_data *md;	/* for regex matches */
 };
+
+static struct fvals *
+pool_get(struct ectx *e)
+{
+	if (e->depth >= POOL_DEPTH)
+		return xmalloc(sizeof(struct fvals));
+	if (e->pool[e->depth] == NULL)
+		e->pool[e->depth] = xmalloc(sizeof(struct fvals));
+	return e->pool[e->depth++];
+}
+
+static void
+pool_put(struct ectx *e, struct fvals *v)
+{
+	if (e->depth > 0 && e->pool[e->depth - 1] == v)
+		e->depth--;
+	else
+		free(v);
+}
 
 static char *
 scratch_alloc(struct ectx *e, size_t n)
@@ -1083,7 +1142,7 @@ push_str(struct fvals *out, enum ftype t, const char *p, size_t len)
 static void
 produce_xform(struct ectx *e, const struct xnode *x, struct fvals *out)
 {
-	struct fvals *in = xmalloc(sizeof(*in));
+	struct fvals *in = pool_get(e);
 	char num[64], *buf;
 	const char *t;
 	size_t i, j, len, total;
@@ -1141,42 +1200,41 @@ produce_xform(struct ectx *e, const struct xnode *x, struct fvals *out)
 		break;
 	case XF_JOIN:
 	case XF_CONCAT: {
+		/* join(sep, (a, b...)) and concat(a, b...): every value as
+		 * text; any part not available makes the result so too */
 		const struct xnode *src = x->xf == XF_JOIN ? x->args[1] : x;
 		const char *sep = x->xf == XF_JOIN ? x->args[0]->cstr : "";
-		size_t seplen = strlen(sep), k, first = x->xf == XF_JOIN ? 0 : 0;
-		char *res = e->scratch + e->used;
+		struct sbuf sb = SBUF_INIT;
+		size_t k, nparts = 0;
 
-		total = 0;
-		for (k = first; k < src->nargs; k++) {
+		for (k = 0; k < src->nargs; k++) {
 			produce(e, src->args[k], in);
-			if (in->n == 0)
+			if (in->n == 0) {
+				sbuf_free(&sb);
 				goto out;
+			}
 			for (j = 0; j < in->n; j++) {
 				len = to_text(&in->v[j], num, sizeof(num), &t);
-				if ((k > 0 || j > 0) && seplen > 0) {
-					if (scratch_alloc(e, seplen) == NULL)
-						goto out;
-					memcpy(res + total, sep, seplen);
-					total += seplen;
-				}
-				/* t may live in scratch below res: copy up */
-				if ((buf = scratch_alloc(e, len)) == NULL)
-					goto out;
-				memmove(res + total, t, len);
-				total += len;
+				if (nparts++ > 0)
+					sbuf_puts(&sb, sep);
+				sbuf_put(&sb, t, len);
 			}
 		}
-		if (scratch_alloc(e, 1) == NULL)
-			goto out;
-		res[total] = '\0';
-		push_str(out, FT_CHARBUF, res, total);
+		total = sb.len;
+		if ((buf = scratch_alloc(e, total + 1)) != NULL) {
+			if (total > 0)
+				memcpy(buf, sb.buf, total);
+			buf[total] = '\0';
+			push_str(out, FT_CHARBUF, buf, total);
+		}
+		sbuf_free(&sb);
 		break;
 	}
 	default:
 		break;
 	}
 out:
-	free(in);
+	pool_put(e, in);
 }
 
 static void
@@ -1267,15 +1325,16 @@ glob_match(const char *pat, const char *s, size_t len, int icase)
 	return r;
 }
 
-static __thread pcre2_match_data *match_data;
+static pthread_key_t ectx_key;
 
 static int
 regex_match(pcre2_code *re, const char *s, size_t len)
 {
-	if (match_data == NULL)
-		match_data = pcre2_match_data_create(1, NULL);
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, match_data,
-	    NULL) >= 0;
+	struct ectx *e = pthread_getspecific(ectx_key);
+
+	if (e->md == NULL)
+		e->md = pcre2_match_data_create(1, NULL);
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, e->md, NULL) >= 0;
 }
 
 static int
@@ -1304,14 +1363,53 @@ ip_in_net(const struct fval *addr, const struct fval *net)
 	return 1;
 }
 
+/* Next non-empty '/'-separated component of s[*pos..len); 0 at the end. */
+static size_t
+next_comp(const char *s, size_t len, size_t *pos, const char **comp)
+{
+	size_t start;
+
+	while (*pos < len && s[*pos] == '/')
+		(*pos)++;
+	start = *pos;
+	while (*pos < len && s[*pos] != '/')
+		(*pos)++;
+	*comp = s + start;
+	return *pos - start;
+}
+
+/*
+ * pmatch: the listed path's components are a prefix of the value's, each
+ * compared literally or, when it holds ?, * or [, as a glob (libsinsp's
+ * path prefix search).  Empty components are ignored, so "/" matches all.
+ */
 static int
 pmatch_one(const char *p, size_t len, const char *pre, size_t plen)
 {
-	while (plen > 1 && pre[plen - 1] == '/')
-		plen--;
-	if (len < plen || memcmp(p, pre, plen) != 0)
-		return 0;
-	return len == plen || p[plen] == '/' || pre[plen - 1] == '/';
+	size_t pp = 0, vp = 0, cl, vl;
+	const char *c, *v;
+	char pat[256], str[256];
+
+	for (;;) {
+		if ((cl = next_comp(pre, plen, &pp, &c)) == 0)
+			return 1;
+		if ((vl = next_comp(p, len, &vp, &v)) == 0)
+			return 0;
+		if (memchr(c, '*', cl) == NULL && memchr(c, '?', cl) == NULL &&
+		    memchr(c, '[', cl) == NULL) {
+			if (cl != vl || memcmp(c, v, cl) != 0)
+				return 0;
+			continue;
+		}
+		if (cl >= sizeof(pat) || vl >= sizeof(str))
+			return 0;
+		memcpy(pat, c, cl);
+		pat[cl] = '\0';
+		memcpy(str, v, vl);
+		str[vl] = '\0';
+		if (fnmatch(pat, str, 0) != 0)
+			return 0;
+	}
 }
 
 /* One left value against one right value, for the scalar operators. */
@@ -1373,6 +1471,8 @@ cmp_one(enum op op, const struct fval *l, const struct fval *r,
 		    ip_equal(l, r);
 		return op == OP_NE ? !c : c;
 	default:
+		if (!is_num_type(r->type) && r->type != FT_BOOL)
+			return 0;
 		c = cmp_num(l, r);
 		switch (op) {
 		case OP_EQ: case OP_IN: case OP_INTERSECTS: return c == 0;
@@ -1386,13 +1486,17 @@ cmp_one(enum op op, const struct fval *l, const struct fval *r,
 	}
 }
 
-/* One left value against the constants or right values of a check. */
+/*
+ * One left value against the constants or right values of a check.
+ * Modifiers: "oneof" needs exactly one right value to match, "anyof" at
+ * least one, "allof" every one (an empty list matches nothing).
+ */
 static int
 match_value(const struct fnode *n, const struct fval *l,
     const struct fvals *rv)
 {
-	size_t i, nv = rv != NULL ? rv->n : n->nvals;
-	int all = 1, r;
+	size_t i, nv = rv != NULL ? rv->n : n->nvals, hits = 0;
+	int r;
 
 	if (n->sorted && rv == NULL && (l->type == FT_CHARBUF ||
 	    l->type == FT_FSPATH || l->type == FT_BYTEBUF)) {
@@ -1403,24 +1507,33 @@ match_value(const struct fnode *n, const struct fval *l,
 		return bsearch(&key, n->vals, n->nvals, sizeof(*n->vals),
 		    cval_cmp) != NULL;
 	}
+	if (n->mod != MOD_NONE && nv == 0)
+		return 0;
 	for (i = 0; i < nv; i++) {
 		const struct fval *c = rv != NULL ? &rv->v[i] : &n->vals[i].v;
 
 		r = cmp_one(n->op, l, c, rv == NULL ? n->vals[i].re : NULL);
-		if (n->mod == MOD_ALLOF) {
+		switch (n->mod) {
+		case MOD_ALLOF:
 			if (!r)
 				return 0;
-			continue;
+			break;
+		case MOD_ONEOF:
+			if (r && ++hits > 1)
+				return 0;
+			break;
+		default:
+			/* one constant for scalar operators, any for lists */
+			if (r)
+				return 1;
+			break;
 		}
-		if (n->op == OP_NE && n->mod == MOD_NONE && rv == NULL) {
-			/* '!=' against one constant */
-			return r;
-		}
-		if (r)
-			return 1;
-		all = 0;
 	}
-	return n->mod == MOD_ALLOF ? nv > 0 && all : 0;
+	if (n->mod == MOD_ALLOF)
+		return 1;
+	if (n->mod == MOD_ONEOF)
+		return hits == 1;
+	return 0;
 }
 
 static int eval_node(struct ectx *, const struct fnode *);
@@ -1436,7 +1549,7 @@ eval_check(struct ectx *e, const struct fnode *n)
 	if (n->op == OP_EXISTS || lv.n == 0)
 		return n->op == OP_EXISTS && lv.n > 0;
 	if (n->rhs != NULL) {
-		rv = xmalloc(sizeof(*rv));
+		rv = pool_get(e);
 		produce(e, n->rhs, rv);
 		if (rv->n == 0)
 			goto out;
@@ -1451,7 +1564,8 @@ eval_check(struct ectx *e, const struct fnode *n)
 	for (i = 0; i < lv.n && !res; i++)
 		res = match_value(n, &lv.v[i], rv);
 out:
-	free(rv);
+	if (rv != NULL)
+		pool_put(e, rv);
 	return res;
 }
 
@@ -1479,21 +1593,45 @@ eval_node(struct ectx *e, const struct fnode *n)
 	return 0;
 }
 
+/*
+ * Each thread has its own evaluation context (scratch area and value
+ * buffers), created on first use and freed when the thread exits.
+ */
+static pthread_once_t ectx_once = PTHREAD_ONCE_INIT;
+
+static void
+ectx_free(void *p)
+{
+	struct ectx *e = p;
+	size_t i;
+
+	for (i = 0; i < POOL_DEPTH; i++)
+		free(e->pool[i]);
+	if (e->md != NULL)
+		pcre2_match_data_free(e->md);
+	free(e);
+}
+
+static void
+ectx_key_init(void)
+{
+	if (pthread_key_create(&ectx_key, ectx_free) != 0)
+		abort();
+}
+
 int
 filter_eval(const struct filter *f, void *ctx)
 {
 	struct ectx *e;
-	int r;
 
-	/* The scratch area is too big for deep stacks of callers; keep one
-	 * per thread. */
-	static __thread struct ectx *tls;
-
-	if (tls == NULL)
-		tls = xmalloc(sizeof(*tls));
-	e = tls;
+	(void)pthread_once(&ectx_once, ectx_key_init);
+	if ((e = pthread_getspecific(ectx_key)) == NULL) {
+		e = xcalloc(1, sizeof(*e));
+		if (pthread_setspecific(ectx_key, e) != 0)
+			abort();
+	}
 	e->ctx = ctx;
 	e->used = 0;
-	r = eval_node(e, f->root);
-	return r;
+	e->depth = 0;
+	return eval_node(e, f->root);
 }

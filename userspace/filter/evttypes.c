@@ -19,10 +19,61 @@
 
 static const struct filter_evtypes *evtypes;
 
+/*
+ * Resolved names, cached: the schema's lookup scans every event, and
+ * rules name the same few types over and over.  Reset with the resolver.
+ */
+struct cached {
+	char	*name;
+	uint8_t	*bm;
+	int	 n;
+};
+
+static struct cached *cache;
+static size_t ncache;
+
+static void
+cache_clear(void)
+{
+	size_t i;
+
+	for (i = 0; i < ncache; i++) {
+		free(cache[i].name);
+		free(cache[i].bm);
+	}
+	free(cache);
+	cache = NULL;
+	ncache = 0;
+}
+
 void
 filter_set_evtypes(const struct filter_evtypes *ev)
 {
+	cache_clear();
 	evtypes = ev;
+}
+
+int
+filter_evtype_lookup(const char *name, uint8_t *bm)
+{
+	size_t i, nbytes;
+
+	if (evtypes == NULL)
+		return 0;
+	nbytes = (evtypes->nbits + 7) / 8;
+	for (i = 0; i < ncache; i++)
+		if (strcmp(cache[i].name, name) == 0)
+			break;
+	if (i == ncache) {
+		cache = xreallocarray(cache, ncache + 1, sizeof(*cache));
+		cache[ncache].name = xstrdup(name);
+		cache[ncache].bm = xcalloc(nbytes + 1, 1);
+		cache[ncache].n = evtypes->by_name(name, cache[ncache].bm);
+		ncache++;
+	}
+	for (size_t k = 0; k < nbytes; k++)
+		bm[k] |= cache[i].bm[k];
+	return cache[i].n;
 }
 
 const struct filter_evtypes *
@@ -158,10 +209,10 @@ names_set(struct visit *v, const struct ast *r)
 	size_t i;
 
 	if (r->kind == AST_VALUE)
-		(void)v->ev->by_name(r->str, s);
+		(void)filter_evtype_lookup(r->str, s);
 	else
 		for (i = 0; i < r->nvals; i++)
-			(void)v->ev->by_name(r->vals[i], s);
+			(void)filter_evtype_lookup(r->vals[i], s);
 	return s;
 }
 

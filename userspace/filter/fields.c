@@ -63,7 +63,8 @@ static const struct field_info evt_fields[] = {
 	    "Latency (s)" },
 	{ "evt.latency.ns", FT_RELTIME, FARG_NONE, FF_DEPRECATED,
 	    "Latency (ns)" },
-	{ "evt.latency.quantized", FT_UINT64, FARG_NONE, FF_HIDDEN|FF_DEPRECATED,
+	{ "evt.latency.quantized", FT_UINT64, FARG_NONE,
+	    FF_HIDDEN|FF_DEPRECATED,
 	    "Quantized Latency" },
 	{ "evt.latency.human", FT_CHARBUF, FARG_NONE, FF_DEPRECATED,
 	    "Human-Readable Latency" },
@@ -89,7 +90,8 @@ static const struct field_info evt_fields[] = {
 	    "Arguments" },
 	{ "evt.arg", FT_CHARBUF, FARG_EVTARG, FF_DOTTED_ARG,
 	    "Argument" },
-	{ "evt.rawarg", FT_DYN, FARG_EVTARG, FF_NO_RHS|FF_NO_TRANSFORMER|FF_DOTTED_ARG,
+	{ "evt.rawarg", FT_DYN, FARG_EVTARG,
+	    FF_NO_RHS|FF_NO_TRANSFORMER|FF_DOTTED_ARG,
 	    "Raw Argument" },
 	{ "evt.info", FT_CHARBUF, FARG_NONE, 0,
 	    "Information" },
@@ -135,7 +137,8 @@ static const struct field_info evt_fields[] = {
 	    "Procinfo Count" },
 	{ "evt.count.threadinfo", FT_UINT32, FARG_NONE, FF_HIDDEN,
 	    "Thread Info Count" },
-	{ "evt.around", FT_UINT64, FARG_KEY_REQ, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "evt.around", FT_UINT64, FARG_KEY_REQ,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "Around Interval" },
 	{ "evt.abspath", FT_CHARBUF, FARG_KEY_REQ, 0,
 	    "Absolute Path" },
@@ -178,19 +181,22 @@ static const struct field_info process_fields[] = {
 	    "First Argument" },
 	{ "proc.pexe", FT_CHARBUF, FARG_NONE, 0,
 	    "Parent First Argument" },
-	{ "proc.aexe", FT_CHARBUF, FARG_INDEX, FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
+	{ "proc.aexe", FT_CHARBUF, FARG_INDEX,
+	    FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
 	    "Ancestor First Argument" },
 	{ "proc.exepath", FT_CHARBUF, FARG_NONE, 0,
 	    "Process Executable Path" },
 	{ "proc.pexepath", FT_CHARBUF, FARG_NONE, 0,
 	    "Parent Process Executable Path" },
-	{ "proc.aexepath", FT_CHARBUF, FARG_INDEX, FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
+	{ "proc.aexepath", FT_CHARBUF, FARG_INDEX,
+	    FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
 	    "Ancestor Executable Path" },
 	{ "proc.name", FT_CHARBUF, FARG_NONE, 0,
 	    "Name" },
 	{ "proc.pname", FT_CHARBUF, FARG_NONE, 0,
 	    "Parent Name" },
-	{ "proc.aname", FT_CHARBUF, FARG_INDEX, FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
+	{ "proc.aname", FT_CHARBUF, FARG_INDEX,
+	    FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
 	    "Ancestor Name" },
 	{ "proc.args", FT_CHARBUF, FARG_INDEX, 0,
 	    "Arguments" },
@@ -200,7 +206,8 @@ static const struct field_info process_fields[] = {
 	    "Command Line" },
 	{ "proc.pcmdline", FT_CHARBUF, FARG_NONE, 0,
 	    "Parent Command Line" },
-	{ "proc.acmdline", FT_CHARBUF, FARG_INDEX, FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
+	{ "proc.acmdline", FT_CHARBUF, FARG_INDEX,
+	    FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
 	    "Ancestor Command Line" },
 	{ "proc.cmdnargs", FT_UINT64, FARG_NONE, 0,
 	    "Number of Command Line args" },
@@ -210,7 +217,8 @@ static const struct field_info process_fields[] = {
 	    "Executable Command Line" },
 	{ "proc.env", FT_CHARBUF, FARG_KEY, 0,
 	    "Environment" },
-	{ "proc.aenv", FT_CHARBUF, FARG_INDEX, FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
+	{ "proc.aenv", FT_CHARBUF, FARG_INDEX,
+	    FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
 	    "Ancestor Environment" },
 	{ "proc.cwd", FT_CHARBUF, FARG_NONE, 0,
 	    "Current Working Directory" },
@@ -222,7 +230,8 @@ static const struct field_info process_fields[] = {
 	    "Process ID" },
 	{ "proc.ppid", FT_INT64, FARG_NONE, 0,
 	    "Parent Process ID" },
-	{ "proc.apid", FT_INT64, FARG_INDEX, FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
+	{ "proc.apid", FT_INT64, FARG_INDEX,
+	    FF_NO_RHS|FF_NO_TRANSFORMER|FF_MULTI_NOARG,
 	    "Ancestor Process ID" },
 	{ "proc.vpid", FT_INT64, FARG_NONE, 0,
 	    "Virtual Process ID" },
@@ -391,7 +400,8 @@ static const struct field_info fd_fields[] = {
 	    "FD Directory" },
 	{ "fd.filename", FT_CHARBUF, FARG_NONE, 0,
 	    "FD Filename" },
-	{ "fd.ip", FT_IPADDR, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.ip", FT_IPADDR, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD IP Address" },
 	{ "fd.cip", FT_IPADDR, FARG_NONE, 0,
 	    "FD Client Address" },
@@ -401,7 +411,8 @@ static const struct field_info fd_fields[] = {
 	    "FD Local Address" },
 	{ "fd.rip", FT_IPADDR, FARG_NONE, 0,
 	    "FD Remote Address" },
-	{ "fd.port", FT_PORT, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.port", FT_PORT, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD Port" },
 	{ "fd.cport", FT_PORT, FARG_NONE, 0,
 	    "FD Client Port" },
@@ -423,7 +434,8 @@ static const struct field_info fd_fields[] = {
 	    "FD Container Name" },
 	{ "fd.containerdirectory", FT_CHARBUF, FARG_NONE, 0,
 	    "FD Container Directory" },
-	{ "fd.proto", FT_PORT, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.proto", FT_PORT, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD Protocol" },
 	{ "fd.cproto", FT_CHARBUF, FARG_NONE, 0,
 	    "FD Client Protocol" },
@@ -433,15 +445,20 @@ static const struct field_info fd_fields[] = {
 	    "FD Local Protocol" },
 	{ "fd.rproto", FT_CHARBUF, FARG_NONE, 0,
 	    "FD Remote Protocol" },
-	{ "fd.net", FT_IPNET, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.net", FT_IPNET, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD IP Network" },
-	{ "fd.cnet", FT_IPNET, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.cnet", FT_IPNET, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD Client Network" },
-	{ "fd.snet", FT_IPNET, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.snet", FT_IPNET, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD Server Network" },
-	{ "fd.lnet", FT_IPNET, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.lnet", FT_IPNET, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD Local Network" },
-	{ "fd.rnet", FT_IPNET, FARG_NONE, FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
+	{ "fd.rnet", FT_IPNET, FARG_NONE,
+	    FF_FILTER_ONLY|FF_NO_RHS|FF_NO_TRANSFORMER,
 	    "FD Remote Network" },
 	{ "fd.connected", FT_BOOL, FARG_NONE, 0,
 	    "FD Connected" },
@@ -605,26 +622,81 @@ static struct field_class **classes;
 static size_t nclasses;
 static int initialized;
 
+/*
+ * Name index: open addressing over (class, field) pairs, rebuilt when a
+ * class is registered.  Lookups happen for every field of every
+ * condition and output, so they must not scan the whole registry.
+ */
+struct slot {
+	const struct field_class *cls;
+	uint16_t	 id;
+};
+
+static struct slot *index_slots;
+static size_t index_cap;
+
+static uint64_t
+name_hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
 static const struct field_info *
 lookup(const char *name, size_t len, const struct field_class **clsp,
     uint16_t *idp)
 {
-	size_t c, i;
+	size_t i;
 
-	for (c = 0; c < nclasses; c++) {
-		const struct field_class *cls = classes[c];
+	if (index_cap == 0)
+		return NULL;
+	for (i = name_hash(name, len) & (index_cap - 1);
+	    index_slots[i].cls != NULL; i = (i + 1) & (index_cap - 1)) {
+		const struct field_class *cls = index_slots[i].cls;
+		const char *fn = cls->fields[index_slots[i].id].name;
 
-		for (i = 0; i < cls->nfields; i++) {
-			const char *fn = cls->fields[i].name;
-
-			if (strncmp(fn, name, len) == 0 && fn[len] == '\0') {
-				*clsp = cls;
-				*idp = (uint16_t)i;
-				return &cls->fields[i];
-			}
+		if (strncmp(fn, name, len) == 0 && fn[len] == '\0') {
+			*clsp = cls;
+			*idp = index_slots[i].id;
+			return &cls->fields[index_slots[i].id];
 		}
 	}
 	return NULL;
+}
+
+static void
+index_add(const struct field_class *cls, uint16_t id)
+{
+	const char *n = cls->fields[id].name;
+	size_t i;
+
+	for (i = name_hash(n, strlen(n)) & (index_cap - 1);
+	    index_slots[i].cls != NULL; i = (i + 1) & (index_cap - 1))
+		;
+	index_slots[i].cls = cls;
+	index_slots[i].id = id;
+}
+
+static void
+index_rebuild(void)
+{
+	size_t total = 0, c, i;
+
+	for (c = 0; c < nclasses; c++)
+		total += classes[c]->nfields;
+	for (index_cap = 64; index_cap < total * 2; index_cap *= 2)
+		;
+	free(index_slots);
+	index_slots = xcalloc(index_cap, sizeof(*index_slots));
+	for (c = 0; c < nclasses; c++)
+		for (i = 0; i < classes[c]->nfields; i++)
+			index_add(classes[c], (uint16_t)i);
 }
 
 int
@@ -639,8 +711,18 @@ fields_register_class(struct field_class *cls)
 		    &dup, &id) != NULL)
 			return -1;
 	}
+	for (i = 0; i < cls->nfields; i++) {
+		size_t j;
+
+		/* names must be unique within the class too */
+		for (j = 0; j < i; j++)
+			if (strcmp(cls->fields[i].name,
+			    cls->fields[j].name) == 0)
+				return -1;
+	}
 	classes = xreallocarray(classes, nclasses + 1, sizeof(*classes));
 	classes[nclasses++] = cls;
+	index_rebuild();
 	return 0;
 }
 

@@ -120,19 +120,19 @@ enum farg {
 	FARG_NONE = 0,
 	FARG_INDEX,		/* optional [N], N >= 0 (proc.aname[2]) */
 	FARG_KEY,		/* optional [key] (proc.env[HOME]) */
-	FARG_KEY_REQ,		/* required [key] or .key (container.label) */
+	FARG_KEY_REQ,		/* required [key] or .key */
 	FARG_EVTARG,		/* required [N] or .name (evt.arg) */
 };
 
 /* Field flags. */
 #define FF_FILTER_ONLY		0x01	/* not usable in outputs */
 #define FF_NO_RHS		0x02	/* not usable inside val() */
-#define FF_NO_TRANSFORMER	0x04	/* not usable inside transformers */
+#define FF_NO_TRANSFORMER	0x04	/* not usable in transformers */
 #define FF_IS_LIST		0x08	/* several values per event */
 #define FF_DEPRECATED		0x10
 #define FF_DOTTED_ARG		0x20	/* also name.ARG */
 #define FF_HIDDEN		0x80	/* table-only: not listed */
-#define FF_MULTI_NOARG		0x40	/* without arg: any of several values
+#define FF_MULTI_NOARG		0x40	/* no arg: any of several values
 					   (proc.aname: any ancestor) */
 
 struct field_info {
@@ -143,8 +143,13 @@ struct field_info {
 	const char	*desc;
 };
 
-/* One extracted value.  Strings and byte buffers point into memory the
- * extractor owns, valid until the next extraction on the same context. */
+/*
+ * One extracted value.  Strings and byte buffers point into memory the
+ * extractor owns; it must stay valid until filter_eval() returns (one
+ * check may extract from the same context twice, e.g. with val()).
+ * type is the field's type, except for FT_DYN fields (evt.rawarg), whose
+ * values carry the type of the event argument.
+ */
 struct fval {
 	enum ftype	 type;
 	union {
@@ -157,7 +162,7 @@ struct fval {
 		} s;
 		struct {
 			uint8_t		 af;	/* 4 or 6 */
-			uint8_t		 bits;	/* prefix length (IPNET) */
+			uint8_t		 bits;	/* prefix length */
 			uint8_t		 a[16];
 		} ip;
 	} v;
@@ -177,7 +182,7 @@ struct field_ref {
 	const struct field_info	*info;
 	uint16_t	 id;		/* index of info in cls->fields */
 	int		 has_arg;
-	int64_t		 arg_index;	/* FARG_INDEX / numeric evt.arg */
+	int64_t		 arg_index;	/* [N] of FARG_INDEX/EVTARG */
 	char		*arg_key;	/* key argument or NULL; owned */
 };
 
@@ -191,12 +196,12 @@ typedef int (*field_extract_fn)(void *ctx, const struct field_ref *ref,
 	    struct fvals *out);
 
 struct field_class {
-	const char		*name;		/* "process", "fd", ... */
+	const char		*name;		/* "process", "fd" */
 	const char		*source;	/* "syscall" */
 	const char		*desc;
 	const struct field_info	*fields;
 	size_t			 nfields;
-	field_extract_fn	 extract;	/* set by fields_set_extractor */
+	field_extract_fn	 extract;	/* fields_set_extractor */
 };
 
 /* The built-in classes, registered once (idempotent, not thread-safe:
@@ -224,6 +229,13 @@ const struct field_class *fields_class(size_t i);
 int	fields_resolve(const char *name, const char *arg, int has_arg,
 	    struct field_ref *ref, struct filter_err *err);
 
+/*
+ * Whether operator op ("=", "contains", "startswith oneof", ...) may be
+ * applied to field f (before transformers), following libsinsp's
+ * operator x type table.
+ */
+int	filter_op_allowed(const struct field_info *f, const char *op);
+
 /* Printable type name ("CHARBUF", "INT64", ...). */
 const char *ftype_name(enum ftype t);
 
@@ -248,6 +260,10 @@ struct filter_evtypes {
  * check matches all types).  Affects later compilations only. */
 void	filter_set_evtypes(const struct filter_evtypes *ev);
 const struct filter_evtypes *filter_get_evtypes(void);
+
+/* by_name() of the installed resolver, cached; bits are ORed into bm
+ * (nbits of the resolver).  Returns how many ids name has, 0 if none. */
+int	filter_evtype_lookup(const char *name, uint8_t *bm);
 
 /* The resolver backed by the event schema (userspace/schema). */
 const struct filter_evtypes *filter_schema_evtypes(void);
@@ -282,7 +298,8 @@ int	filter_eval(const struct filter *f, void *ctx);
  * (allocated, caller frees); *count is the number of set bits.  With no
  * resolver installed, returns NULL and *count = 0.
  */
-uint8_t	*filter_evttypes(const struct ast *a, size_t *nbits, size_t *count);
+uint8_t	*filter_evttypes(const struct ast *a, size_t *nbits,
+	    size_t *count);
 
 /* The names of the comparison operators, for messages. */
 int	filter_is_operator(const char *op);

@@ -382,14 +382,16 @@ unescape(struct parser *p, const char *s, size_t n)
 		case '"':
 			if (q != '"') {
 				sbuf_free(&sb);
-				fail(p, "invalid \\\" escape in '-quoted string");
+				fail(p, "invalid \\\" escape in "
+				    "'-quoted string");
 			}
 			sbuf_putc(&sb, '"');
 			break;
 		case '\'':
 			if (q != '\'') {
 				sbuf_free(&sb);
-				fail(p, "invalid \\' escape in \"-quoted string");
+				fail(p, "invalid \\' escape in "
+				    "\"-quoted string");
 			}
 			sbuf_putc(&sb, '\'');
 			break;
@@ -402,7 +404,8 @@ unescape(struct parser *p, const char *s, size_t n)
 			h2 = hexval(s[i + 2]);
 			if (h1 < 0 || h2 < 0) {
 				sbuf_free(&sb);
-				fail(p, "invalid hex char escape sequence: %.2s",
+				fail(p, "invalid hex char escape "
+				    "sequence: %.2s",
 				    s + i + 1);
 			}
 			/* XXX: strings are NUL-terminated here, so a

@@ -9,6 +9,8 @@
  * pairs with the module's acquire load before it reuses that space.
  */
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +51,8 @@ struct kmod {
 /* ---- Netlink ---- */
 
 struct kmod_reply {
-	int			 err;		/* from the kernel's ack */
+	int			 done;		/* ack or error seen */
+	int			 err;		/* from the kernel or a parser */
 	int			 (*parse)(struct nl_msg *, void *);
 	void			*arg;
 };
@@ -59,6 +62,7 @@ kmod_nl_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
 	struct kmod_reply *r = arg;
 
+	r->done = 1;
 	r->err = e->error;
 	return NL_STOP;
 }
@@ -66,6 +70,9 @@ kmod_nl_err(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 static int
 kmod_nl_ack(struct nl_msg *msg, void *arg)
 {
+	struct kmod_reply *r = arg;
+
+	r->done = 1;
 	return NL_STOP;
 }
 
@@ -74,7 +81,7 @@ kmod_nl_valid(struct nl_msg *msg, void *arg)
 {
 	struct kmod_reply *r = arg;
 
-	if (r->parse != NULL)
+	if (r->parse != NULL && r->err == 0)
 		r->err = r->parse(msg, r->arg);
 	return NL_OK;
 }
@@ -87,7 +94,7 @@ static int
 kmod_nl_xfer(struct kmod *k, struct nl_msg *msg,
     int (*parse)(struct nl_msg *, void *), void *arg)
 {
-	struct kmod_reply r = { 1, parse, arg };
+	struct kmod_reply r = { 0, 0, parse, arg };
 	struct nl_cb *cb;
 	int rc;
 
@@ -105,9 +112,11 @@ kmod_nl_xfer(struct kmod *k, struct nl_msg *msg,
 		return -EIO;
 	}
 	/* Replies come first; the ack or error ends the exchange. */
-	while (r.err == 1) {
-		if (nl_recvmsgs(k->nl, cb) < 0 && r.err == 1)
+	while (!r.done) {
+		if (nl_recvmsgs(k->nl, cb) < 0 && !r.done) {
 			r.err = -EIO;
+			break;
+		}
 	}
 	nl_cb_put(cb);
 	return r.err;
@@ -231,6 +240,7 @@ struct kmod *
 kmod_open(const char *devdir, int *err)
 {
 	struct kmod *k;
+	struct timeval tmo = { 5, 0 };
 	char path[PATH_MAX];
 	unsigned cpu;
 	int rc;
@@ -247,6 +257,10 @@ kmod_open(const char *devdir, int *err)
 		goto fail;
 	rc = -EIO;
 	if (genl_connect(k->nl) < 0)
+		goto fail;
+	/* A module that never answers must not hang the caller. */
+	if (setsockopt(nl_socket_get_fd(k->nl), SOL_SOCKET, SO_RCVTIMEO, &tmo,
+	    sizeof(tmo)) == -1)
 		goto fail;
 	rc = -ENOENT;
 	if ((k->family = genl_ctrl_resolve(k->nl, FALCO_NL_FAMILY)) < 0)

@@ -395,15 +395,39 @@ json_put_value(struct sbuf *out, const struct alert_field *f)
 	}
 }
 
+/*
+ * Zero-padded decimal digits, without printf: times are rendered twice
+ * per JSON alert, on the event thread.
+ */
+static char *
+digits(char *p, unsigned v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/* Local "HH:MM:SS.nnnnnnnnn". */
 static void
 put_local_time(struct sbuf *out, uint64_t ns)
 {
 	time_t sec = (time_t)(ns / 1000000000ULL);
 	struct tm tm;
+	char buf[32], *p = buf;
 
 	localtime_r(&sec, &tm);
-	sbuf_printf(out, "%02d:%02d:%02d.%09u", tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (unsigned)(ns % 1000000000ULL));
+	p = digits(p, (unsigned)tm.tm_hour, 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)tm.tm_min, 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)tm.tm_sec, 2);
+	*p++ = '.';
+	p = digits(p, (unsigned)(ns % 1000000000ULL), 9);
+	sbuf_put(out, buf, (size_t)(p - buf));
 }
 
 /* UTC "YYYY-MM-DDTHH:MM:SS.nnnnnnnnn" followed by `zone`. */
@@ -412,11 +436,24 @@ put_utc_time(struct sbuf *out, uint64_t ns, const char *zone)
 {
 	time_t sec = (time_t)(ns / 1000000000ULL);
 	struct tm tm;
+	char buf[48], *p = buf;
 
 	gmtime_r(&sec, &tm);
-	sbuf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02d.%09u%s",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (unsigned)(ns % 1000000000ULL), zone);
+	p = digits(p, (unsigned)(tm.tm_year + 1900), 4);
+	*p++ = '-';
+	p = digits(p, (unsigned)(tm.tm_mon + 1), 2);
+	*p++ = '-';
+	p = digits(p, (unsigned)tm.tm_mday, 2);
+	*p++ = 'T';
+	p = digits(p, (unsigned)tm.tm_hour, 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)tm.tm_min, 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)tm.tm_sec, 2);
+	*p++ = '.';
+	p = digits(p, (unsigned)(ns % 1000000000ULL), 9);
+	sbuf_put(out, buf, (size_t)(p - buf));
+	sbuf_puts(out, zone);
 }
 
 static int
@@ -460,7 +497,7 @@ sorted_fields(const struct alert *a, const struct alert_field *extra,
 
 static void
 render_internal(const struct alert *a, const struct alert_format *f,
-    const char *host, struct sbuf *out)
+    const char *host, const char *prio, struct sbuf *out)
 {
 	const struct alert_field **fv;
 	size_t i, n;
@@ -480,7 +517,7 @@ render_internal(const struct alert *a, const struct alert_format *f,
 			json_put_value(out, fv[i]);
 		}
 		sbuf_puts(out, "},\"priority\":");
-		json_put_cstr(out, alert_priority_name(a->priority));
+		json_put_cstr(out, prio);
 		sbuf_puts(out, ",\"rule\":");
 		json_put_cstr(out, a->rule);
 		sbuf_puts(out, ",\"source\":");
@@ -493,7 +530,7 @@ render_internal(const struct alert *a, const struct alert_format *f,
 
 		/* Falco ignores time_format_iso_8601 here. */
 		put_local_time(out, a->time_ns);
-		sbuf_printf(out, ": %s ", alert_priority_name(a->priority));
+		sbuf_printf(out, ": %s ", prio);
 		json_put_body(out, a->output, strlen(a->output));
 		sbuf_puts(out, " (");
 		for (i = 0; i < n; i++) {
@@ -524,11 +561,12 @@ alert_render(const struct alert *a, const struct alert_format *f,
 
 	host = a->hostname != NULL ? a->hostname :
 	    f->hostname != NULL ? f->hostname : "";
+	/* An out-of-range priority renders as the least severe. */
 	prio = alert_priority_name(a->priority);
 	if (prio == NULL)
 		prio = "Debug";
 	if (strcmp(a->source, ALERT_SOURCE_INTERNAL) == 0) {
-		render_internal(a, f, host, out);
+		render_internal(a, f, host, prio, out);
 		return;
 	}
 
@@ -538,7 +576,10 @@ alert_render(const struct alert *a, const struct alert_format *f,
 		sbuf_put(&line, iso.buf, iso.len);
 	} else
 		put_local_time(&line, a->time_ns);
-	sbuf_printf(&line, ": %s %s", prio, a->output);
+	sbuf_put(&line, ": ", 2);
+	sbuf_puts(&line, prio);
+	sbuf_putc(&line, ' ');
+	sbuf_puts(&line, a->output);
 
 	if (!f->json) {
 		json_put_body(out, line.buf, line.len);

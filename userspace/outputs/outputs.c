@@ -464,7 +464,9 @@ enqueue(struct outputs *out, struct worker *w, struct omsg *m)
 		w->nalerts++;
 		atomic_fetch_add(&w->queued, 1);
 	}
-	pthread_cond_signal(&w->cv);
+	/* The worker only waits on an empty queue. */
+	if (w->head == e)
+		pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
 }
@@ -569,8 +571,10 @@ outputs_stop(struct outputs *out)
 	/*
 	 * After the abort every channel gives up within a poll slice (and
 	 * libcurl within its progress interval, about a second).  A thread
-	 * still stuck after that (a write to a file on a hung NFS server)
-	 * is left behind rather than blocking the daemon's exit.
+	 * still stuck after that is left behind rather than blocking the
+	 * daemon's exit.  XXX blocking writes cannot be interrupted: a file
+	 * on a hung NFS server, or a stdout pipe nobody reads (we must not
+	 * make the shared stdout non-blocking).
 	 */
 	for (i = 0; i < out->nw; i++) {
 		struct worker *w = &out->w[i];

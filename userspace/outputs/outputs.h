@@ -95,6 +95,15 @@ struct alert {
 
 #define ALERT_SOURCE_INTERNAL	"internal"
 
+/*
+ * Rule names of Falco's internal alerts; Falco raises them at Debug,
+ * Debug, Informational and Critical priority respectively.
+ */
+#define ALERT_RULE_DROPS	"Falco internal: syscall event drop"
+#define ALERT_RULE_TIMEOUTS	"Falco internal: timeouts notification"
+#define ALERT_RULE_METRICS	"Falco internal: metrics snapshot"
+#define ALERT_RULE_RESTART	"Falco internal: hot restart failure"
+
 /* A new alert with no output, tags or fields; never NULL. */
 struct alert *alert_new(uint64_t time_ns, int priority, const char *rule,
 	    const char *source);
@@ -179,7 +188,8 @@ struct outputs_options {
 	int		 stdout_fd;	/* default 1 */
 
 	int		 syslog_enabled;
-	const char	*syslog_path;	/* default /dev/log */
+	const char	*syslog_path;	/* default /dev/log; not a falco.yaml
+					   key, for containers and tests */
 	const char	*syslog_ident;	/* default "falco" */
 	int		 syslog_facility; /* default LOG_USER */
 

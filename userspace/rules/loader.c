@@ -13,7 +13,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +95,12 @@ struct rule_update {
 
 struct compiled_set;
 
+/* One required_plugin_versions entry: name, version pairs. */
+struct plugin_req {
+	const char	**alts;
+	size_t		 nalts;		/* 2 per alternative */
+};
+
 struct rules_loader {
 	struct arena	 mem;
 	struct content	*contents;
@@ -110,6 +115,8 @@ struct rules_loader {
 	size_t		 nrules;
 	size_t		 cur_index;
 	struct rules_set *set;
+	struct plugin_req **reqs;
+	size_t		 nreqs;
 };
 
 /* Load state of one file. */
@@ -1041,24 +1048,6 @@ read_engine_version(struct lstate *st, const struct ynode *item,
 	return 0;
 }
 
-/*
- * Plugins that count as loaded: the container plugin is built into this
- * engine.  The version requirement is checked against the version we
- * implement the container fields of.
- */
-static int
-plugin_loaded(const char *name, const char *version)
-{
-	unsigned want[3], have[3] = { 0, 9, 0 };
-
-	if (strcmp(name, "container") != 0)
-		return 0;
-	if (parse_version(version, want) != 0)
-		return 0;
-	return want[0] == have[0] && (want[1] < have[1] ||
-	    (want[1] == have[1] && want[2] <= have[2]));
-}
-
 static int
 read_plugin_versions(struct lstate *st, const struct ynode *item,
     const struct ctx *parent)
@@ -1068,9 +1057,9 @@ read_plugin_versions(struct lstate *st, const struct ynode *item,
 	const struct ctx *c = ctx_node(st, parent, rpv,
 	    CT_REQUIRED_PLUGIN_VERSIONS, ""), *tmp, *pc;
 	const char *name, *ver, *names[64];
+	struct plugin_req *req;
 	unsigned v[3];
 	size_t i, j, k, nnames;
-	int any_loaded;
 
 	if (rpv->kind != Y_SEQ)
 		FAIL(st, LOAD_ERR_YAML_VALIDATE, c,
@@ -1094,7 +1083,12 @@ read_plugin_versions(struct lstate *st, const struct ynode *item,
 		if (parse_version(ver, v) != 0)
 			FAIL(st, LOAD_ERR_VALIDATE, pc, "Invalid required "
 			    "version '%s' for plugin '%s'", ver, name);
-		any_loaded = plugin_loaded(name, ver);
+		req = amalloc(st->mem, sizeof(*req));
+		req->alts = amalloc(st->mem, (1 + (ymap_get(pl,
+		    "alternatives") != NULL ? ymap_get(pl,
+		    "alternatives")->nitems : 0)) * 2 * sizeof(char *));
+		req->alts[req->nalts++] = name;
+		req->alts[req->nalts++] = ver;
 		alts = ymap_get(pl, "alternatives");
 		if (alts != NULL) {
 			if (alts->kind != Y_SEQ)
@@ -1133,12 +1127,13 @@ read_plugin_versions(struct lstate *st, const struct ynode *item,
 						    "'%s'", name);
 				if (nnames < 64)
 					names[nnames++] = name;
-				any_loaded |= plugin_loaded(name, ver);
+				req->alts[req->nalts++] = name;
+				req->alts[req->nalts++] = ver;
 			}
 		}
-		if (!any_loaded)
-			FAIL(st, LOAD_ERR_VALIDATE, pc, "Plugin '%s' is required "
-			    "but not loaded", names[0]);
+		st->l->reqs = xreallocarray(st->l->reqs, st->l->nreqs + 1,
+		    sizeof(*st->l->reqs));
+		st->l->reqs[st->l->nreqs++] = req;
 	}
 	warn_unknown_keys(st, item, keys, ctx_node(st, parent, item,
 	    CT_REQUIRED_PLUGIN_VERSIONS, ""));
@@ -1620,6 +1615,7 @@ rules_loader_free(struct rules_loader *l)
 	free(l->lists);
 	free(l->macros);
 	free(l->rules);
+	free(l->reqs);
 	free(l->contents);
 	arena_free(&l->mem);
 	free(l);
@@ -1702,6 +1698,63 @@ rules_load_file(struct rules_loader *l, const char *path)
 	r = rules_load_content(l, path, sbuf_str(&sb), sb.len);
 	sbuf_free(&sb);
 	return r;
+}
+
+/* semver a >= b with the same major (sinsp_version::compatible_with) */
+static int
+version_compatible(const char *have, const char *want)
+{
+	unsigned h[3], w[3];
+
+	if (parse_version(have, h) != 0 || parse_version(want, w) != 0)
+		return 0;
+	if (h[0] != w[0])
+		return 0;
+	return h[1] > w[1] || (h[1] == w[1] && h[2] >= w[2]);
+}
+
+int
+rules_loader_check_plugins(const struct rules_loader *l, char *err,
+    size_t errsz)
+{
+	static const char *const loaded[][2] = {
+		{ "container", RULES_CONTAINER_PLUGIN_VERSION },
+	};
+	size_t i, j, k, len;
+
+	for (i = 0; i < l->nreqs; i++) {
+		const struct plugin_req *r = l->reqs[i];
+		int found = 0;
+
+		for (j = 0; j + 1 < r->nalts && !found; j += 2) {
+			for (k = 0; k < sizeof(loaded) / sizeof(loaded[0]);
+			    k++) {
+				if (strcmp(r->alts[j], loaded[k][0]) != 0)
+					continue;
+				if (!version_compatible(loaded[k][1],
+				    r->alts[j + 1])) {
+					snprintf(err, errsz, "Plugin '%s' "
+					    "version '%s' is not compatible "
+					    "with required plugin version '%s'",
+					    loaded[k][0], loaded[k][1],
+					    r->alts[j + 1]);
+					return -1;
+				}
+				found = 1;
+				break;
+			}
+		}
+		if (found)
+			continue;
+		len = (size_t)snprintf(err, errsz, "Plugin requirement not "
+		    "satisfied, must load one of: ");
+		for (j = 0; j + 1 < r->nalts && len < errsz; j += 2)
+			len += (size_t)snprintf(err + len, errsz - len,
+			    "%s%s (>= %s)", j ? ", " : "", r->alts[j],
+			    r->alts[j + 1]);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -1811,7 +1864,7 @@ struct rules_set {
 	int		 dirty;
 	size_t		 nevtbits;
 	struct bucket	*buckets;	/* per event type */
-	struct bucket	 any;		/* rules with no type information */
+	struct bucket	 any;		/* rules without types */
 	char		*bucket_source;
 };
 
@@ -2271,7 +2324,8 @@ rules_compile(struct rules_loader *l, struct lstate *st)
 				for (k = 0; k < l->nlists; k++)
 					if (&l->lists[k] == ref)
 						lists[k].used = 2;
-				items = xreallocarray(items, n + ref->nitems + 1,
+				items = xreallocarray(items,
+				    n + ref->nitems + 1,
 				    sizeof(*items));
 				for (k = 0; k < ref->nitems; k++)
 					items[n++] = ref->items[k];
@@ -2334,8 +2388,8 @@ rules_compile(struct rules_loader *l, struct lstate *st)
 			const char *p = output, *q;
 
 			result_warning(st->res, LOAD_DEPRECATED_ITEM, r->ctx,
-			    "%%container.info is deprecated and no more useful, "
-			    "and will be dropped by Falco 1.0.0. The container "
+			    "%%container.info is deprecated and no more "
+			    "useful, and will be dropped by Falco 1.0.0. The container "
 			    "plugin will automatically add required fields to "
 			    "the output message.");
 			while ((q = strstr(p, "%container.info")) != NULL) {
@@ -2360,7 +2414,8 @@ rules_compile(struct rules_loader *l, struct lstate *st)
 			break;
 		}
 		for (j = 0; j < rules_ndeprecated_fields; j++)
-			if (strstr(output, rules_deprecated_fields[j]) != NULL) {
+			if (strstr(output,
+			    rules_deprecated_fields[j]) != NULL) {
 				char *m;
 
 				xasprintf(&m, "usage of deprecated field '%s' "
@@ -2549,13 +2604,48 @@ rules_macro(const struct rules_set *rs, size_t i)
 	return rs != NULL && i < rs->nmacros ? &rs->macros[i] : NULL;
 }
 
+/*
+ * Falco's rule-name wildcard: only '*' is special, and each literal run
+ * after a '*' matches at its first occurrence (so "*ab" does not match
+ * "xabyab"); rule names may hold any other glob character literally.
+ */
+static int
+wildcard_match(const char *pat, const char *s)
+{
+	const char *star = strchr(pat, '*'), *hit;
+	size_t lit;
+	char *run;
+	int r;
+
+	if (star == NULL)
+		return strcmp(pat, s) == 0;
+	if (star != pat) {
+		lit = (size_t)(star - pat);
+		if (strncmp(pat, s, lit) != 0)
+			return 0;
+		return wildcard_match(star, s + lit);
+	}
+	while (*pat == '*')
+		pat++;
+	if (*pat == '\0')
+		return 1;
+	lit = strcspn(pat, "*");
+	run = xstrndup(pat, lit);
+	hit = strstr(s, run);
+	free(run);
+	if (hit == NULL)
+		return 0;
+	r = wildcard_match(pat + lit, hit + lit);
+	return r;
+}
+
 size_t
 rules_select_name(struct rules_set *rs, const char *glob, int enable)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < rs->nrules; i++)
-		if (fnmatch(glob, rs->rules[i].name, 0) == 0) {
+		if (wildcard_match(glob, rs->rules[i].name)) {
 			rs->rules[i].enabled = enable;
 			n++;
 		}
@@ -2616,7 +2706,10 @@ rebuild_buckets(struct rules_set *rs, const char *source)
 		    strcmp(r->source, source) != 0)
 			continue;
 		if (r->evttypes == NULL) {
+			/* no type information: in every bucket */
 			bucket_push(&rs->any, r);
+			for (t = 0; t < rs->nevtbits; t++)
+				bucket_push(&rs->buckets[t], r);
 			continue;
 		}
 		for (t = 0; t < r->nevtbits; t++)
@@ -2635,8 +2728,8 @@ rules_for_evttype(struct rules_set *rs, const char *source,
 	if (rs->dirty || rs->bucket_source == NULL ||
 	    strcmp(rs->bucket_source, source) != 0)
 		rebuild_buckets(rs, source);
-	if (rs->any.n > 0 || evttype >= rs->nevtbits) {
-		/* no type information: every runnable rule */
+	if (evttype >= rs->nevtbits) {
+		/* an id no rule names: only the rules without types */
 		*n = rs->any.n;
 		return rs->any.v;
 	}

@@ -78,9 +78,11 @@ const char *rules_result_warning_msg(const struct rules_result *r,
 	    size_t i);
 
 /* "<name>: Ok" / "Ok, with warnings" / "Invalid" plus code lists. */
-void	rules_result_summary(const struct rules_result *r, struct sbuf *out);
+void	rules_result_summary(const struct rules_result *r,
+	    struct sbuf *out);
 /* The same with each problem's context chain, snippet and message. */
-void	rules_result_verbose(const struct rules_result *r, struct sbuf *out);
+void	rules_result_verbose(const struct rules_result *r,
+	    struct sbuf *out);
 /* One {name, successful, errors, warnings} object (compact JSON). */
 void	rules_result_json(const struct rules_result *r, struct sbuf *out);
 void	rules_result_free(struct rules_result *r);
@@ -94,10 +96,19 @@ void	rules_loader_free(struct rules_loader *l);
 
 /*
  * Event sources rules may name.  "syscall" is always known; a rule of an
- * unknown source is skipped with LOAD_UNKNOWN_SOURCE.  The container
- * plugin counts as loaded (built in) for required_plugin_versions.
+ * unknown source is skipped with LOAD_UNKNOWN_SOURCE.
  */
 void	rules_loader_add_source(struct rules_loader *l, const char *source);
+
+/*
+ * Check the required_plugin_versions of everything loaded so far against
+ * the plugins this engine has: the container plugin is built in at
+ * RULES_CONTAINER_PLUGIN_VERSION.  Returns 0, or -1 with Falco's message
+ * in err (Falco checks this after each file, outside the load result).
+ */
+#define RULES_CONTAINER_PLUGIN_VERSION	"0.9.0"
+int	rules_loader_check_plugins(const struct rules_loader *l, char *err,
+	    size_t errsz);
 
 /* Load rules text under a name (usually the path).  Never NULL. */
 struct rules_result *rules_load_content(struct rules_loader *l,
@@ -170,8 +181,8 @@ const struct rules_macro_view *rules_macro(const struct rules_set *rs,
 
 /*
  * Selection, applied in call order after loading (falco.yaml `rules:`):
- * enable or disable the rules whose name matches a glob (fnmatch), or
- * that carry a tag.  Returns how many rules matched.
+ * enable or disable the rules whose name matches a wildcard (only '*' is
+ * special, as in Falco), or that carry a tag.  Returns how many matched.
  */
 size_t	rules_select_name(struct rules_set *rs, const char *glob, int enable);
 size_t	rules_select_tag(struct rules_set *rs, const char *tag, int enable);
@@ -180,8 +191,11 @@ void	rules_set_min_priority(struct rules_set *rs, int prio);
 
 /*
  * The runnable rules (enabled, severe enough, of source "source") that
- * can match event type id evttype, in load order.  Buckets are rebuilt
- * lazily after a selection change.  Returns the array; *n its length.
+ * can match event type id evttype, in load order; rules without type
+ * information (no resolver installed) are in every bucket.  Buckets are
+ * rebuilt lazily after a selection change, so calls must not race with
+ * rules_select_*() / rules_set_min_priority().  Returns the array (owned
+ * by rs, valid until the next change); *n is its length.
  */
 const struct rule *const *rules_for_evttype(struct rules_set *rs,
 	    const char *source, uint16_t evttype, size_t *n);

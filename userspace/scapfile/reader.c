@@ -67,6 +67,7 @@ struct scap_reader {
 	struct scap_machine machine;
 	int		 convert;
 	int		 failed;
+	uint32_t	 cur_bt;	/* block being read, for I/O errors */
 	char		 err[ERR_LEN];
 
 	struct scap_thread *threads;
@@ -214,7 +215,7 @@ src_pull(struct scap_reader *r, uint8_t *dst, size_t n)
 			got = read(s->fd, dst, n);
 		while (got == -1 && errno == EINTR);
 		if (got == -1)
-			return rerr(r, src_off(s), 0, "read: %s",
+			return rerr(r, src_off(s), r->cur_bt, "read: %s",
 			    strerror(errno));
 		return got;
 	}
@@ -231,7 +232,7 @@ src_pull(struct scap_reader *r, uint8_t *dst, size_t n)
 					got = read(s->fd, s->zin, ZIN_SIZE);
 				while (got == -1 && errno == EINTR);
 				if (got == -1)
-					return rerr(r, src_off(s), 0,
+					return rerr(r, src_off(s), r->cur_bt,
 					    "read: %s", strerror(errno));
 				if (got == 0)
 					s->in_eof = 1;
@@ -260,7 +261,8 @@ src_pull(struct scap_reader *r, uint8_t *dst, size_t n)
 			if (s->in_eof && s->zs.avail_in == 0)
 				break;	/* truncated gzip stream */
 		} else if (zr != Z_OK)
-			return rerr(r, src_off(s) + (n - s->zs.avail_out), 0,
+			return rerr(r, s->win_off + s->end +
+			    (n - s->zs.avail_out), r->cur_bt,
 			    "gzip data corrupt (%s)",
 			    s->zs.msg != NULL ? s->zs.msg : "inflate error");
 	}
@@ -849,6 +851,7 @@ block_next(struct scap_reader *r, struct blk *b, int peek)
 	uint32_t trailer, max;
 	int rc;
 
+	r->cur_bt = 0;
 	if ((rc = src_ensure(r, 8)) != 1) {
 		if (rc == -1)
 			return -1;
@@ -879,6 +882,7 @@ block_next(struct scap_reader *r, struct blk *b, int peek)
 	if (b->len > max)
 		return rerr(r, b->off, b->type, "block length %u exceeds "
 		    "the limit of %u", b->len, max);
+	r->cur_bt = b->type;
 	if ((rc = src_ensure(r, b->len)) != 1) {
 		if (rc == -1)
 			return -1;

@@ -256,6 +256,13 @@ int	scap_writer_threads(struct scap_writer *w,
 int	scap_writer_fdlist(struct scap_writer *w, const struct scap_fdlist *l);
 
 /*
+ * All the metadata a reader holds (machine, interfaces, users and
+ * groups, threads with their fd lists), in libscap's block order.
+ */
+int	scap_writer_meta_from(struct scap_writer *w,
+	    const struct scap_reader *r);
+
+/*
  * One event record (header, lengths and parameters, hdr->len bytes),
  * as an EV block, or an EVF block when flags is not 0.  Records longer
  * than 64 KiB go into the large block types.

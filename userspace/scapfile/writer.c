@@ -452,6 +452,29 @@ scap_writer_fdlist(struct scap_writer *w, const struct scap_fdlist *l)
 }
 
 int
+scap_writer_meta_from(struct scap_writer *w, const struct scap_reader *r)
+{
+	const struct scap_machine *m = scap_reader_machine(r);
+	const struct scap_iface *ifs;
+	const struct scap_user *us;
+	const struct scap_group *gs;
+	const struct scap_thread *t;
+	size_t n, ng;
+
+	if (m != NULL && scap_writer_machine(w, m) == -1)
+		return -1;
+	ifs = scap_reader_ifaces(r, &n);
+	if (n != 0 && scap_writer_ifaces(w, ifs, n) == -1)
+		return -1;
+	us = scap_reader_users(r, &n);
+	gs = scap_reader_groups(r, &ng);
+	if (n + ng != 0 && scap_writer_users(w, us, n, gs, ng) == -1)
+		return -1;
+	t = scap_reader_threads(r, &n);
+	return scap_writer_threads(w, t, n);
+}
+
+int
 scap_writer_event(struct scap_writer *w, const struct fevt_hdr *rec,
     uint16_t cpu, uint32_t flags)
 {

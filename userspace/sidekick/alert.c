@@ -207,10 +207,13 @@ format_3339(const struct sk_alert *a, char *out, size_t outlen)
 	struct sbuf sb = SBUF_INIT;
 	struct tm tm;
 	time_t t = (time_t)a->sec;
-	char buf[32];
+	char buf[80];
 
 	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* Four-digit years, as Go prints them; strftime does not pad. */
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
 	sbuf_puts(&sb, buf);
 	put_frac(&sb, a->nsec);
 	sbuf_putc(&sb, 'Z');
@@ -223,10 +226,12 @@ sk_alert_time_go(struct sbuf *sb, const struct sk_alert *a)
 {
 	struct tm tm;
 	time_t t = (time_t)a->sec;
-	char buf[32];
+	char buf[80];
 
 	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
 	sbuf_puts(sb, buf);
 	put_frac(sb, a->nsec);
 	sbuf_puts(sb, " +0000 UTC");

@@ -45,6 +45,8 @@ struct metrics_sink {
 	const char *const	*want;		/* lookup: labels to match */
 	int			 found;
 	double			 value;
+	metrics_visit_fn	 visit;		/* metrics_foreach() */
+	void			*visit_arg;
 };
 
 static double
@@ -226,7 +228,7 @@ put_value(struct sbuf *out, double v)
 		sbuf_puts(out, "NaN");
 	else if (isinf(v))
 		sbuf_puts(out, v > 0 ? "+Inf" : "-Inf");
-	else if (v == floor(v) && fabs(v) < 1e15)
+	else if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
 		sbuf_printf(out, "%.0f", v);
 	else
 		sbuf_printf(out, "%.17g", v);
@@ -252,6 +254,10 @@ metrics_emit(struct metrics_sink *sink, const char *const *labels,
 {
 	size_t i;
 
+	if (sink->visit != NULL) {
+		sink->visit(sink->visit_arg, sink->fam->name, labels, value);
+		return;
+	}
 	if (sink->out == NULL) {
 		if (!sink->found && labels_equal(labels, sink->want)) {
 			sink->found = 1;
@@ -325,6 +331,21 @@ metrics_get(struct metrics *m, const char *name, const char *const *labels,
 		return -1;
 	*value = sink.value;
 	return 0;
+}
+
+void
+metrics_foreach(struct metrics *m, metrics_visit_fn fn, void *arg)
+{
+	struct metrics_sink sink;
+	size_t i;
+
+	memset(&sink, 0, sizeof(sink));
+	sink.visit = fn;
+	sink.visit_arg = arg;
+	pthread_mutex_lock(&m->mu);
+	for (i = 0; i < m->nf; i++)
+		collect(&m->f[i], &sink);
+	pthread_mutex_unlock(&m->mu);
 }
 
 /* Process metrics. */

@@ -81,4 +81,14 @@ void	metrics_render(struct metrics *m, struct sbuf *out);
 int	metrics_get(struct metrics *m, const char *name,
 	    const char *const *labels, double *value);
 
+/*
+ * Call fn for every sample of every family, in registration order (for
+ * the daemon's periodic "Falco internal: metrics snapshot" alert).
+ * labels is NULL or name, value, ..., NULL.  fn runs with the registry
+ * lock held and must not call into the registry.
+ */
+typedef void (*metrics_visit_fn)(void *arg, const char *name,
+	    const char *const *labels, double value);
+void	metrics_foreach(struct metrics *m, metrics_visit_fn fn, void *arg);
+
 #endif /* WEBSERVER_METRICS_H */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The cost of syscalls, to run bare and under the eBPF driver
+ * (tests/bpf/b_syscall_cost.sh compares the two): getppid, the
+ * cheapest syscall, and open+read+close of a small file.
+ *
+ *	bpf_syscall_bench [iterations]
+ *
+ * Prints "getppid_ns N" and "open_read_close_ns N", the best of three
+ * rounds, and "syscalls N", the number of syscalls timed.
+ */
+#include <sys/syscall.h>
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static double
+round_getppid(long n)
+{
+	uint64_t t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return (double)(now_ns() - t0) / n;
+}
+
+static double
+round_orc(long n, const char *path)
+{
+	uint64_t t0 = now_ns();
+	char buf[64];
+	long i;
+	int fd;
+
+	for (i = 0; i < n; i++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			perror(path);
+			exit(1);
+		}
+		if (read(fd, buf, sizeof(buf)) < 0)
+			perror("read");
+		close(fd);
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
+int
+main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 200000;
+	const char *path = "/etc/hostname";
+	double g = 1e18, o = 1e18, v;
+	int r;
+
+	for (r = 0; r < 3; r++) {
+		if ((v = round_getppid(n)) < g)
+			g = v;
+		if ((v = round_orc(n / 4, path)) < o)
+			o = v;
+	}
+	printf("getppid_ns %.1f\n", g);
+	printf("open_read_close_ns %.1f\n", o);
+	printf("syscalls %ld\n", 3 * (n + 3 * (n / 4)));
+	return 0;
+}

@@ -1,0 +1,297 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# event-generator: the action list, every action's syscall-level effect
+# (checked with strace against tests/evgen/actions.tsv), that actions
+# leave nothing behind and talk only to loopback or their private
+# network namespaces, and the alert listener of "test" mode (alerts are
+# POSTed with curl, standing in for Falco's http_output).
+set -eu
+
+top=${FALCO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+bin=${FALCO_BUILD:-$top/build}/bin/event-generator
+data=$top/tests/evgen/actions.tsv
+rules=$top/rules/falco_rules.yaml
+
+if [ ! -x "$bin" ]; then
+	echo "SKIP: evgen: $bin is not built (make build/bin/event-generator)"
+	exit 0
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/t_evgen.XXXXXX")
+bgpid=
+cleanup() {
+	[ -n "$bgpid" ] && kill "$bgpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() {
+	# check NAME COMMAND...: PASS when the command succeeds.
+	cname=$1
+	shift
+	if "$@"; then
+		echo "PASS: $cname"
+	else
+		echo "FAIL: $cname"
+	fi
+}
+
+# The data file without comments.
+grep -v '^#' "$data" >"$work/data"
+
+# --- list ---------------------------------------------------------------
+
+"$bin" list >"$work/list.default"
+"$bin" list --all >"$work/list.all"
+"$bin" list --all --long >"$work/list.long"
+awk -F'\t' '$2 == "default" { print "syscall." $1 }' "$work/data" \
+    >"$work/want.default"
+awk -F'\t' '{ print "syscall." $1 }' "$work/data" >"$work/want.all"
+awk -F'\t' '{ print "syscall." $1 "\t" $4 "\t" $2 "\t" $3 }' "$work/data" \
+    >"$work/want.long"
+cut -f1-4 "$work/list.long" >"$work/got.long"
+
+check "list: the 23 default actions" \
+    cmp -s "$work/want.default" "$work/list.default"
+check "list --all: all 66 actions" cmp -s "$work/want.all" "$work/list.all"
+check "list --long: rule, set and placement of every action" \
+    cmp -s "$work/want.long" "$work/got.long"
+check "list: helper actions are not listed" \
+    test "$(grep -c '^helper' "$work/list.all" || true)" -eq 0
+check "list REGEXP: Ptrace selects the two ptrace actions" \
+    test "$("$bin" list Ptrace | wc -l)" -eq 2
+check "list REGEXP: off-by-default actions need --all" \
+    test "$("$bin" list WriteBelow | wc -l)" -eq 0
+check "list REGEXP --all: WriteBelow selects five actions" \
+    test "$("$bin" list WriteBelow --all | wc -l)" -eq 5
+
+missing=0
+while IFS="$(printf '\t')" read -r _ _ _ rule _ _; do
+	grep -qxF -- "- rule: $rule" "$rules" || {
+		echo "rule missing from falco_rules.yaml: $rule"
+		missing=$((missing + 1))
+	}
+done <"$work/data"
+check "every expected rule is defined in rules/falco_rules.yaml" \
+    test "$missing" -eq 0
+
+rc=0
+"$bin" frobnicate >/dev/null 2>&1 || rc=$?
+check "usage error exits 2" test "$rc" -eq 2
+rc=0
+"$bin" run '(' >/dev/null 2>&1 || rc=$?
+check "invalid regexp is refused" test "$rc" -ne 0
+rc=0
+"$bin" run '^syscall.NoSuchAction$' >/dev/null 2>"$work/err" || rc=$?
+check "run: no matching action exits 1 with a message" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'no action matches' '$work/err'"
+
+# --- test mode: the listener -------------------------------------------
+
+port=$((20000 + $$ % 20000))
+url=http://127.0.0.1:$port/
+
+post() {
+	# post RULE: send alert.json with that rule; prints the HTTP status.
+	sed "s/RULE_NAME/$1/" "$top/tests/evgen/alert.json" >"$work/alert"
+	curl -q -s -o /dev/null -w '%{http_code}' -X POST \
+	    -H 'Content-Type: application/json' --data-binary @"$work/alert" \
+	    "$url" || true
+}
+
+wait_for() {
+	# wait_for FILE PATTERN: up to 10 s for PATTERN to appear in FILE.
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+if ! command -v curl >/dev/null 2>&1; then
+	echo "SKIP: test mode: curl is not installed (apt-get install curl)"
+else
+	# A matching alert arrives: PASS, exit 0.
+	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
+	    --timeout 10s --sleep 0 >"$work/t1.out" 2>"$work/t1.err" &
+	bgpid=$!
+	wait_for "$work/t1.err" 'ClearLogActivities: executed' || true
+	code=$(post "Clear Log Activities")
+	rc=0
+	wait "$bgpid" || rc=$?
+	bgpid=
+	check "test: listener accepts a POSTed JSON alert (HTTP 200)" \
+	    test "$code" = 200
+	check "test: the alert's rule matches the action, PASS and exit 0" \
+	    sh -c "[ $rc -eq 0 ] && grep -q '^PASS syscall.ClearLogActivities: rule \"Clear Log Activities\"' '$work/t1.out'"
+	check "test: summary counts one pass and one alert" \
+	    grep -q '^1 passed, 0 failed, 0 skipped (1 alerts received)' \
+	    "$work/t1.out"
+
+	# Only alerts of other rules, and bad requests: FAIL, exit 1.
+	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
+	    --timeout 3s --sleep 0 >"$work/t2.out" 2>"$work/t2.err" &
+	bgpid=$!
+	wait_for "$work/t2.err" 'ClearLogActivities: executed' || true
+	code_other=$(post "Write below etc")
+	code_bad=$(curl -q -s -o /dev/null -w '%{http_code}' -X POST \
+	    --data-binary 'not json' "$url" || true)
+	code_norule=$(curl -q -s -o /dev/null -w '%{http_code}' -X POST \
+	    --data-binary '{"priority":"Warning"}' "$url" || true)
+	code_get=$(curl -q -s -o /dev/null -w '%{http_code}' "$url" || true)
+	rc=0
+	wait "$bgpid" || rc=$?
+	bgpid=
+	check "test: another rule's alert is accepted (HTTP 200)" \
+	    test "$code_other" = 200
+	check "test: a body that is not JSON is refused (HTTP 400)" \
+	    test "$code_bad" = 400
+	check "test: JSON without a rule is refused (HTTP 400)" \
+	    test "$code_norule" = 400
+	check "test: GET is refused (HTTP 405)" test "$code_get" = 405
+	check "test: no matching alert within the timeout is a FAIL, exit 1" \
+	    sh -c "[ $rc -eq 1 ] && grep -q '^FAIL syscall.ClearLogActivities: no alert' '$work/t2.out'"
+
+	# An action that cannot run here is a SKIP, not a failure.
+	rc=0
+	FALCO_EVGEN_CONTAINER=no "$bin" test \
+	    '^syscall.PacketSocketCreatedInContainer$' \
+	    --listen "127.0.0.1:$port" --timeout 1s --sleep 0 \
+	    >"$work/t3.out" 2>/dev/null || rc=$?
+	check "test: a container-only action on the host is a SKIP, exit 0" \
+	    sh -c "[ $rc -eq 0 ] && grep -q '^SKIP syscall.PacketSocketCreatedInContainer: runs only in a container' '$work/t3.out'"
+
+	# The port is refused when taken.
+	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
+	    --timeout 5s --sleep 0 >/dev/null 2>&1 &
+	bgpid=$!
+	sleep 0.5
+	rc=0
+	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
+	    --timeout 1s --sleep 0 >/dev/null 2>"$work/t4.err" || rc=$?
+	kill "$bgpid" 2>/dev/null || true
+	wait "$bgpid" 2>/dev/null || true
+	bgpid=
+	check "test: a listen address in use is an error" \
+	    sh -c "[ $rc -ne 0 ] && grep -q 'cannot listen' '$work/t4.err'"
+fi
+
+# --- every action, as root ----------------------------------------------
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: evgen actions: they need root (run the suite as root)"
+	exit 0
+fi
+have_strace=1
+command -v strace >/dev/null 2>&1 || have_strace=0
+[ "$have_strace" -eq 1 ] ||
+	echo "SKIP: evgen effects: strace is not installed (apt-get install strace)"
+
+trace=openat,open,creat,link,linkat,symlink,symlinkat,mkdir,mkdirat
+trace=$trace,rename,renameat,renameat2,unlink,unlinkat,chmod,fchmodat,mount
+trace=$trace,execve,execveat,connect,bind,listen,accept,accept4,sendto
+trace=$trace,sendmsg,recvfrom,recvmsg,socket,ptrace,setns,unshare
+trace=$trace,memfd_create,userfaultfd,setuid,capset
+
+leftovers() {
+	for d in /tmp /var/tmp /dev/shm /bin /etc /dev /home /lib /root \
+	    /var/lib /var/lib/rpm; do
+		[ -d "$d" ] && find "$d" -maxdepth 1 \
+		    -name '*falco-event-generator*'
+	done
+	grep 'falco-event-generator' /proc/mounts || true
+}
+
+true_sum=$(cksum </bin/true)
+rpm_before=$(test -d /var/lib/rpm && echo yes || echo no)
+
+while IFS="$(printf '\t')" read -r name _ where _ p1 p2; do
+	action=syscall.$name
+	case $where in
+	container) placement=yes ;;
+	*) placement=no ;;
+	esac
+	log=$work/$name.strace
+	err=$work/$name.err
+	rc=0
+	if [ "$have_strace" -eq 1 ] && [ "$p1" != "-" ]; then
+		FALCO_EVGEN_CONTAINER=$placement strace -f -qq -v -s 256 \
+		    -o "$log.raw" -e trace="$trace" "$bin" run "^$action\$" \
+		    --all --sleep 0 2>"$err" || rc=$?
+		# Elide execve environments: [ENV].
+		sed -E 's/\], \[("([^"\\]|\\.)*"(\.\.\.)?(, )?)*\]\) = /], [ENV]) = /' \
+		    "$log.raw" >"$log"
+	else
+		# ptrace actions cannot run under strace (it is the tracer).
+		FALCO_EVGEN_CONTAINER=$placement "$bin" run "^$action\$" \
+		    --all --sleep 0 2>"$err" || rc=$?
+		: >"$log.raw"
+		: >"$log"
+	fi
+	if grep -q "action $action: skipped:" "$err"; then
+		echo "SKIP: evgen-run $name: $(sed -n "s/.*action $action: skipped: //p" "$err")"
+	elif [ "$rc" -ne 0 ] || ! grep -q "action $action: executed" "$err"
+	then
+		echo "FAIL: evgen-run $name (exit $rc: $(tail -n 1 "$err"))"
+	else
+		echo "PASS: evgen-run $name"
+		if [ "$have_strace" -eq 1 ] && [ "$p1" != "-" ]; then
+			ok=1
+			# Environments are matched in the raw log.
+			grep -Eq -- "$p1" "$log" || grep -Eq -- "$p1" "$log.raw" ||
+			    ok=0
+			[ "$p2" = "-" ] || grep -Eq -- "$p2" "$log" ||
+			    grep -Eq -- "$p2" "$log.raw" || ok=0
+			check "evgen-effect $name" test "$ok" -eq 1
+		fi
+	fi
+	left=$(leftovers)
+	check "evgen-clean $name leaves no file, mount or change behind" \
+	    sh -c "[ -z '$left' ] && [ '$(cksum </bin/true)' = '$true_sum' ] && [ '$(test -d /var/lib/rpm && echo yes || echo no)' = '$rpm_before' ]"
+done <"$work/data"
+
+# Every IPv4/IPv6 peer or bound address seen in any action.
+grep -hoE 'inet_addr\("[^"]*"\)|inet_pton\(AF_INET6, "[^"]*"' \
+    "$work"/*.strace 2>/dev/null | sed -E 's/.*"([^"]*)".*/\1/' | sort -u \
+    >"$work/addrs"
+bad=$(grep -vxE '127\.0\.0\.1|192\.0\.2\.1|169\.254\.169\.254|0\.0\.0\.0|::1|::' \
+    "$work/addrs" || true)
+check "network: actions use only loopback or their private namespace" \
+    test -z "$bad"
+[ -z "$bad" ] || echo "unexpected addresses: $bad"
+if [ -s "$work/addrs" ]; then
+	# 192.0.2.1 and 169.254.169.254 only after entering a new namespace.
+	nsok=1
+	for f in "$work"/*.strace; do
+		if grep -qE 'inet_addr\("(192\.0\.2\.1|169\.254\.169\.254)"\)' "$f"
+		then
+			grep -q 'unshare(CLONE_NEWNET) *= 0' "$f" || nsok=0
+		fi
+	done
+	check "network: private addresses are used only in a new netns" \
+	    test "$nsok" -eq 1
+fi
+
+# The trusted-after-startup read comes more than 5 s after the start.
+t0=$(date +%s)
+FALCO_EVGEN_CONTAINER=no "$bin" run '^syscall.ReadSensitiveFileTrustedAfterStartup$' \
+    --sleep 0 2>/dev/null || true
+t1=$(date +%s)
+check "ReadSensitiveFileTrustedAfterStartup waits at least 6 s" \
+    test $((t1 - t0)) -ge 6
+
+# Placement: container-only actions skip on a host and do nothing.
+rc=0
+FALCO_EVGEN_CONTAINER=no "$bin" run --all --sleep 0 \
+    'DropAndExecuteNewBinaryInContainer|ContainerDriftDetectedChmod' \
+    2>"$work/place.err" || rc=$?
+check "container-only actions skip on a host with a clear message" \
+    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'skipped: runs only in a container' '$work/place.err') -eq 2 ] && ! grep -q executed '$work/place.err'"
+rc=0
+FALCO_EVGEN_CONTAINER=yes "$bin" run --all --sleep 0 \
+    'UserMgmtBinaries|OnHost' 2>"$work/place2.err" || rc=$?
+check "host-only actions skip in a container with a clear message" \
+    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'skipped: runs only on the host' '$work/place2.err') -eq 2 ]"

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fuzzer for the alert JSON parser: anything that parses must also
+ * serialise to a payload that parses back to the same payload.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sidekick/alert.h"
+#include "util/log.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *fk[] = { "custom.key" }, *fv[] = { "v" };
+	static const char *tags[] = { "t1" };
+	struct sk_enrich en = { fk, fv, 1, tags, 1 };
+	struct sk_alert *a, *b;
+	char err[256];
+
+	log_init("fuzz", LOG_EMERG, 0, 0);
+	a = sk_alert_parse((const char *)data, size, size % 2 ? &en : NULL,
+	    err, sizeof(err));
+	if (a == NULL)
+		return 0;
+	b = sk_alert_parse(a->json, a->jsonlen, NULL, err, sizeof(err));
+	if (b == NULL || strcmp(a->json, b->json) != 0)
+		abort();
+	sk_alert_unref(b);
+	sk_alert_unref(a);
+	return 0;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The detection engine: binds the system state to the field registry
+ * (one extractor per field class), formats rule outputs the way Falco
+ * does, and runs the rules indexed by event type on every event.
+ *
+ *   engine_fields_init();                 once, before compiling rules
+ *   e = engine_new(state, ruleset, &opts, &err);
+ *   while (next event) engine_process(e, &ev);
+ *   engine_print_stats(e, stdout);
+ *   engine_free(e);
+ *
+ * Error convention: constructors return NULL with *errp set to a
+ * malloc'd message the caller frees; the rest cannot fail.
+ * Not thread-safe: an engine belongs to one event loop.
+ */
+#ifndef ENGINE_ENGINE_H
+#define ENGINE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "schema/schema.h"
+#include "util/sbuf.h"
+
+struct state;
+struct st_thread;
+struct rules_set;
+struct rule;
+struct alert;
+
+/*
+ * The event context extractors read (the ctx of filter_eval()).  Set st,
+ * ev, t, evnum and the times; the scratch members belong to the
+ * extractors.  engine_ctx_init()/engine_ctx_free() manage them.
+ */
+#define ENGINE_SCRATCH	8
+
+struct engine_ctx {
+	struct state	*st;
+	const struct fevt *ev;
+	struct st_thread *t;		/* the event's thread, or NULL */
+	uint64_t	 evnum;		/* from 1 */
+	uint64_t	 first_ts;	/* ns of the first event */
+	const char	*hostname;
+	/* Extractor scratch: strings handed out stay valid until
+	   ENGINE_SCRATCH further extractions. */
+	struct sbuf	 scratch[ENGINE_SCRATCH];
+	unsigned	 next;
+	struct sbuf	 path;		/* fd/fs.path helper */
+};
+
+void	engine_ctx_init(struct engine_ctx *c, struct state *st,
+	    const char *hostname);
+void	engine_ctx_free(struct engine_ctx *c);
+
+/*
+ * Install the extractors of every syscall field class into the field
+ * registry (filter/filter.h).  Idempotent; call before compiling rules.
+ */
+void	engine_fields_init(void);
+
+/* ---- output formats ------------------------------------------------ */
+
+struct efmt;
+
+/*
+ * Compile a rule output format: literal text and %field, %field[arg],
+ * %Nfield (value padded with spaces to N characters).  A '%' that does
+ * not start a known field is an error.  Returns NULL with a message in
+ * err (errlen bytes).
+ */
+struct efmt *efmt_compile(const char *fmt, char *err, size_t errlen);
+void	efmt_free(struct efmt *f);
+
+/*
+ * Render f for the event in ctx: the text (appended to out; a value
+ * that is not available prints "<NA>") and, when a is not NULL, every
+ * field as a typed output field of a (null when not available).
+ */
+void	efmt_render(const struct efmt *f, struct engine_ctx *ctx,
+	    struct sbuf *out, struct alert *a);
+
+/* ---- the engine ------------------------------------------------------ */
+
+/* Called for every alert; a is freed by the engine after the call. */
+typedef void (*engine_alert_fn)(void *arg, const struct alert *a);
+
+struct engine_opts {
+	int		 match_all;	/* rule_matching: all */
+	const char	*hostname;	/* evt.hostname */
+	engine_alert_fn	 alert;		/* NULL: count only */
+	void		*alert_arg;
+};
+
+struct engine;
+
+/*
+ * An engine over the state and the rule set (both stay owned by the
+ * caller and must outlive the engine).  Output formats of the enabled
+ * rules are compiled here; a bad one fails with the rule's name.
+ */
+struct engine *engine_new(struct state *st, struct rules_set *rs,
+	    const struct engine_opts *o, char **errp);
+void	engine_free(struct engine *e);
+
+/*
+ * Process one event: update the state, then evaluate the rules of the
+ * event's type in load order (stopping at the first match unless
+ * match_all) and emit an alert for each match.  Returns the number of
+ * rules that matched.
+ */
+size_t	engine_process(struct engine *e, const struct fevt *ev);
+
+struct engine_stats {
+	uint64_t	 events;
+	uint64_t	 detections;
+	uint64_t	 by_priority[8];
+};
+
+void	engine_get_stats(const struct engine *e, struct engine_stats *st);
+/* Matches of the rule with load index id (0 when out of range). */
+uint64_t engine_rule_count(const struct engine *e, size_t id);
+
+/*
+ * Falco's end-of-run summary: "Events detected: N", "Rule counts by
+ * severity:" with one "   PRIORITY: N" line per non-zero priority, and
+ * "Triggered rules by rule name:" with one "   RULE: N" line per rule
+ * that matched.
+ */
+void	engine_print_stats(const struct engine *e, FILE *out);
+
+#endif /* ENGINE_ENGINE_H */

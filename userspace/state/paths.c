@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Path normalisation, container ids from cgroup paths, fd type names.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "state/state.h"
+#include "util/sbuf.h"
+
+void
+state_path_normalize(const char *path, size_t len, struct sbuf *out)
+{
+	size_t base = out->len, i = 0, seg, slen;
+
+	sbuf_putc(out, '/');
+	while (i < len) {
+		while (i < len && path[i] == '/')
+			i++;
+		seg = i;
+		while (i < len && path[i] != '/')
+			i++;
+		slen = i - seg;
+		if (slen == 0 || (slen == 1 && path[seg] == '.'))
+			continue;
+		if (slen == 2 && path[seg] == '.' && path[seg + 1] == '.') {
+			/* drop the last component, never above "/" */
+			while (out->len > base + 1 &&
+			    out->buf[out->len - 1] != '/')
+				out->len--;
+			if (out->len > base + 1)
+				out->len--;
+			continue;
+		}
+		if (out->len > base + 1)
+			sbuf_putc(out, '/');
+		sbuf_put(out, path + seg, slen);
+	}
+	sbuf_put(out, "", 0);
+	out->buf[out->len] = '\0';
+}
+
+void
+state_path_resolve(const char *dir, const char *path, struct sbuf *out)
+{
+	struct sbuf tmp = SBUF_INIT;
+
+	if (path[0] == '/' || dir == NULL || dir[0] == '\0') {
+		state_path_normalize(path, strlen(path), out);
+		return;
+	}
+	sbuf_puts(&tmp, dir);
+	sbuf_putc(&tmp, '/');
+	sbuf_puts(&tmp, path);
+	state_path_normalize(tmp.buf, tmp.len, out);
+	sbuf_free(&tmp);
+}
+
+static int
+is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* The id in one cgroup path, or 0. */
+static int
+id_of_path(const char *p, size_t len, char id[65])
+{
+	static const char *const prefixes[] = {
+		"docker-", "libpod-", "cri-containerd-", "crio-", NULL
+	};
+	const char *last = p, *end = p + len, *q;
+	size_t n, i, plen;
+	int prefixed = 0;
+
+	for (q = p; q < end; q++)
+		if (*q == '/')
+			last = q + 1;
+	n = (size_t)(end - last);
+	if (n > 6 && memcmp(last + n - 6, ".scope", 6) == 0)
+		n -= 6;
+	for (i = 0; prefixes[i] != NULL; i++) {
+		plen = strlen(prefixes[i]);
+		if (n > plen && memcmp(last, prefixes[i], plen) == 0) {
+			last += plen;
+			n -= plen;
+			prefixed = 1;
+			break;
+		}
+	}
+	if (n != 64 || !is_hex(last, n))
+		return 0;
+	/* A bare 64-hex name counts below docker/ or a kubepods tree. */
+	if (!prefixed && memmem(p, len, "/docker/", 8) == NULL &&
+	    memmem(p, len, "kubepods", 8) == NULL)
+		return 0;
+	memcpy(id, last, 64);
+	id[64] = '\0';
+	return 1;
+}
+
+int
+state_container_id(const char *cgroups, size_t len, char id[65])
+{
+	const char *p = cgroups, *end = cgroups + len, *e, *eq;
+
+	id[0] = '\0';
+	if (cgroups == NULL)
+		return 0;
+	while (p < end) {
+		e = memchr(p, '\0', (size_t)(end - p));
+		if (e == NULL)
+			e = end;
+		eq = memchr(p, '=', (size_t)(e - p));
+		eq = eq != NULL ? eq + 1 : p;
+		if (id_of_path(eq, (size_t)(e - eq), id))
+			return 1;
+		p = e + 1;
+	}
+	return 0;
+}
+
+const char *
+state_fdtype_name(uint8_t type)
+{
+	switch (type) {
+	case STFD_FILE: return "file";
+	case STFD_DIRECTORY: return "directory";
+	case STFD_IPV4: case STFD_IPV4_SERVER: return "ipv4";
+	case STFD_IPV6: case STFD_IPV6_SERVER: return "ipv6";
+	case STFD_FIFO: return "pipe";
+	case STFD_UNIX: return "unix";
+	case STFD_EVENT: return "event";
+	case STFD_SIGNALFD: return "signalfd";
+	case STFD_EVENTPOLL: return "eventpoll";
+	case STFD_INOTIFY: return "inotify";
+	case STFD_TIMERFD: return "timerfd";
+	case STFD_NETLINK: return "netlink";
+	case STFD_BPF: return "bpf";
+	case STFD_USERFAULTFD: return "userfaultfd";
+	case STFD_IOURING: return "io_uring";
+	case STFD_MEMFD: return "memfd";
+	case STFD_PIDFD: return "pidfd";
+	default: return "<NA>";
+	}
+}
+
+char
+state_fdtype_char(uint8_t type)
+{
+	switch (type) {
+	case STFD_FILE: return 'f';
+	case STFD_DIRECTORY: return 'd';
+	case STFD_IPV4: case STFD_IPV4_SERVER: return '4';
+	case STFD_IPV6: case STFD_IPV6_SERVER: return '6';
+	case STFD_FIFO: return 'p';
+	case STFD_UNIX: return 'u';
+	case STFD_EVENT: return 'e';
+	case STFD_SIGNALFD: return 's';
+	case STFD_EVENTPOLL: return 'l';
+	case STFD_INOTIFY: return 'i';
+	case STFD_TIMERFD: return 't';
+	case STFD_NETLINK: return 'n';
+	case STFD_BPF: return 'b';
+	case STFD_USERFAULTFD: return 'u';
+	case STFD_IOURING: return 'r';
+	case STFD_MEMFD: return 'm';
+	case STFD_PIDFD: return 'P';
+	default: return 'o';
+	}
+}
