@@ -495,9 +495,10 @@ test_program_jq_curl_pipeline(void **state)
 	base_opts(&o);
 	o.fmt.json = 1;
 	o.program_enabled = 1;
-	xasprintf((char **)&o.program, "jq -c '{text: .output, "
-	    "prio: .priority, n: .output_fields.n}' | curl -sS --noproxy '*' "
-	    "-H 'Content-Type: application/json' -d @- "
+	/* As the guide writes it: pretty jq output, curl -d @- joins it. */
+	xasprintf((char **)&o.program, "jq '{text: .output, "
+	    "prio: .priority, n: .output_fields.n}' | curl -s --noproxy '*' "
+	    "-o /dev/null -X POST -H 'Content-Type: application/json' -d @- "
 	    "http://127.0.0.1:%u/hook", httprecv_port(r));
 	out = start(&o);
 	submit_n(out, 7, 1);

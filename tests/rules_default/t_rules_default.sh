@@ -177,3 +177,50 @@ bad = [m["info"]["name"] for m in hooks
 check("%d user_known_* macro hooks default to (never_true)" % len(hooks),
       hooks and not bad, ", ".join(bad))
 PY
+
+# Replay of the reference workload (Falco's own driver recorded it while
+# tests/../reference-driver/workload.sh ran): exactly these rules fire.
+cap=${FALCO_TESTDATA:-$top/../shared/testdata}/reference-driver/workload-6.1-modern-ebpf.scap
+if [ ! -f "$cap" ]; then
+	echo "SKIP: rules_default replay: $cap is missing (set FALCO_TESTDATA)"
+	exit 0
+fi
+rc=0
+"$falco" -r "$rules" -o engine.kind=replay \
+    -o "engine.replay.capture_file=$cap" -o json_output=true \
+    -o stdout_output.enabled=true -o log_stderr=true -o log_syslog=false \
+    -o syslog_output.enabled=false >"$work/replay.out" 2>"$work/replay.err" ||
+    rc=$?
+if grep -q 'event processing is not available' "$work/replay.err"; then
+	echo "SKIP: rules_default replay: this falco build cannot replay captures yet ($(head -n 1 "$work/replay.err"))"
+	exit 0
+fi
+check "replay of the reference workload exits 0" test "$rc" -eq 0
+python3 - "$work/replay.out" <<'PY'
+import json, sys
+
+counts = {}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    try:
+        rule = json.loads(line)["rule"]
+    except (ValueError, KeyError):
+        continue
+    counts[rule] = counts.get(rule, 0) + 1
+
+# cat /etc/shadow; symlink to /etc/shadow; exec from a memfd; setuid by
+# nobody (the failed setuid(0) at least).
+want = {"Read sensitive file untrusted": (1, 1),
+        "Create Symlink Over Sensitive Files": (1, 1),
+        "Fileless execution via memfd_create": (1, 1),
+        "Non sudo setuid": (1, 2)}
+for rule, (lo, hi) in sorted(want.items()):
+    n = counts.get(rule, 0)
+    print(("PASS: " if lo <= n <= hi else "FAIL: ") +
+          "replay: %s fires %d time(s)" % (rule, n))
+extra = sorted(set(counts) - set(want))
+print(("PASS: " if not extra else "FAIL: ") +
+      "replay: no other rule fires" + ("" if not extra else ": " + ", ".join(extra)))
+PY

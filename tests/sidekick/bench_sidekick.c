@@ -13,6 +13,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -284,6 +285,10 @@ main(int argc, char **argv)
 		CPU_ZERO(&set);
 		CPU_SET(ncpu > 1 ? 1 : 0, &set);
 		sched_setaffinity(0, sizeof(set), &set);
+		/* Its log lines would interleave with the figures. */
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, 2);
 		execl(bin, bin, "-c", cfg, (char *)NULL);
 		_exit(127);
 	}

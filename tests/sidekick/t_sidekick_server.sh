@@ -157,4 +157,21 @@ check guide_three_outputs [ "$(lines "$SK_TMP/hook.log")" = 3 ]
 check guide_slack_text grep -q 'Rule: \*Read sensitive file untrusted\* triggered by alpine:3.19 (Priority: \*Critical\*)' "$SK_TMP/hook.log"
 stop_sk
 
+# The systemd unit runs the daemon the way the guide does, and under
+# StateDirectory= the spool goes there.
+unit=$FALCO_SRC/scripts/systemd/falcosidekick.service
+check unit_execstart grep -qx \
+    'ExecStart=/usr/bin/falcosidekick -c /etc/falcosidekick/config.yaml' \
+    "$unit"
+check unit_restart grep -qx 'Restart=on-failure' "$unit"
+check unit_wantedby grep -qx 'WantedBy=multi-user.target' "$unit"
+check unit_statedir grep -qx 'StateDirectory=falcosidekick' "$unit"
+mkdir -p "$SK_TMP/state"
+start_sk "$SK_TMP/c.yaml" STATE_DIRECTORY="$SK_TMP/state" \
+    WEBHOOK_ADDRESS="http://127.0.0.1:$(free_port)/down"
+post "$SK_DATA/alert.json" >/dev/null
+check statedir_spool wait_eval 5 \
+    '[ -n "$(find "$SK_TMP/state/spool/webhook" -name "*.json")" ]'
+stop_sk
+
 [ "$SK_FAILS" -eq 0 ]

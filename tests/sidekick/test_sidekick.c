@@ -323,6 +323,29 @@ test_time_parse(void **state)
 	    -1);
 }
 
+/* Found by fuzz_sidekick_alert: years below 1000 lost their padding. */
+static void
+test_alert_small_year(void **state)
+{
+	const char *in = "{\"rule\":\"r\",\"priority\":\"Debug\",\"time\":"
+	    "\"0506-01-15T13:53:31.5Z\",\"output_fields\":{\"a\":1}}";
+	struct sk_alert *a, *b;
+	struct sbuf sb = SBUF_INIT;
+	char err[256];
+
+	(void)state;
+	a = sk_alert_parse(in, strlen(in), NULL, err, sizeof(err));
+	assert_non_null(a);
+	assert_string_equal(a->time3339, "0506-01-15T13:53:31.5Z");
+	sk_alert_time_go(&sb, a);
+	assert_string_equal(sbuf_str(&sb), "0506-01-15 13:53:31.5 +0000 UTC");
+	b = sk_alert_parse(a->json, a->jsonlen, NULL, err, sizeof(err));
+	assert_non_null(b);
+	sk_alert_unref(b);
+	sk_alert_unref(a);
+	sbuf_free(&sb);
+}
+
 static void
 test_config_env(void **state)
 {
@@ -496,6 +519,7 @@ main(void)
 		cmocka_unit_test(test_alert_defaults_and_enrich),
 		cmocka_unit_test(test_alert_rejects),
 		cmocka_unit_test(test_time_parse),
+		cmocka_unit_test(test_alert_small_year),
 		cmocka_unit_test(test_config_env),
 		cmocka_unit_test(test_output_retry_and_spool),
 		cmocka_unit_test(test_output_queue_full),

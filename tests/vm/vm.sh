@@ -163,10 +163,24 @@ cmd_build() {
 	    "$hdr/.kernelvariables" 2>/dev/null || true)
 	cc=gcc-$ccver
 	command -v "$cc" >/dev/null 2>&1 || cc=gcc
-	make -s -C "$hdr" M="$b" CC="$cc" \
-	    KCFLAGS="-Werror ${FALCO_KMOD_CFLAGS:-}" modules
-	cp "$b/falco.ko" "$kdir/falco.ko"
-	echo "vm.sh: built $kdir/falco.ko for $rel with $cc"
+	# Two builds: the plain module, and one that counts its allocations
+	# (FALCO_DEBUG_ALLOC) so that the guest can check for leaks.
+	for variant in plain debug; do
+		flags=
+		ko=$kdir/falco.ko
+		if [ "$variant" = debug ]; then
+			flags=-DFALCO_DEBUG_ALLOC
+			ko=$kdir/falco-debug.ko
+		fi
+		make -s -C "$hdr" M="$b" clean >/dev/null 2>&1 || true
+		make -s -C "$hdr" M="$b" CC="$cc" \
+		    KCFLAGS="-Werror $flags ${FALCO_KMOD_CFLAGS:-}" modules 2>&1 |
+		    grep -v 'Skipping BTF generation' || true
+		[ -f "$b/falco.ko" ] || die "module build failed for $id"
+		cp "$b/falco.ko" "$ko"
+		rm -f "$b/falco.ko"
+	done
+	echo "vm.sh: built falco.ko and falco-debug.ko for $rel with $cc"
 }
 
 # modfile ROOT REL NAME: the path (relative to the modules folder) of
@@ -248,6 +262,7 @@ cmd_run() {
 	shift
 	{
 		echo "export FALCO_KO='$kdir/falco.ko' RESULTS='$res'"
+		echo "export FALCO_KO_DEBUG='$kdir/falco-debug.ko'"
 		echo "export FALCO_SRC='$src' FALCO_KREL='$rel'"
 		printf "exec sh '%s'" "$script"
 		for a in "$@"; do

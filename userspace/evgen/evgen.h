@@ -169,9 +169,10 @@ void	evgen_listener_stop(struct evgen_listener *l);
 
 /*
  * Wait until an alert arrived at or after since (CLOCK_MONOTONIC ns)
- * whose rule name matches rule or action (compared on letters and
- * digits only, ignoring case), or until timeout_ms passes.  Returns 1
- * when found, 0 on timeout.
+ * whose rule name matches rule (may be NULL) or action, the action's
+ * name without its "syscall." prefix (compared on letters and digits
+ * only, ignoring case), or until timeout_ms passes.  Returns 1 when
+ * found, 0 on timeout.
  */
 int	evgen_listener_wait(struct evgen_listener *l, const char *rule,
 	    const char *action, long long since, int timeout_ms);
@@ -184,6 +185,19 @@ size_t	evgen_listener_count(struct evgen_listener *l);
  * letters and digits is dropped and case is ignored.
  */
 int	evgen_names_match(const char *a, const char *b);
+
+/*
+ * The "rule" string of a JSON alert body of len bytes (not necessarily
+ * NUL-terminated).  Returns a string the caller frees, or NULL when the
+ * body is not a JSON object with a string "rule".
+ */
+char	*evgen_alert_rule(const char *body, size_t len);
+
+/*
+ * Parse a duration with a unit ("100ms", "6s", "1.5m"; ns, us, ms, s, m,
+ * h) or a bare "0" into nanoseconds.  Returns 0, or -1 if malformed.
+ */
+int	evgen_parse_duration(const char *s, long long *ns);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 long long evgen_now_ns(void);

@@ -67,6 +67,38 @@ evgen_fail(struct evgen_ctx *ctx, const char *fmt, ...)
 	return r;
 }
 
+int
+evgen_parse_duration(const char *s, long long *ns)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "m", 60e9 }, { "h", 3600e9 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	/* !(v >= 0) also refuses NaN; a year is more than enough. */
+	if (errno != 0 || end == s || !(v >= 0) || v > 31536000e9)
+		return -1;
+	if (*end == '\0') {
+		if (v != 0)
+			return -1;
+		*ns = 0;
+		return 0;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].unit) == 0) {
+			if (v * units[i].mult > 31536000e9)
+				return -1;
+			*ns = (long long)(v * units[i].mult);
+			return 0;
+		}
+	return -1;
+}
+
 long long
 evgen_now_ns(void)
 {

@@ -13,14 +13,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
 #include <microhttpd.h>
 
 #include "evgen/evgen.h"
@@ -50,23 +48,6 @@ struct request {
 	struct sbuf	body;
 	int		too_big;
 };
-
-int
-evgen_names_match(const char *a, const char *b)
-{
-	for (;;) {
-		while (*a != '\0' && !isalnum((unsigned char)*a))
-			a++;
-		while (*b != '\0' && !isalnum((unsigned char)*b))
-			b++;
-		if (*a == '\0' || *b == '\0')
-			return *a == *b;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return 0;
-		a++;
-		b++;
-	}
-}
 
 static void
 add_alert(struct evgen_listener *l, const char *rule)
@@ -104,29 +85,17 @@ reply(struct MHD_Connection *conn, unsigned status, const char *text)
 static unsigned
 take_alert(struct evgen_listener *l, const char *body, size_t len)
 {
-	struct json_tokener *tok;
-	struct json_object *obj, *rule;
-	unsigned status = MHD_HTTP_OK;
+	char *rule;
 
-	if ((tok = json_tokener_new()) == NULL)
-		return MHD_HTTP_INTERNAL_SERVER_ERROR;
-	obj = json_tokener_parse_ex(tok, body, (int)len);
-	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success) {
-		log_warn("listener: body is not JSON (is json_output on?)");
-		status = MHD_HTTP_BAD_REQUEST;
-	} else if (!json_object_object_get_ex(obj, "rule", &rule) ||
-	    !json_object_is_type(rule, json_type_string)) {
-		log_warn("listener: JSON alert without a \"rule\" string");
-		status = MHD_HTTP_BAD_REQUEST;
-	} else {
-		log_debug("listener: alert for rule \"%s\"",
-		    json_object_get_string(rule));
-		add_alert(l, json_object_get_string(rule));
+	if ((rule = evgen_alert_rule(body, len)) == NULL) {
+		log_warn("listener: body is not a Falco JSON alert with a "
+		    "\"rule\" (is json_output on?)");
+		return MHD_HTTP_BAD_REQUEST;
 	}
-	if (obj != NULL)
-		json_object_put(obj);
-	json_tokener_free(tok);
-	return status;
+	log_debug("listener: alert for rule \"%s\"", rule);
+	add_alert(l, rule);
+	free(rule);
+	return MHD_HTTP_OK;
 }
 
 static enum MHD_Result

@@ -57,36 +57,6 @@ on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* Parse "100ms", "6s", "1.5m", "0".  Returns 0, or -1 if malformed. */
-static int
-parse_duration(const char *s, long long *ns)
-{
-	static const struct { const char *unit; double mult; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-		{ "m", 60e9 }, { "h", 3600e9 },
-	};
-	char *end;
-	double v;
-	size_t i;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0)
-		return -1;
-	if (*end == '\0') {
-		if (v != 0)
-			return -1;
-		*ns = 0;
-		return 0;
-	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].unit) == 0) {
-			*ns = (long long)(v * units[i].mult);
-			return 0;
-		}
-	return -1;
-}
-
 static int
 parse_listen(struct options *o, const char *s)
 {
@@ -135,11 +105,11 @@ parse_args(int argc, char **argv, struct options *o)
 		else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
 			log_set_level(LOG_DEBUG);
 		else if (strcmp(a, "--sleep") == 0 && i + 1 < argc) {
-			if (parse_duration(argv[++i], &o->sleep_ns) == -1)
+			if (evgen_parse_duration(argv[++i], &o->sleep_ns) == -1)
 				fatal("--sleep %s: not a duration", argv[i]);
 		} else if (strcmp(a, "--timeout") == 0 && i + 1 < argc &&
 		    strcmp(o->cmd, "test") == 0) {
-			if (parse_duration(argv[++i], &o->timeout_ns) == -1 ||
+			if (evgen_parse_duration(argv[++i], &o->timeout_ns) == -1 ||
 			    o->timeout_ns == 0)
 				fatal("--timeout %s: not a duration", argv[i]);
 		} else if (strcmp(a, "--listen") == 0 && i + 1 < argc &&
@@ -322,7 +292,8 @@ cmd_test(const struct options *o, const regex_t *re, const char *self,
 			nfail++;
 			printf("FAIL %s: the action failed: %s\n", a->name,
 			    reason);
-		} else if (evgen_listener_wait(l, a->rule, a->name, since,
+		} else if (evgen_listener_wait(l, a->rule,
+		    strchr(a->name, '.') + 1, since,
 		    (int)(o->timeout_ns / 1000000))) {
 			npass++;
 			printf("PASS %s: rule \"%s\" alerted after %.1f s\n",

@@ -2388,10 +2388,9 @@ rules_compile(struct rules_loader *l, struct lstate *st)
 			const char *p = output, *q;
 
 			result_warning(st->res, LOAD_DEPRECATED_ITEM, r->ctx,
-			    "%%container.info is deprecated and no more "
-			    "useful, and will be dropped by Falco 1.0.0. The container "
-			    "plugin will automatically add required fields to "
-			    "the output message.");
+			    "%%container.info is deprecated: it now expands to "
+			    "nothing, and the container fields are appended to "
+			    "outputs by the container support instead.");
 			while ((q = strstr(p, "%container.info")) != NULL) {
 				sbuf_put(&o, p, (size_t)(q - p));
 				p = q + strlen("%container.info");

@@ -165,11 +165,11 @@ const char *
 rules_deprecated_desc(int i)
 {
 	if (i == 0)
-		return "due to the drop of enter events, 'evt.dir = <' always "
-		    "evaluates to true, and 'evt.dir = >' always evaluates "
-		    "to false. The rule expression can be simplified by "
-		    "removing the condition on 'evt.dir'";
-	return "field is not available due to the drop of enter events.";
+		return "drivers no longer send enter events, so 'evt.dir = <' "
+		    "is always true and 'evt.dir = >' always false: remove "
+		    "the evt.dir check from the condition";
+	return "latencies need enter events, which drivers no longer send: "
+	    "this field is never available.";
 }
 
 /* ---- results ----------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include "sidekick/alert.h"
 #include "sidekick/prio.h"
+#include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
 
@@ -249,26 +250,42 @@ sk_alert_time_fmt(struct sbuf *sb, const struct sk_alert *a, const char *fmt)
 		sbuf_puts(sb, buf);
 }
 
+/*
+ * Random bytes come from a per-thread pool refilled 4 KiB at a time, so
+ * that a UUID does not cost a system call.
+ */
+static void
+random_bytes(unsigned char *out, size_t n)
+{
+	static __thread unsigned char pool[4096];
+	static __thread size_t left;
+	size_t got;
+
+	if (left < n) {
+		for (got = 0; got < sizeof(pool); ) {
+			ssize_t r = getrandom(pool + got, sizeof(pool) - got,
+			    0);
+
+			if (r <= 0)
+				fatal("getrandom failed");
+			got += (size_t)r;
+		}
+		left = sizeof(pool);
+	}
+	memcpy(out, pool + sizeof(pool) - left, n);
+	/* Used bytes are not kept around. */
+	memset(pool + sizeof(pool) - left, 0, n);
+	left -= n;
+}
+
 void
 sk_uuid_new(char out[37])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char r[16];
-	size_t got = 0;
 	int i, j;
 
-	while (got < sizeof(r)) {
-		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got < sizeof(r)) {
-		/* XXX getrandom cannot fail here short of a broken kernel. */
-		for (i = 0; i < 16; i++)
-			r[i] = (unsigned char)rand();
-	}
+	random_bytes(r, sizeof(r));
 	r[6] = (r[6] & 0x0f) | 0x40;
 	r[8] = (r[8] & 0x3f) | 0x80;
 	for (i = 0, j = 0; i < 16; i++) {

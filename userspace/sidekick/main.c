@@ -65,8 +65,8 @@ load_enrich(const struct sk_conf *c, struct sk_enrich *en, struct sk_kv **kv,
 }
 
 static int
-load_delivery(const struct sk_conf *c, struct sk_delivery *d, char *err,
-    size_t errlen)
+load_delivery(const struct sk_conf *c, struct sk_delivery *d, char **spool,
+    char *err, size_t errlen)
 {
 	long q, r, b, mb, t;
 
@@ -87,7 +87,17 @@ load_delivery(const struct sk_conf *c, struct sk_delivery *d, char *err,
 	d->backoff_ms = b;
 	d->maxbackoff_ms = mb;
 	d->timeout_ms = t;
+	/*
+	 * Under systemd with StateDirectory=, the spool lives there unless
+	 * the configuration says otherwise.
+	 */
 	d->spooldir = sk_conf_str(c, "delivery.spooldir", "");
+	if (*d->spooldir == '\0' && getenv("STATE_DIRECTORY") != NULL &&
+	    *getenv("STATE_DIRECTORY") != '\0' &&
+	    strchr(getenv("STATE_DIRECTORY"), ':') == NULL) {
+		xasprintf(spool, "%s/spool", getenv("STATE_DIRECTORY"));
+		d->spooldir = *spool;
+	}
 	if (*d->spooldir == '\0')
 		d->spooldir = NULL;
 	return 0;
@@ -103,7 +113,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL;
-	char err[1024], **tags = NULL;
+	char err[1024], **tags = NULL, *spool = NULL;
 	struct sk_conf *conf;
 	struct sk_enrich en;
 	struct sk_kv *kv = NULL;
@@ -147,7 +157,7 @@ main(int argc, char **argv)
 	    sizeof(err)) != 0 ||
 	    sk_conf_int(conf, "listenthreads", 1, &threads, err,
 	    sizeof(err)) != 0 ||
-	    load_delivery(conf, &d, err, sizeof(err)) != 0)
+	    load_delivery(conf, &d, &spool, err, sizeof(err)) != 0)
 		fatal("%s", err);
 	if (port < 1 || port > 65535)
 		fatal("listenport: %ld is not a port number", port);
@@ -216,5 +226,6 @@ main(int argc, char **argv)
 	sk_conf_kv_free(kv, nkv);
 	sk_conf_strv_free(tags);
 	sk_conf_free(conf);
+	free(spool);
 	return 0;
 }

@@ -192,8 +192,9 @@ sk_server_start(const struct sk_server_cfg *cfg, struct sk_core *core,
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 	struct sockaddr *sa = NULL;
+	/* TURBO: no per-connection shutdown() and fewer syscalls. */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
 
 	memset(&sin, 0, sizeof(sin));
 	memset(&sin6, 0, sizeof(sin6));

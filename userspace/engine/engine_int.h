@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals shared by the files of the engine module.
+ */
+#ifndef ENGINE_ENGINE_INT_H
+#define ENGINE_ENGINE_INT_H
+
+#include "engine/engine.h"
+#include "filter/filter.h"
+
+/* The extractor installed for every syscall field class. */
+int	engine_extract(void *ctx, const struct field_ref *ref,
+	    struct fvals *out);
+
+/*
+ * The resolver schema rendering uses for the event in c (fds, thread
+ * names, users, absolute paths); NULL when the event's thread is unknown.
+ * Valid until the next call on c.
+ */
+const struct schema_resolver *engine_resolver(struct engine_ctx *c);
+
+/*
+ * Append the absolute, normalised form of path (len bytes), relative to
+ * the directory of dirfd (FE_AT_FDCWD: the thread's cwd).  An unknown
+ * directory leaves a relative path as it is.
+ */
+void	engine_resolve_path(struct engine_ctx *c, int64_t dirfd,
+	    const char *path, size_t len, struct sbuf *out);
+
+#endif /* ENGINE_ENGINE_INT_H */
