@@ -90,3 +90,35 @@ clean:
 .PHONY: all check bench clean unit-tests bench-progs fuzzers fuzz-progs
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+
+# Installation, used by the .deb and .rpm builds (DESTDIR stages it).
+#   make install       programs, falco-driver-loader, falco.yaml and the
+#                      rules in /etc/falco, the systemd units
+#   make install-dkms  the module sources DKMS builds falco.ko from, in
+#                      /usr/src/falco-$(VERSION), with dkms.conf stamped
+#                      with VERSION
+PREFIX ?= /usr
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+DKMS_DIR = $(DESTDIR)$(PREFIX)/src/falco-$(VERSION)
+DKMS_FILES := Kbuild VERSION scripts/gen-schema.awk \
+	$(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h kmod/uapi/*.tbl)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/falco/rules.d \
+		$(DESTDIR)$(UNITDIR)
+	install -m 0755 $(addprefix $(O)/bin/,$(PROGS)) \
+		$(SRC)/scripts/falco-driver-loader $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(SRC)/falco.yaml $(wildcard $(SRC)/rules/*.yaml) \
+		$(DESTDIR)$(SYSCONFDIR)/falco/
+	install -m 0644 $(wildcard $(SRC)/scripts/systemd/*.service) \
+		$(DESTDIR)$(UNITDIR)/
+
+install-dkms:
+	install -d $(DKMS_DIR)
+	cd $(SRC) && for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DKMS_DIR)/$$f || exit 1; done
+	sed 's/@VERSION@/$(VERSION)/' $(SRC)/dkms.conf > $(DKMS_DIR)/dkms.conf
+
+.PHONY: install install-dkms

@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/net.h>
 #include <net/genetlink.h>
 
 /* 6.12: unaligned.h moved out of asm-generic. */
@@ -81,6 +82,18 @@ static inline u64 falco_inode_mtime_ns(struct inode *inode)
 #ifndef PF_IO_WORKER
 #define PF_IO_WORKER	0
 #endif
+
+/* 5.11: sock_from_file() lost its error argument. */
+static inline struct socket *falco_sock_from_file(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)
+	return sock_from_file(file);
+#else
+	int err;
+
+	return sock_from_file(file, &err);
+#endif
+}
 
 /* The audit login uid, or -1 when the kernel does not track it. */
 static inline u32 falco_loginuid(struct task_struct *task)

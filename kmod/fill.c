@@ -374,7 +374,7 @@ static void fill_tuple(struct falco_fill *f, long fd, bool accepted)
 	u8 buf[1 + 2 * (16 + 2)];
 	u16 sport, dport;
 
-	sock = file ? sock_from_file(file) : NULL;
+	sock = file ? falco_sock_from_file(file) : NULL;
 	sk = sock ? sock->sk : NULL;
 	if (!sk) {
 		fill_empty(f);
@@ -439,7 +439,7 @@ static u64 falco_fd_sk(long fd)
 	u64 v = 0;
 
 	if (file) {
-		sock = sock_from_file(file);
+		sock = falco_sock_from_file(file);
 		if (sock)
 			v = falco_hash_ptr(sock->sk);
 		fput(file);
@@ -455,7 +455,7 @@ static u32 falco_backlog(long fd, int which)
 	u32 len = 0, max = 0;
 
 	if (file) {
-		sock = sock_from_file(file);
+		sock = falco_sock_from_file(file);
 		if (sock && sock->sk) {
 			len = READ_ONCE(sock->sk->sk_ack_backlog);
 			max = READ_ONCE(sock->sk->sk_max_ack_backlog);

@@ -290,7 +290,6 @@ static const struct file_operations falco_fops = {
 	.release = falco_release,
 	.mmap = falco_mmap,
 	.poll = falco_poll,
-	.llseek = no_llseek,
 };
 
 /*

@@ -15,11 +15,17 @@
 #include "falco_nl.h"
 
 
+/* Policy bounds are s16; the snaplen range needs the full form. */
+static struct netlink_range_validation falco_snaplen_range = {
+	.min = 1,
+	.max = FALCO_NL_SNAPLEN_MAX,
+};
+
 static const struct nla_policy falco_nl_policy[FALCO_NL_A_MAX + 1] = {
 	[FALCO_NL_A_CONSUMER] = { .type = NLA_U32 },
 	[FALCO_NL_A_SC_MASK] = NLA_POLICY_EXACT_LEN(FALCO_NL_SC_MASK_LEN),
-	[FALCO_NL_A_SNAPLEN] = NLA_POLICY_RANGE(NLA_U32, 1,
-						FALCO_NL_SNAPLEN_MAX),
+	[FALCO_NL_A_SNAPLEN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						     &falco_snaplen_range),
 	[FALCO_NL_A_WATERMARK] = NLA_POLICY_MIN(NLA_U32, 1),
 	/* Reply-only attributes are refused in requests. */
 	[FALCO_NL_A_API_VERSION] = { .type = NLA_REJECT },

@@ -16,8 +16,9 @@ done
 build="make gcc pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev
 	libmicrohttpd-dev libpcre2-dev zlib1g-dev libsqlite3-dev libbpf-dev
 	bpftool clang-19 llvm-19 libelf-dev libnl-genl-3-dev"
-tests="clang libcmocka-dev shellcheck python3 python3-yaml iproute2 util-linux procps
-	gawk busybox redis-server curl jq openssl libgnutls28-dev"
+tests="clang libcmocka-dev shellcheck python3 python3-yaml iproute2 util-linux procps strace
+	gawk busybox-static redis-server curl jq openssl libgnutls28-dev
+	chromium nodejs npm podman runc"
 
 pkgs=$build
 [ "$test_deps" -eq 1 ] && pkgs="$pkgs $tests"
@@ -26,3 +27,9 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+# The web UI's browser test drives chromium with playwright-core (npm).
+if [ "$test_deps" -eq 1 ]; then
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	npm install --silent --no-audit --no-fund --prefix "$top/build/node" \
+	    playwright-core >/dev/null
+fi

@@ -52,10 +52,12 @@ static void
 test_empty_ring_has_nothing(void **state)
 {
 	struct fake f;
-	int64_t len = 0;
+	int64_t len = -7;
 
 	fake_init(&f);
 	assert_null(bpf_ring_peek(&f.rg, &len));
+	/* Not mistaken for corruption by a caller that tests len. */
+	assert_int_equal(len, 0);
 	assert_int_equal(bpf_ring_avail(&f.rg), 0);
 }
 
@@ -94,7 +96,9 @@ test_busy_record_stops_reading(void **state)
 
 	fake_init(&f);
 	f.prod = put(&f, 0, 4 | BUSY, "wxyz", 4);
+	len = -7;
 	assert_null(bpf_ring_peek(&f.rg, &len));
+	assert_int_equal(len, 0);
 	/* The producer commits: the record becomes visible. */
 	put(&f, 0, 4, "wxyz", 4);
 	assert_non_null(bpf_ring_peek(&f.rg, &len));

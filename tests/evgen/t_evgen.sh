@@ -87,6 +87,21 @@ rc=0
 check "run: no matching action exits 1 with a message" \
     sh -c "[ $rc -eq 1 ] && grep -q 'no action matches' '$work/err'"
 
+# --loop repeats until SIGTERM, then finishes the action in progress.
+"$bin" run --loop --sleep 20ms '^syscall.ClearLogActivities$' \
+    2>"$work/loop.err" &
+bgpid=$!
+sleep 0.5
+kill -TERM "$bgpid"
+rc=0
+wait "$bgpid" || rc=$?
+bgpid=
+check "run --loop: repeats, stops cleanly on SIGTERM" \
+    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'ClearLogActivities: executed' '$work/loop.err') -ge 3 ]"
+check "run --loop: nothing left behind after SIGTERM" \
+    test -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 \
+    -name 'falco-event-generator-syscall-ClearLogActivities-*')"
+
 # --- test mode: the listener -------------------------------------------
 
 port=$((20000 + $$ % 20000))
@@ -177,6 +192,41 @@ else
 	bgpid=
 	check "test: a listen address in use is an error" \
 	    sh -c "[ $rc -ne 0 ] && grep -q 'cannot listen' '$work/t4.err'"
+fi
+
+# --- test mode against the daemon's http_output -------------------------
+# Until the live drivers land, a replay of the reference capture (which
+# holds a symlink to /etc/shadow) stands in for the live daemon: its JSON
+# alerts must reach the listener and match the action.
+falco=${FALCO_BUILD:-$top/build}/bin/falco
+cap=${FALCO_TESTDATA:-$top/../shared/testdata}/reference-driver/workload-6.1-modern-ebpf.scap
+if [ ! -x "$falco" ]; then
+	echo "SKIP: test mode with falco: $falco is not built"
+elif [ ! -f "$cap" ]; then
+	echo "SKIP: test mode with falco: $cap is missing (set FALCO_TESTDATA)"
+else
+	"$bin" test '^syscall.CreateSymlinkOverSensitiveFiles$' \
+	    --listen "127.0.0.1:$port" --timeout 20s --sleep 0 \
+	    >"$work/t5.out" 2>"$work/t5.err" &
+	bgpid=$!
+	wait_for "$work/t5.err" 'CreateSymlinkOverSensitiveFiles: executed' ||
+	    true
+	frc=0
+	"$falco" -r "$rules" -o engine.kind=replay \
+	    -o "engine.replay.capture_file=$cap" -o json_output=true \
+	    -o http_output.enabled=true -o "http_output.url=$url" \
+	    -o stdout_output.enabled=false -o syslog_output.enabled=false \
+	    -o log_syslog=false >"$work/t5.falco" 2>&1 || frc=$?
+	rc=0
+	wait "$bgpid" || rc=$?
+	bgpid=
+	if [ "$frc" -ne 0 ] &&
+	    grep -q 'not available' "$work/t5.falco"; then
+		echo "SKIP: test mode with falco: $(head -n 1 "$work/t5.falco")"
+	else
+		check "test: falco's http_output alert matches the action" \
+		    sh -c "[ $frc -eq 0 ] && [ $rc -eq 0 ] && grep -q '^PASS syscall.CreateSymlinkOverSensitiveFiles' '$work/t5.out'"
+	fi
 fi
 
 # --- every action, as root ----------------------------------------------

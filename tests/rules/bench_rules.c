@@ -14,6 +14,7 @@
 #include "filter/filter.h"
 #include "rules/rules.h"
 #include "rules/yaml.h"
+#include "schema/schema.h"
 #include "util/sbuf.h"
 
 #define RUNS	15
@@ -92,6 +93,81 @@ generate(struct sbuf *sb, int nrules)
 	}
 }
 
+/* A mock event: every string field reads "value", numbers 1000. */
+static int
+mock_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
+{
+	static const char *const s = "/usr/bin/value";
+
+	out->n = 1;
+	out->v[0].type = ref->info->type;
+	switch (ref->info->type) {
+	case FT_CHARBUF: case FT_FSPATH: case FT_BYTEBUF:
+		out->v[0].v.s.p = s;
+		out->v[0].v.s.len = strlen(s);
+		break;
+	case FT_IPADDR: case FT_IPNET:
+		out->n = 0;
+		break;
+	default:
+		out->v[0].v.u = 1000;
+		break;
+	}
+	if (strcmp(ref->info->name, "evt.type") == 0) {
+		out->v[0].v.s.p = "openat";
+		out->v[0].v.s.len = 6;
+	}
+	return 0;
+}
+
+/* Per-event cost of running an event type's bucket of rules. */
+static void
+bench_eval(const char *text, size_t len)
+{
+	const struct filter_evtypes *ev = filter_get_evtypes();
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	const struct rule *const *v;
+	uint8_t bm[(FE_MAX + 7) / 8] = { 0 };
+	size_t i, j, n, id, hits = 0;
+	const size_t events = 200000;
+	struct field_ref ref;
+	struct filter_err err;
+	struct fvals fv;
+	double t0, t1, t2;
+
+	for (i = 0; i < fields_nclasses(); i++)
+		fields_set_extractor(fields_class(i)->name, mock_extract);
+	r = rules_load_content(l, "gen.yaml", text, len);
+	rules_result_free(r);
+	(void)ev->by_name("openat", bm);
+	for (id = 0; !(bm[id / 8] & (1u << (id % 8))); id++)
+		;
+	v = rules_for_evttype(rules_loader_ruleset(l), "syscall",
+	    (uint16_t)id, &n);
+	t0 = now_ms();
+	for (i = 0; i < events; i++)
+		for (j = 0; j < n; j++)
+			hits += (size_t)filter_eval(v[j]->filter, NULL);
+	t1 = now_ms();
+	/* baseline: the extractor calls alone, one per rule */
+	if (fields_resolve("proc.name", NULL, 0, &ref, &err) != 0)
+		return;
+	for (i = 0; i < events; i++)
+		for (j = 0; j < n; j++) {
+			(void)mock_extract(NULL, &ref, &fv);
+			hits += fv.n;
+		}
+	t2 = now_ms();
+	printf("eval: %zu rules in the openat bucket, %.0f ns per event "
+	    "(%.1f ns per rule), one extraction per rule %.1f ns, ratio "
+	    "%.1f (%zu)\n", n, (t1 - t0) * 1e6 / events,
+	    n ? (t1 - t0) * 1e6 / events / n : 0.0,
+	    n ? (t2 - t1) * 1e6 / events / n : 0.0,
+	    t2 > t1 ? (t1 - t0) / (t2 - t1) : 0.0, hits % 10);
+	rules_loader_free(l);
+}
+
 static double
 median_ms(const char *name, const char *text, size_t len, int yaml_only,
     size_t *nrules)
@@ -159,6 +235,7 @@ main(void)
 	filter_set_evtypes(filter_schema_evtypes());
 	generate(&sb, 100);
 	report("generated-100-rules", sbuf_str(&sb), sb.len);
+	bench_eval(sbuf_str(&sb), sb.len);
 	sbuf_reset(&sb);
 	/* the largest rules files of the functional suite (the first has
 	 * k8s_audit rules, whose source is not loaded: lists and macros

@@ -376,6 +376,8 @@ test_pitfall4_exception_typo(void **state)
 	}
 	assert_true(unknown);
 	assert_true(novalues);
+	/* and the structure check flags it, as Falco's schema does */
+	assert_int_equal(rules_result_schema_valid(r), 0);
 	ru = rules_find(rules_loader_ruleset(l), "Setuid seen");
 	assert_non_null(ru);
 	assert_string_equal(ru->condition, "((evt.type = setuid and evt.dir "
@@ -394,9 +396,14 @@ test_multiple_files(void **state)
 
 	r = load_data(l, "multi_a.yaml");
 	assert_true(rules_result_ok(r));
+	assert_int_equal(rules_result_schema_valid(r), 1);
 	rules_result_free(r);
 	r = load_data(l, "multi_b.yaml");
 	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	r = rules_load_content(l, "empty.yaml", "", 0);
+	assert_true(rules_result_ok(r));
+	assert_int_equal(rules_result_schema_valid(r), -1);
 	rules_result_free(r);
 	rs = rules_loader_ruleset(l);
 	assert_int_equal(rules_count(rs), 3);

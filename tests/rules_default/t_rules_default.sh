@@ -210,12 +210,12 @@ for line in open(sys.argv[1]):
         continue
     counts[rule] = counts.get(rule, 0) + 1
 
-# cat /etc/shadow; symlink to /etc/shadow; exec from a memfd; setuid by
-# nobody (the failed setuid(0) at least).
+# cat /etc/shadow; symlink to /etc/shadow; exec from a memfd; the
+# refused setuid(0) of nobody (not root's own switch to nobody).
 want = {"Read sensitive file untrusted": (1, 1),
         "Create Symlink Over Sensitive Files": (1, 1),
         "Fileless execution via memfd_create": (1, 1),
-        "Non sudo setuid": (1, 2)}
+        "Non sudo setuid": (1, 1)}
 for rule, (lo, hi) in sorted(want.items()):
     n = counts.get(rule, 0)
     print(("PASS: " if lo <= n <= hi else "FAIL: ") +

@@ -199,6 +199,30 @@ peak_rss_kb(pid_t pid)
 	return kb;
 }
 
+/* CPU seconds (user + system) a process has used so far. */
+static double
+cpu_seconds(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut, st;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields after the command name, which may hold spaces. */
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u "
+	    "%*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / sysconf(_SC_CLK_TCK);
+}
+
 static int
 wait_port(int port)
 {
@@ -222,7 +246,7 @@ main(int argc, char **argv)
 	unsigned long n = 100000, ok, before;
 	struct MHD_Daemon *d;
 	char cfg[] = "/tmp/sk-bench-XXXXXX", addr[64], lport[16];
-	double tb, ta, td, t0;
+	double tb, ta, td, t0, c0, cpu;
 	int conns = 4, ch, rport, sport, fd, ncpu;
 	long rss;
 	pid_t pid;
@@ -298,19 +322,22 @@ main(int argc, char **argv)
 		sched_setaffinity(0, sizeof(set), &set);
 	}
 	if (wait_port(sport) != 0) {
-		fprintf(stderr, "bench_sidekick: falcosidekick did not start\n");
+		fprintf(stderr, "bench_sidekick: falcosidekick did not "
+		    "start\n");
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 		unlink(cfg);
 		return 1;
 	}
 	before = __atomic_load_n(&received, __ATOMIC_RELAXED);
+	c0 = cpu_seconds(pid);
 	t0 = now();
 	ta = load(sport, n, conns, &ok);
 	while (__atomic_load_n(&received, __ATOMIC_RELAXED) - before < ok &&
 	    now() - t0 < 120)
 		usleep(1000);
 	td = now() - t0;
+	cpu = cpu_seconds(pid) - c0;
 	rss = peak_rss_kb(pid);
 	printf("falcosidekick (1 CPU): %lu alerts accepted in %.3f s: "
 	    "%.0f alerts/s (%lu ok)\n", n, ta, n / ta, ok);
@@ -320,7 +347,10 @@ main(int argc, char **argv)
 	    before) / td);
 	printf("ratio to baseline: accepted %.2f, delivered %.2f "
 	    "(target: 20000 alerts/s)\n", tb / ta, tb / td);
-	printf("falcosidekick peak RSS: %ld kB\n", rss);
+	printf("falcosidekick CPU: %.2f s for %lu alerts in and out: %.0f "
+	    "alerts per CPU-second\n", cpu, ok, cpu > 0 ? ok / cpu : 0);
+	printf("falcosidekick peak RSS: %ld kB (%lu alerts queued at most)\n",
+	    rss, n);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	unlink(cfg);

@@ -157,6 +157,38 @@ check guide_three_outputs [ "$(lines "$SK_TMP/hook.log")" = 3 ]
 check guide_slack_text grep -q 'Rule: \*Read sensitive file untrusted\* triggered by alpine:3.19 (Priority: \*Critical\*)' "$SK_TMP/hook.log"
 stop_sk
 
+# Falco's program_output with keep_alive, as the guide sets it up:
+# "curl -d @- localhost:2801/" sends every alert line it read, run
+# together; each one is forwarded.  One bad alert rejects them all.
+: >"$SK_TMP/hook.log"
+start_sk "$SK_TMP/c.yaml"
+{ cat "$SK_DATA/alert.json"; cat "$SK_DATA/alert.json"; \
+    cat "$SK_DATA/alert.json"; } >"$SK_TMP/stream.json"
+check stream_accepted [ "$(curl -s -o /dev/null -w '%{http_code}' \
+    -d @- "http://127.0.0.1:$SK_PORT/" <"$SK_TMP/stream.json")" = 200 ]
+check stream_all_forwarded wait_lines 5 "$SK_TMP/hook.log" = 3
+{ cat "$SK_DATA/alert.json"; printf '{"rule":"x"}\n'; } >"$SK_TMP/mixed.json"
+check stream_bad_member_400 [ "$(post "$SK_TMP/mixed.json")" = 400 ]
+sleep 0.3
+check stream_bad_member_nothing_sent [ "$(lines "$SK_TMP/hook.log")" = 3 ]
+stop_sk
+
+# customfields (one read from the environment with %NAME) and customtags
+# are added to every alert.
+: >"$SK_TMP/hook.log"
+start_sk "$SK_TMP/c.yaml" CUSTOMFIELDS='env:prod,owner:%SK_OWNER' \
+    SK_OWNER=secops CUSTOMTAGS='team-a, zz'
+post "$SK_DATA/alert.json" >/dev/null
+wait_lines 5 "$SK_TMP/hook.log" -ge 1 || true
+check customfields_added python3 -c 'import json, sys
+p = json.loads(json.loads(open(sys.argv[1]).readline())["body"])
+assert p["output_fields"]["env"] == "prod", p
+assert p["output_fields"]["owner"] == "secops", p
+assert p["tags"] == ["filesystem", "mitre_credential_access", "team-a",
+                     "zz"], p["tags"]
+' "$SK_TMP/hook.log"
+stop_sk
+
 # The systemd unit runs the daemon the way the guide does, and under
 # StateDirectory= the spool goes there.
 unit=$FALCO_SRC/scripts/systemd/falcosidekick.service

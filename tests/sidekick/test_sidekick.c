@@ -139,7 +139,8 @@ test_tmpl_cases(void **state)
 			struct sbuf out = SBUF_INIT;
 
 			if (t == NULL) {
-				print_error("%s: parse failed: %s\n", f[1], err);
+				print_error("%s: parse failed: %s\n", f[1],
+				    err);
 				bad++;
 				continue;
 			}

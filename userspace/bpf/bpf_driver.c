@@ -497,7 +497,11 @@ oldest_ring(struct bpf_driver *drv, const struct fevt_hdr **out)
 			h = (const struct fevt_hdr *)bpf_ring_peek(
 			    &drv->rings[i], &len);
 			if (h == NULL && len < 0) {
-				log_err("bpf: ring %u is corrupt", i);
+				log_err("bpf: ring %u is corrupt: record of "
+				    "%#x bytes at %llu, producer at %llu", i,
+				    drv->rings[i].bad_len,
+				    (unsigned long long)drv->rings[i].cons,
+				    (unsigned long long)drv->rings[i].bad_prod);
 				return -EIO;
 			}
 			if (h == NULL || (len >= FEVT_HDR_LEN &&

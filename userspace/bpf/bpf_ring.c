@@ -81,6 +81,7 @@ bpf_ring_peek(struct bpf_ring *rg, int64_t *len)
 	uint64_t prod;
 	uint32_t l;
 
+	*len = 0;
 	if (rg->pending != NULL) {
 		*len = rg->pending_len;
 		return rg->pending;
@@ -99,6 +100,8 @@ bpf_ring_peek(struct bpf_ring *rg, int64_t *len)
 		__atomic_store_n(rg->cons_pos, rg->cons, __ATOMIC_RELEASE);
 	}
 	if (l > rg->size || rg->cons + rec_span(l) > prod) {
+		rg->bad_len = l;
+		rg->bad_prod = prod;
 		*len = -1;
 		return NULL;
 	}

@@ -29,6 +29,8 @@ struct bpf_ring {
 	uint64_t	 cons;		/* our copy of consumer_pos */
 	const uint8_t	*pending;	/* record returned by peek */
 	uint32_t	 pending_len;
+	uint32_t	 bad_len;	/* what made peek report corruption */
+	uint64_t	 bad_prod;
 	void		*map_cons;	/* mappings, for unmap */
 	void		*map_prod;
 	size_t		 map_prod_len;
@@ -51,7 +53,8 @@ void	bpf_ring_unmap(struct bpf_ring *rg);
  * The oldest complete record, or NULL if none is ready (empty, or the
  * oldest is still being written).  Discarded records are skipped.  The
  * same record is returned until bpf_ring_release().  *len gets its
- * length.  Records over size bytes mean a corrupt ring: -1 in *len.
+ * length, 0 when there is none, or -1 for a corrupt ring (a record
+ * longer than the ring or past the producer position).
  */
 const uint8_t *bpf_ring_peek(struct bpf_ring *rg, int64_t *len);
 

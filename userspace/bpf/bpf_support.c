@@ -28,15 +28,6 @@ say(char *why, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-static int
-quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
 /* Load "return 0" as tp_btf/sys_exit, attach it, remove it. */
 static int
 probe_tp_btf(struct btf *vmlinux, char *why, size_t len)
@@ -77,24 +68,24 @@ probe_tp_btf(struct btf *vmlinux, char *why, size_t len)
 int
 bpf_driver_support_check(char *why, size_t len)
 {
-	libbpf_print_fn_t old;
 	struct btf *vmlinux;
-	int r;
+	int fd, r;
 
 	snprintf(why, len, "supported");
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return say(why, len, "no kernel BTF: /sys/kernel/btf/vmlinux "
 		    "is missing (kernel built without CONFIG_DEBUG_INFO_BTF)");
-	old = libbpf_set_print(quiet_print);
-	r = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL);
-	libbpf_set_print(old);
-	if (r == 0)
+	/* A one-page ring: EPERM means privileges, EINVAL an old kernel. */
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "fb_probe_rb", 0, 0,
+	    sysconf(_SC_PAGESIZE), NULL);
+	if (fd < 0 && (errno == EPERM || errno == EACCES))
+		return say(why, len, "not allowed to use BPF: %s (needs root "
+		    "or CAP_BPF and CAP_PERFMON)", strerror(errno));
+	if (fd < 0)
 		return say(why, len, "the BPF ring buffer map type is not "
-		    "supported (needs Linux 5.8 or later)");
-	if (r < 0)
-		return say(why, len, "cannot probe BPF map types: %s%s",
-		    strerror(-r), r == -EPERM ?
-		    " (needs root or CAP_BPF)" : "");
+		    "supported: %s (needs Linux 5.8 or later)",
+		    strerror(errno));
+	close(fd);
 	vmlinux = btf__load_vmlinux_btf();
 	if (vmlinux == NULL)
 		return say(why, len, "cannot parse the kernel BTF: %s",

@@ -4,13 +4,12 @@
  * the life of a command, and write the records out.
  *
  *	falco-bpf-dump [-ckqT] [-b ring_mib] [-C cpus_per_ring]
- *	    [-o file] [-p pid] [-s snaplen] [-t seconds] [-- cmd args...]
+ *	    [-e syscalls] [-o file] [-s snaplen] [-t seconds] [-- cmd ...]
  *
  * -o writes the raw records back to back (each starts with its 26-byte
  * header, whose len field delimits it); -T prints one line per record
- * instead, rendered with the schema.  -p keeps only events of that
- * thread group and its descendants as seen at capture time (by tid, so
- * use it with a command), -c checks support and exits, -k keeps the
+ * instead, rendered with the schema.  -e takes a comma-separated list of syscall
+ * names to capture (default: all), -c checks support and exits, -k keeps the
  * events of this tool.  With a command, the capture stops shortly after
  * the command exits.  Statistics go to stderr at the end.
  */
@@ -26,6 +25,7 @@
 #include <unistd.h>
 
 #include "bpf/bpf_driver.h"
+#include "falco_schema_kern.h"
 #include "schema/schema.h"
 #include "util/log.h"
 #include "util/sbuf.h"
@@ -43,7 +43,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: falco-bpf-dump [-ckqT] [-b ring_mib] "
-	    "[-C cpus_per_ring] [-o file]\n"
+	    "[-C cpus_per_ring] [-e syscalls] [-o file]\n"
 	    "\t[-s snaplen] [-t seconds] [-- command [args...]]\n");
 	exit(2);
 }
@@ -75,6 +75,47 @@ print_record(FILE *out, const struct fevt_hdr *h)
 	sbuf_free(&sb);
 }
 
+static int
+emit(FILE *out, const struct fevt_hdr *h, int text)
+{
+	if (text) {
+		print_record(out, h);
+		return 0;
+	}
+	return fwrite(h, h->len, 1, out) == 1 ? 0 : -1;
+}
+
+/* Enable the syscalls named in list ("open,read"); -1 if one is unknown. */
+static int
+enable_list(struct bpf_driver *drv, char *list)
+{
+	char *name;
+	int sc, nr, found;
+
+	while ((name = strsep(&list, ",")) != NULL) {
+		if ((sc = schema_syscall_by_name(name)) < 0) {
+			fprintf(stderr, "falco-bpf-dump: unknown syscall %s\n",
+			    name);
+			return -1;
+		}
+		found = 0;
+		for (nr = 0; nr < FE_NR_X86_64_MAX; nr++) {
+			if (fe_syscall_x86_64[nr].sc != sc ||
+			    fe_syscall_x86_64[nr].exit == 0)
+				continue;
+			if (bpf_driver_set_syscall(drv, nr, 1) != 0)
+				return -1;
+			found = 1;
+		}
+		if (!found) {
+			fprintf(stderr, "falco-bpf-dump: no x86_64 syscall %s\n",
+			    name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static pid_t
 start_command(char **argv)
 {
@@ -99,6 +140,7 @@ main(int argc, char **argv)
 	FILE *out = NULL;
 	char why[256];
 	const char *outpath = NULL;
+	char *only = NULL;
 	double seconds = 0;
 	time_t end = 0;
 	int ch, text = 0, check = 0, quiet = 0, rc = 1, r, status;
@@ -107,7 +149,7 @@ main(int argc, char **argv)
 
 	log_init("falco-bpf-dump", LOG_WARNING, 1, 0);
 	bpf_driver_config_default(&cfg);
-	while ((ch = getopt(argc, argv, "b:C:cko:qs:Tt:v")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:ce:ko:qs:Tt:v")) != -1) {
 		switch (ch) {
 		case 'b':
 			cfg.ring_bytes = (uint32_t)atoi(optarg) << 20;
@@ -118,6 +160,9 @@ main(int argc, char **argv)
 			break;
 		case 'c':
 			check = 1;
+			break;
+		case 'e':
+			only = optarg;
 			break;
 		case 'k':
 			cfg.ignore_self = 0;
@@ -175,7 +220,8 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	if ((drv = bpf_driver_open(&cfg)) == NULL)
 		goto done;
-	if (bpf_driver_set_all_syscalls(drv, 1) != 0 ||
+	if ((only != NULL ? enable_list(drv, only) :
+	    bpf_driver_set_all_syscalls(drv, 1)) != 0 ||
 	    bpf_driver_attach(drv) != 0)
 		goto done;
 	if (argc > 0)
@@ -190,27 +236,25 @@ main(int argc, char **argv)
 			goto done;
 		if (r == 1) {
 			n++;
-			if (text)
-				print_record(out, h);
-			else if (fwrite(h, h->len, 1, out) != 1)
+			if (emit(out, h, text) != 0)
 				goto done;
-			continue;
+			/* A busy system never leaves the ring empty. */
+			if ((n & 1023) != 0)
+				continue;
 		}
 		if (end != 0 && time(NULL) >= end)
 			break;
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = -1;
-			/* Let the command's last events arrive, then drain. */
-			bpf_driver_detach(drv);
-			while (bpf_driver_next(drv, &h, NULL, 100) == 1) {
-				n++;
-				if (text)
-					print_record(out, h);
-				else
-					fwrite(h, h->len, 1, out);
-			}
 			break;
 		}
+	}
+	/* Stop the producers, then take what is left in the rings. */
+	bpf_driver_detach(drv);
+	while (bpf_driver_next(drv, &h, NULL, 0) == 1) {
+		n++;
+		if (emit(out, h, text) != 0)
+			goto done;
 	}
 	rc = 0;
 done:

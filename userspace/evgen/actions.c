@@ -6,10 +6,26 @@
  * "list" shows.
  *
  * Differences from the public event-generator, all on purpose:
- * - network targets: every public or private address it uses
- *   (example.com, 10.2.3.4, 172.17.0.1, 169.254.169.254) is replaced by
- *   loopback, or by an address configured only inside a private network
- *   namespace the action creates (EVGEN_NETNS_ADDR, EVGEN_METADATA_ADDR);
+ * - network targets: every public or private address it uses is
+ *   replaced by loopback, or by an address configured only on the
+ *   loopback device of a network namespace the action creates (see
+ *   evgen_netns_setup(); the namespace vanishes with the action):
+ *
+ *     action                         original            here
+ *     DisallowedSSHConnection...     example.com:443     192.0.2.1:443, netns
+ *     SystemProcsNetworkActivity     10.2.3.4:8192/udp   192.0.2.1:8192, netns
+ *     InterpretedProcsOutbound...    example.net:53/udp  192.0.2.1:53, netns
+ *     InterpretedProcsInbound...     a local address     192.0.2.1, netns
+ *     UnexpectedUDPTraffic           example.com:22/udp  192.0.2.1:22, netns
+ *     ContactEC2InstanceMetadata...  169.254.169.254:80  the same, netns only
+ *     NetcatRemoteCodeExecution...   example.com:22      127.0.0.1, refusing
+ *     LaunchSuspiciousNetworkTool*   172.17.0.1/32       127.0.0.1
+ *     JavaProcessClassFileDownload   localhost:1234/udp  127.0.0.1:ephemeral
+ *     ProgramRunWithDisallowed...    (a proxy variable)  127.0.0.1, refusing
+ *
+ *   The rules ignore loopback peers, hence the namespaces; a helper
+ *   refuses to send unless its target is held by lo in a namespace whose
+ *   only interface is lo (evgen_addr_is_local());
  * - tools that only need to be started (a scanner, a package manager)
  *   are run with a harmless argument such as --version;
  * - the suspicious network tool actions accept any tool of the rule's
@@ -395,7 +411,7 @@ create_hardlink_over_sensitive_files(struct evgen_ctx *ctx)
 		return EVGEN_FAIL;
 	snprintf(path, sizeof(path), "%s/shadow_link", dir);
 	if (link("/etc/shadow", path) == -1) {
-		/* EXDEV when /tmp is another filesystem: the attempt is seen. */
+		/* EXDEV if /tmp is another filesystem: the attempt is seen. */
 		if (errno != EXDEV)
 			r = evgen_fail(ctx, "link /etc/shadow: %s",
 			    strerror(errno));
@@ -430,9 +446,19 @@ create_symlink_over_sensitive_files(struct evgen_ctx *ctx)
 }
 
 static int
-directory_traversal_monitored_file_read(struct evgen_ctx *ctx)
+traversal_child(struct evgen_ctx *ctx, void *arg)
 {
 	return read_file(ctx, "/etc/../etc/../etc/shadow");
+}
+
+/*
+ * The rule ignores reads whose parent is a shell, and "run" is usually
+ * started from one: read from a child, whose parent is this program.
+ */
+static int
+directory_traversal_monitored_file_read(struct evgen_ctx *ctx)
+{
+	return in_child(ctx, traversal_child, NULL, "traversal read");
 }
 
 static int
@@ -445,8 +471,9 @@ static int
 read_sensitive_file_trusted_after_startup(struct evgen_ctx *ctx)
 {
 	/* A server's first 5 s are forgiven: wait 6 s before the read. */
-	return evgen_spawn_as(ctx, "httpd", "syscall.ReadSensitiveFileUntrusted",
-	    "6s", NULL) == 0 ? EVGEN_OK : EVGEN_FAIL;
+	return evgen_spawn_as(ctx, "httpd",
+	    "syscall.ReadSensitiveFileUntrusted", "6s", NULL) == 0 ?
+	    EVGEN_OK : EVGEN_FAIL;
 }
 
 static int
@@ -1258,23 +1285,49 @@ mount_in_privileged_container(struct evgen_ctx *ctx)
 static int
 drop_caps_and_unshare(struct evgen_ctx *ctx, void *arg)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = {
+		_LINUX_CAPABILITY_VERSION_3, 0
+	};
 	struct __user_cap_data_struct data[2];
+
+	char *argv[] = { "unshare", "--user", "true", NULL };
+	int fd;
 
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &hdr, data) == -1)
 		return evgen_fail(ctx, "capset: %s", strerror(errno));
-	/* Refused or not, the attempt is what the rule watches. */
+	/*
+	 * Exec the unshare tool when there is one: the capabilities a
+	 * detector sees are those reported at exec.  Refused or not, the
+	 * unshare call is what the rule watches.
+	 */
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	execvp(argv[0], argv);
 	if (unshare(CLONE_NEWUSER) == -1)
 		log_debug("%s: unshare: %s", ctx->name, strerror(errno));
 	return EVGEN_OK;
 }
 
+/* The unshare tool's verdict does not matter; a failed capset does. */
 static int
 change_namespace_privileges_via_unshare(struct evgen_ctx *ctx)
 {
-	return in_child(ctx, drop_caps_and_unshare, NULL,
-	    "unshare without capabilities");
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == -1)
+		return evgen_fail(ctx, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(drop_caps_and_unshare(ctx, NULL) == EVGEN_OK ? 0 : 99);
+	if (waitpid(pid, &st, 0) == -1)
+		return evgen_fail(ctx, "waitpid: %s", strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 99)
+		return evgen_fail(ctx, "could not drop capabilities");
+	return EVGEN_OK;
 }
 
 static int
@@ -1369,7 +1422,9 @@ launch_package_management_process(struct evgen_ctx *ctx)
 	static char *const dnf[] = { "dnf", "--version", NULL };
 	static char *const yum[] = { "yum", "--version", NULL };
 	static char *const rpm[] = { "rpm", "--version", NULL };
-	static char *const *const tools[] = { aptget, apk, dnf, yum, rpm, NULL };
+	static char *const *const tools[] = {
+		aptget, apk, dnf, yum, rpm, NULL
+	};
 
 	return run_first_tool(ctx, tools, NULL);
 }
@@ -1558,7 +1613,7 @@ const struct evgen_action evgen_actions[] = {
 
 	/* Off by default, container only. */
 	{ "syscall.ChangeNamespacePrivilegesViaUnshare",
-	    "Change namespace privileges via unshare", C, NULL,
+	    "Change namespace privileges via unshare", C, "unshare (or none)",
 	    change_namespace_privileges_via_unshare },
 	{ "syscall.ContactEC2InstanceMetadataServiceFromContainer",
 	    "Contact EC2 Instance Metadata Service From Container", C, "root",

@@ -40,7 +40,8 @@ evgen_alert_rule(const char *body, size_t len)
 	if (len > (size_t)INT32_MAX || (tok = json_tokener_new()) == NULL)
 		return NULL;
 	obj = json_tokener_parse_ex(tok, body, (int)len);
-	if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success &&
+	if (obj != NULL &&
+	    json_tokener_get_error(tok) == json_tokener_success &&
 	    json_object_is_type(obj, json_type_object) &&
 	    json_object_object_get_ex(obj, "rule", &rule) &&
 	    json_object_is_type(rule, json_type_string))

@@ -218,7 +218,8 @@ evgen_mktemp_file(struct evgen_ctx *ctx, const char *dir, mode_t mode,
 		if (n + 7 > len)
 			return evgen_fail(ctx, "temporary path too long");
 		for (i = 0; i < 6; i++)
-			path[n + i] = chars[rand_r(&seed) % (sizeof(chars) - 1)];
+			path[n + i] =
+			    chars[rand_r(&seed) % (sizeof(chars) - 1)];
 		path[n + 6] = '\0';
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 		if (fd != -1) {

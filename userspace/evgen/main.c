@@ -47,7 +47,9 @@ usage(void)
 	    "       event-generator list [REGEXP] [--all] [--long]\n"
 	    "       event-generator test [REGEXP] [--all] [--sleep D] "
 	    "[--listen ADDR:PORT] [--timeout D]\n"
-	    "options: -v/--verbose logs debug messages\n");
+	    "options: -v/--verbose logs debug messages\n"
+	    "Network actions only reach loopback or an address inside a\n"
+	    "network namespace they create; most actions need root.\n");
 	exit(2);
 }
 
@@ -109,8 +111,8 @@ parse_args(int argc, char **argv, struct options *o)
 				fatal("--sleep %s: not a duration", argv[i]);
 		} else if (strcmp(a, "--timeout") == 0 && i + 1 < argc &&
 		    strcmp(o->cmd, "test") == 0) {
-			if (evgen_parse_duration(argv[++i], &o->timeout_ns) == -1 ||
-			    o->timeout_ns == 0)
+			if (evgen_parse_duration(argv[++i],
+			    &o->timeout_ns) == -1 || o->timeout_ns == 0)
 				fatal("--timeout %s: not a duration", argv[i]);
 		} else if (strcmp(a, "--listen") == 0 && i + 1 < argc &&
 		    strcmp(o->cmd, "test") == 0) {
@@ -186,6 +188,9 @@ run_action(const struct evgen_action *a, const char *self, int in_container,
 	else if ((a->flags & EVGEN_F_HOST) && in_container)
 		r = evgen_skip(&ctx, "runs only on the host and this is a "
 		    "container (FALCO_EVGEN_CONTAINER=no overrides)");
+	else if (a->needs != NULL && strstr(a->needs, "root") != NULL &&
+	    geteuid() != 0)
+		r = evgen_skip(&ctx, "needs root");
 	else
 		r = a->run(&ctx);
 	snprintf(reason, reasonlen, "%s", ctx.reason);

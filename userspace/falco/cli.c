@@ -107,6 +107,34 @@ opt_dry_run(struct cli *c, const char *a)
 	return 0;
 }
 
+static int
+opt_trace(struct cli *c, const char *a)
+{
+	c->trace_file = a;
+	return 0;
+}
+
+static int
+opt_duration(struct cli *c, const char *a)
+{
+	char *end;
+
+	c->duration = strtol(a, &end, 10);
+	if (*a == '\0' || *end != '\0' || c->duration < 0) {
+		fprintf(stderr, "Error: -M needs a number of seconds: '%s'\n",
+		    a);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+opt_unbuffered(struct cli *c, const char *a)
+{
+	c->unbuffered = 1;
+	return 0;
+}
+
 static const struct clopt {
 	const char	*lng;
 	int		 shrt;		/* 0: long only */
@@ -136,6 +164,12 @@ static const struct clopt {
 	    "Verbose output (field types in --list)." },
 	{ "dry-run", 0, no_argument, opt_dry_run, NULL,
 	    "Load configuration and rules, then exit." },
+	{ NULL, 'e', required_argument, opt_trace, "<file>",
+	    "Replay a capture file (same as -o engine.kind=replay)." },
+	{ NULL, 'M', required_argument, opt_duration, "<secs>",
+	    "Stop after this many seconds of events." },
+	{ "unbuffered", 'U', no_argument, opt_unbuffered, NULL,
+	    "Do not buffer outputs." },
 	{ "version", 0, no_argument, opt_version, NULL,
 	    "Print the version and exit." },
 	{ "help", 'h', no_argument, opt_help, NULL, "Print this help." },

@@ -26,6 +26,9 @@ struct cli {
 	int		 version;	/* --version */
 	int		 help;		/* -h */
 	int		 dry_run;	/* --dry-run */
+	const char	*trace_file;	/* -e (Falco <= 0.37) */
+	long		 duration;	/* -M seconds; 0: no limit */
+	int		 unbuffered;	/* -U */
 	int		 verbose;	/* -v */
 
 	/* Settings derived from -o (and later falco.yaml). */

@@ -51,7 +51,8 @@ evt_names(const struct rule *r)
 	for (i = 0; i < n; i++)
 		if (names[i] == NULL)
 			names[i] = "";
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		if (prev != NULL && strcmp(prev, names[i]) == 0)
 			continue;
@@ -62,16 +63,138 @@ evt_names(const struct rule *r)
 	return a;
 }
 
+/* A sorted set of strings, for the JSON details. */
+struct strset {
+	char	**v;
+	size_t	 n;
+};
+
+static void
+set_add(struct strset *s, const char *str)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], str) == 0)
+			return;
+	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+	s->v[s->n++] = xstrdup(str);
+}
+
+/* Move the set into a sorted JSON array. */
+static json_object *
+set_json(struct strset *s)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), name_cmp);
+	for (i = 0; i < s->n; i++) {
+		json_object_array_add(a, jstr(s->v[i]));
+		free(s->v[i]);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+	return a;
+}
+
+/* Fields (with their argument) and operators of a condition tree. */
+static void
+collect_checks(const struct ast *a, struct strset *fields,
+    struct strset *ops)
+{
+	size_t i;
+	char *f;
+
+	if (a->kind == AST_FIELD) {
+		if (a->has_arg) {
+			xasprintf(&f, "%s[%s]", a->str, a->arg);
+			set_add(fields, f);
+			free(f);
+		} else
+			set_add(fields, a->str);
+	}
+	if (a->kind == AST_UNARY || a->kind == AST_BINARY)
+		set_add(ops, a->str);
+	for (i = 0; i < a->nkids; i++)
+		collect_checks(a->kids[i], fields, ops);
+}
+
+/* Macros and lists a condition names as written. */
+static void
+collect_refs(const struct ast *a, struct rules_set *rs,
+    struct strset *macros, struct strset *lists)
+{
+	size_t i, j;
+
+	if (a->kind == AST_IDENT)
+		for (i = 0; i < rules_nmacros(rs); i++)
+			if (strcmp(rules_macro(rs, i)->name, a->str) == 0)
+				set_add(macros, a->str);
+	for (j = 0; j < a->nvals || (a->kind == AST_VALUE && j == 0); j++) {
+		const char *v = a->kind == AST_VALUE ? a->str : a->vals[j];
+
+		for (i = 0; i < rules_nlists(rs); i++)
+			if (strcmp(rules_list(rs, i)->name, v) == 0)
+				set_add(lists, v);
+	}
+	for (i = 0; i < a->nkids; i++)
+		collect_refs(a->kids[i], rs, macros, lists);
+}
+
+/* %field tokens of an output format. */
+static void
+collect_output_fields(const char *fmt, struct strset *out)
+{
+	const char *p, *start;
+	char *tok;
+
+	for (p = strchr(fmt, '%'); p != NULL; p = strchr(p, '%')) {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		start = p;
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.')
+			p++;
+		if (*p == '[' && strchr(p, ']') != NULL)
+			p = strchr(p, ']') + 1;
+		if (p > start) {
+			tok = xstrndup(start, (size_t)(p - start));
+			set_add(out, tok);
+			free(tok);
+		}
+	}
+}
+
 /* Keys are added in sorted order, as Falco's JSON output has them. */
 static json_object *
-rule_json(const struct rule *r)
+rule_json(struct rules_set *rs, const struct rule *r)
 {
 	json_object *o = json_object_new_object(), *d, *in;
+	struct strset fields = { NULL, 0 }, ops = { NULL, 0 };
+	struct strset macros = { NULL, 0 }, lists = { NULL, 0 };
+	struct strset outf = { NULL, 0 };
+	struct filter_err err;
+	struct ast *raw;
 
+	collect_checks(r->ast, &fields, &ops);
+	if ((raw = filter_parse(r->condition_raw, 0, &err)) != NULL) {
+		collect_refs(raw, rs, &macros, &lists);
+		ast_free(raw);
+	}
+	collect_output_fields(r->output, &outf);
 	d = json_object_new_object();
 	json_object_object_add(d, "condition_compiled", jstr(r->condition));
+	json_object_object_add(d, "condition_fields", set_json(&fields));
+	json_object_object_add(d, "condition_operators", set_json(&ops));
 	json_object_object_add(d, "events", evt_names(r));
+	json_object_object_add(d, "lists", set_json(&lists));
+	json_object_object_add(d, "macros", set_json(&macros));
 	json_object_object_add(d, "output_compiled", jstr(r->output));
+	json_object_object_add(d, "output_fields", set_json(&outf));
 	json_object_object_add(o, "details", d);
 	in = json_object_new_object();
 	json_object_object_add(in, "capture",
@@ -139,7 +262,7 @@ describe_json(struct rules_set *rs, const char *only)
 		const struct rule *r = rules_get(rs, i);
 
 		if (only == NULL || strcmp(only, r->name) == 0)
-			json_object_array_add(a, rule_json(r));
+			json_object_array_add(a, rule_json(rs, r));
 	}
 	json_object_object_add(o, "rules", a);
 	return o;

@@ -9,6 +9,8 @@
 
 #include "falco/cli.h"
 #include "falco/commands.h"
+#include "falco/run.h"
+#include "engine/engine.h"
 #include "filter/filter.h"
 #include "util/log.h"
 
@@ -55,6 +57,7 @@ main(int argc, char **argv)
 	}
 	filter_set_evtypes(filter_schema_evtypes());
 	fields_init();
+	engine_fields_init();
 	if (c.help) {
 		cli_usage(stdout);
 		rc = 0;
@@ -67,12 +70,8 @@ main(int argc, char **argv)
 				break;
 		if (i < sizeof(dispatch) / sizeof(dispatch[0]))
 			rc = dispatch[i].run(&c);
-		else {
-			/* XXX: event processing is not wired in yet. */
-			fprintf(stderr, "Error: nothing to do: event "
-			    "processing is not available in this build\n");
-			rc = 1;
-		}
+		else
+			rc = cmd_run(&c);
 	}
 	cli_free(&c);
 	return rc;

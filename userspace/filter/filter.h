@@ -18,6 +18,10 @@
  * a value that is not available is false, including '!=' (only 'exists'
  * tells the two cases apart).
  *
+ * Threads: parsing, compiling and registering fields use shared tables
+ * and caches without locks, so load rules from one thread; filter_eval()
+ * may run on several threads at once (its scratch space is per thread).
+ *
  * Error convention of this module: functions that can fail on user input
  * return NULL or -1 and fill a struct filter_err with a message and the
  * position (0-based offset, 1-based line and column) inside the condition.
@@ -131,9 +135,9 @@ enum farg {
 #define FF_IS_LIST		0x08	/* several values per event */
 #define FF_DEPRECATED		0x10
 #define FF_DOTTED_ARG		0x20	/* also name.ARG */
-#define FF_HIDDEN		0x80	/* table-only: not listed */
 #define FF_MULTI_NOARG		0x40	/* no arg: any of several values
 					   (proc.aname: any ancestor) */
+#define FF_HIDDEN		0x80	/* table-only: not listed */
 
 struct field_info {
 	const char	*name;
@@ -188,9 +192,16 @@ struct field_ref {
 
 /*
  * Extractor of one field class.  ctx is the caller's event context,
- * passed through filter_eval() untouched.  Fill out (out->n = 0 when the
- * value is not available) and return 0; return -1 only on an internal
- * error, which the evaluator treats as "not available".
+ * passed through filter_eval() untouched; ref says which field
+ * (ref->cls, ref->id index the class table; ref->info is a stable
+ * pointer) and which argument.  Fill out and return 0:
+ * - out->n = 0: the value is not available (every check is false);
+ * - one value for a plain field;
+ * - every element for an FF_IS_LIST field (fd.types), and every
+ *   candidate for an FF_MULTI_NOARG field used without argument
+ *   (proc.aname: all ancestors), at most FVALS_MAX.
+ * Return -1 only on an internal error, treated as "not available".
+ * Called from the evaluating thread only; no locking is done here.
  */
 typedef int (*field_extract_fn)(void *ctx, const struct field_ref *ref,
 	    struct fvals *out);
@@ -224,7 +235,8 @@ const struct field_class *fields_class(size_t i);
 /*
  * Resolve "name" with its optional argument (the text inside [...], or
  * NULL) into ref.  Accepts name.ARG for classes that allow it.  Returns
- * 0, or -1 with a message in err ("nonexistent field", bad argument).
+ * 0 (the caller frees ref->arg_key), or -1 with a message in err (may be
+ * NULL): "filter_check called with nonexistent field X", bad argument.
  */
 int	fields_resolve(const char *name, const char *arg, int has_arg,
 	    struct field_ref *ref, struct filter_err *err);

@@ -1550,6 +1550,11 @@ read_content(struct lstate *st, const char *text, size_t len)
 		free(msg);
 		return -1;
 	}
+	for (d = 0; d < doc.ndocs; d++) {
+		st->res->schema_checked = 1;
+		(void)rules_schema_check(doc.docs[d], &st->res->schema,
+		    &st->res->nschema);
+	}
 	for (d = 0; d < doc.ndocs && rc == 0; d++) {
 		const struct ynode *n = doc.docs[d];
 
@@ -1797,7 +1802,8 @@ rules_expand_path(const char *path, char ***paths, size_t *npaths)
 		found[nfound++] = full;
 	}
 	closedir(d);
-	qsort(found, nfound, sizeof(*found), path_cmp);
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), path_cmp);
 	for (i = 0; i < nfound; i++) {
 		*paths = xreallocarray(*paths, *npaths + 1, sizeof(**paths));
 		(*paths)[(*npaths)++] = found[i];

@@ -276,11 +276,24 @@ rules_result_warning_msg(const struct rules_result *r, size_t i)
 	return i < r->nwarns ? r->warns[i].msg : NULL;
 }
 
+int
+rules_result_schema_valid(const struct rules_result *r)
+{
+	if (!r->schema_checked)
+		return -1;
+	return r->nschema == 0;
+}
+
 void
 rules_result_free(struct rules_result *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
+	for (i = 0; i < r->nschema; i++)
+		free(r->schema[i]);
+	free(r->schema);
 	free(r->errs);
 	free(r->warns);
 	arena_free(&r->mem);
@@ -404,6 +417,12 @@ rules_result_summary(const struct rules_result *r, struct sbuf *out)
 	size_t i;
 
 	status_line(r, out);
+	if (r->nschema > 0) {
+		sbuf_printf(out, "\n %zu schema warnings: [", r->nschema);
+		for (i = 0; i < r->nschema; i++)
+			sbuf_printf(out, "%s%s", i ? " " : "", r->schema[i]);
+		sbuf_putc(out, ']');
+	}
 	if (r->nerrs > 0) {
 		sbuf_printf(out, "\n %zu errors: [", r->nerrs);
 		for (i = 0; i < r->nerrs; i++)
@@ -430,6 +449,12 @@ rules_result_verbose(const struct rules_result *r, struct sbuf *out)
 	size_t i;
 
 	status_line(r, out);
+	if (r->nschema > 0) {
+		sbuf_printf(out, "\n%zu Schema warnings:\n", r->nschema);
+		for (i = 0; i < r->nschema; i++)
+			sbuf_printf(out, "------\n%s\n", r->schema[i]);
+		sbuf_puts(out, "------\n");
+	}
 	if (r->nerrs > 0) {
 		sbuf_printf(out, "\n%zu Errors:\n", r->nerrs);
 		for (i = 0; i < r->nerrs; i++) {
@@ -520,6 +545,15 @@ rules_result_json(const struct rules_result *r, struct sbuf *out)
 	json_object_object_add(o, "errors", a);
 	json_object_object_add(o, "name", json_object_new_string(
 	    r->name != NULL ? r->name : ""));
+	if (r->schema_checked) {
+		json_object_object_add(o, "schema_valid",
+		    json_object_new_boolean(r->nschema == 0));
+		a = json_object_new_array();
+		for (i = 0; i < r->nschema; i++)
+			json_object_array_add(a,
+			    json_object_new_string(r->schema[i]));
+		json_object_object_add(o, "schema_warnings", a);
+	}
 	json_object_object_add(o, "successful",
 	    json_object_new_boolean(r->ok));
 	a = json_object_new_array();

@@ -77,6 +77,13 @@ const char *rules_result_warning_code(const struct rules_result *r,
 const char *rules_result_warning_msg(const struct rules_result *r,
 	    size_t i);
 
+/*
+ * Schema validation of the file's structure (unknown keys, wrong value
+ * types; Falco's JSON schema): 1 valid, 0 not (the messages are in the
+ * reports; the load may still be successful), -1 not run (no document).
+ */
+int	rules_result_schema_valid(const struct rules_result *r);
+
 /* "<name>: Ok" / "Ok, with warnings" / "Invalid" plus code lists. */
 void	rules_result_summary(const struct rules_result *r,
 	    struct sbuf *out);

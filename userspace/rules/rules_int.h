@@ -65,6 +65,10 @@ struct content {
 struct rules_result {
 	const char	*name;
 	int		 ok;
+	/* schema validation: not run (no document), or its findings */
+	int		 schema_checked;
+	char		**schema;
+	size_t		 nschema;
 	struct problem	*errs;
 	size_t		 nerrs;
 	struct problem	*warns;
@@ -81,6 +85,15 @@ void	result_warning(struct rules_result *r, int code, const struct ctx *c,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	result_deprecated(struct rules_result *r, int field,
 	    const struct ctx *c, const char *msg);
+
+struct ynode;
+
+/*
+ * Structural check of one rules document (Falco's JSON schema of rules
+ * files).  Appends "failed for <path>: <what>" messages to *msgs (the
+ * caller frees each and the array); returns how many were added.
+ */
+size_t	rules_schema_check(const struct ynode *doc, char ***msgs, size_t *n);
 
 /* Deprecated fields Falco warns about, and their explanations. */
 extern const char *const rules_deprecated_fields[];

@@ -408,40 +408,55 @@ struct sk_alert *
 sk_alert_parse(const char *buf, size_t len, const struct sk_enrich *en,
     char *err, size_t errlen)
 {
+	struct sk_alert *a;
+	size_t used, i;
+
+	a = sk_alert_parse_next(buf, len, &used, en, err, errlen);
+	if (a == NULL)
+		return NULL;
+	/* Trailing whitespace is fine, as for a stream decoder. */
+	for (i = used; i < len; i++) {
+		if (!isspace((unsigned char)buf[i])) {
+			snprintf(err, errlen, "invalid JSON: trailing data");
+			sk_alert_unref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+struct sk_alert *
+sk_alert_parse_next(const char *buf, size_t len, size_t *used,
+    const struct sk_enrich *en, char *err, size_t errlen)
+{
 	struct json_tokener *tok;
 	struct json_object *root, *of = NULL, *tags = NULL;
 	struct sk_alert *a;
 	const char *s, *rule, *prio, *tstr;
 	struct json_object_iterator it, end;
-	size_t i, n;
+	enum json_tokener_error je;
+	size_t i, n, skip = 0;
 	int bad = 0;
 
+	while (skip < len && isspace((unsigned char)buf[skip]))
+		skip++;
 	tok = json_tokener_new_ex(ALERT_MAX_DEPTH);
 	if (tok == NULL)
 		return fail(NULL, NULL, err, errlen, "out of memory");
+	/* Strict JSON, but the next alert may follow this one. */
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, buf, (int)len);
-	if (root == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    tok->char_offset != (int)len) {
-		/* Allow trailing whitespace, as a stream decoder would. */
-		int ok = root != NULL &&
-		    json_tokener_get_error(tok) == json_tokener_success;
-		for (i = ok ? (size_t)tok->char_offset : len; ok && i < len; i++)
-			if (!isspace((unsigned char)buf[i]))
-				ok = 0;
-		if (!ok) {
-			snprintf(err, errlen, "invalid JSON: %s",
-			    root == NULL || json_tokener_get_error(tok) !=
-			    json_tokener_success ?
-			    json_tokener_error_desc(json_tokener_get_error(tok)) :
-			    "trailing data");
-			json_tokener_free(tok);
-			if (root != NULL)
-				json_object_put(root);
-			return NULL;
-		}
+	    JSON_TOKENER_VALIDATE_UTF8 | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	root = json_tokener_parse_ex(tok, buf + skip, (int)(len - skip));
+	je = json_tokener_get_error(tok);
+	if (root == NULL || je != json_tokener_success) {
+		snprintf(err, errlen, "invalid JSON: %s",
+		    json_tokener_error_desc(je));
+		json_tokener_free(tok);
+		if (root != NULL)
+			json_object_put(root);
+		return NULL;
 	}
+	*used = skip + (size_t)tok->char_offset;
 	json_tokener_free(tok);
 	if (!json_object_is_type(root, json_type_object))
 		return fail(NULL, root, err, errlen, "alert is not an object");
@@ -459,7 +474,8 @@ sk_alert_parse(const char *buf, size_t len, const struct sk_enrich *en,
 		return fail(a, root, err, errlen, "missing rule");
 	a->prio = sk_prio_parse(prio);
 	if (prio == NULL || a->prio <= SK_PRIO_NONE)
-		return fail(a, root, err, errlen, "missing or unknown priority");
+		return fail(a, root, err, errlen,
+		    "missing or unknown priority");
 	if (tstr == NULL || sk_time_parse(tstr, &a->sec, &a->nsec) != 0)
 		return fail(a, root, err, errlen, "missing or invalid time");
 	if (a->sec <= -62135596800LL)
@@ -513,7 +529,8 @@ sk_alert_parse(const char *buf, size_t len, const struct sk_enrich *en,
 	n = en != NULL ? en->ntags : 0;
 	if (json_object_object_get_ex(root, "tags", &tags) && tags != NULL) {
 		if (!json_object_is_type(tags, json_type_array))
-			return fail(a, root, err, errlen, "tags must be a list");
+			return fail(a, root, err, errlen,
+			    "tags must be a list");
 		n += json_object_array_length(tags);
 	}
 	if (n > 0)
@@ -527,7 +544,8 @@ sk_alert_parse(const char *buf, size_t len, const struct sk_enrich *en,
 			    json_type_string))
 				return fail(a, root, err, errlen,
 				    "tags must be strings");
-			a->tags[a->ntags++] = xstrdup(json_object_get_string(t));
+			a->tags[a->ntags++] =
+			    xstrdup(json_object_get_string(t));
 		}
 	}
 	for (i = 0; en != NULL && i < en->ntags; i++) {

@@ -31,14 +31,14 @@ struct sk_alert {
 	char		*output;
 	char		*source;
 	char		*hostname;	/* "" when absent */
-	int		 prio;		/* enum sk_prio, never SK_PRIO_NONE */
-	int64_t		 sec;		/* UTC seconds since the epoch */
+	int		 prio;		/* enum sk_prio, never NONE */
+	int64_t		 sec;		/* UTC, since the epoch */
 	long		 nsec;
 	struct sk_field	*fields;	/* sorted by key */
 	size_t		 nfields;
 	char		**tags;		/* sorted */
 	size_t		 ntags;
-	char		 time3339[48];	/* RFC 3339, nanoseconds, UTC */
+	char		 time3339[48];	/* RFC 3339, UTC */
 	char		*json;		/* the forwarded payload */
 	size_t		 jsonlen;
 	struct json_object *root;	/* owns the field values */
@@ -63,6 +63,16 @@ struct sk_enrich {
  */
 struct sk_alert *sk_alert_parse(const char *buf, size_t len,
 	    const struct sk_enrich *enrich, char *err, size_t errlen);
+
+/*
+ * Parse the first alert of buf, which may hold several one after the
+ * other (JSON lines, or objects run together as "curl -d @-" sends a
+ * stream); *used gets the bytes consumed.  Same result as
+ * sk_alert_parse() otherwise.
+ */
+struct sk_alert *sk_alert_parse_next(const char *buf, size_t len,
+	    size_t *used, const struct sk_enrich *enrich, char *err,
+	    size_t errlen);
 
 /* Take and drop a reference; the last sk_alert_unref() frees. */
 struct sk_alert *sk_alert_ref(struct sk_alert *a);

@@ -25,7 +25,7 @@ enum ykind { Y_SCALAR, Y_MAP, Y_SEQ };
 
 struct ynode {
 	enum ykind	 kind;
-	char		*key;		/* as written, when in a mapping */
+	char		*key;		/* as written, in a mapping */
 	char		*val;		/* Y_SCALAR */
 	int		 line;
 	int		 col;

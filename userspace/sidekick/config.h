@@ -50,7 +50,8 @@ int	sk_conf_bool(const struct sk_conf *c, const char *key, int def,
  * dropped.  Returns the count; *out is a NULL-terminated array the
  * caller frees with sk_conf_strv_free().
  */
-size_t	sk_conf_list(const struct sk_conf *c, const char *key, char ***out);
+size_t	sk_conf_list(const struct sk_conf *c, const char *key,
+	    char ***out);
 void	sk_conf_strv_free(char **v);
 
 /*

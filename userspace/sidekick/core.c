@@ -127,26 +127,54 @@ sk_core_reject(struct sk_core *c, enum sk_reject why)
 	__atomic_add_fetch(&c->rejected[why], 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * A body may carry several alerts (Falco's program output with
+ * keep_alive feeds a stream to "curl -d @-").  All are checked before
+ * any is forwarded: one bad alert rejects the request.
+ */
+#define SUBMIT_MAX	1024
+
 int
 sk_core_submit(struct sk_core *c, const char *body, size_t len, char *err,
     size_t errlen)
 {
-	struct sk_alert *a;
-	size_t i;
+	struct sk_alert *batch[SUBMIT_MAX];
+	size_t n = 0, off = 0, used, i, k;
 
-	a = sk_alert_parse(body, len, c->enrich, err, errlen);
-	if (a == NULL) {
-		sk_core_reject(c, SK_REJ_INVALID);
-		log_debug("rejected alert: %s", err);
-		return -1;
+	do {
+		if (n == SUBMIT_MAX) {
+			snprintf(err, errlen, "more than %d alerts in one "
+			    "request", SUBMIT_MAX);
+			goto reject;
+		}
+		batch[n] = sk_alert_parse_next(body + off, len - off, &used,
+		    c->enrich, err, errlen);
+		if (batch[n] == NULL)
+			goto reject;
+		n++;
+		off += used;
+		while (off < len && (body[off] == ' ' || body[off] == '\n' ||
+		    body[off] == '\r' || body[off] == '\t'))
+			off++;
+	} while (off < len);
+
+	for (i = 0; i < n; i++) {
+		struct sk_alert *a = batch[i];
+
+		__atomic_add_fetch(&c->accepted, 1, __ATOMIC_RELAXED);
+		count_rule(c, a);
+		log_debug("alert %s: %s", a->uuid, a->json);
+		for (k = 0; k < c->nouts; k++)
+			sk_output_offer(c->outs[k], a);
+		sk_alert_unref(a);
 	}
-	__atomic_add_fetch(&c->accepted, 1, __ATOMIC_RELAXED);
-	count_rule(c, a);
-	log_debug("alert %s: %s", a->uuid, a->json);
-	for (i = 0; i < c->nouts; i++)
-		sk_output_offer(c->outs[i], a);
-	sk_alert_unref(a);
 	return 0;
+reject:
+	for (i = 0; i < n; i++)
+		sk_alert_unref(batch[i]);
+	sk_core_reject(c, SK_REJ_INVALID);
+	log_debug("rejected request: %s", err);
+	return -1;
 }
 
 int
@@ -244,12 +272,12 @@ sk_core_metrics(struct sk_core *c, struct sbuf *sb)
 			ok += sk_output_stat(c->outs[i], p, SK_STAT_SENT);
 			bad += sk_output_stat(c->outs[i], p, SK_STAT_FAILED);
 		}
-		sbuf_printf(sb, "falcosidekick_outputs_total{destination=\"%s\","
-		    "status=\"ok\"} %llu\n", sk_output_name(c->outs[i]),
-		    (unsigned long long)ok);
-		sbuf_printf(sb, "falcosidekick_outputs_total{destination=\"%s\","
-		    "status=\"error\"} %llu\n", sk_output_name(c->outs[i]),
-		    (unsigned long long)bad);
+		sbuf_printf(sb, "falcosidekick_outputs_total{destination="
+		    "\"%s\",status=\"ok\"} %llu\n",
+		    sk_output_name(c->outs[i]), (unsigned long long)ok);
+		sbuf_printf(sb, "falcosidekick_outputs_total{destination="
+		    "\"%s\",status=\"error\"} %llu\n",
+		    sk_output_name(c->outs[i]), (unsigned long long)bad);
 	}
 	sbuf_puts(sb, "# HELP falcosidekick_output_alerts_total Alerts per "
 	    "destination, priority and delivery step.\n"

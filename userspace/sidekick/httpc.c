@@ -110,7 +110,7 @@ sk_http_do(struct sk_http *h, const struct sk_http_req *r, long *status,
 	if (h->tls.mutualtls) {
 		curl_easy_setopt(c, CURLOPT_SSLCERT, h->tls.certfile);
 		curl_easy_setopt(c, CURLOPT_SSLKEY, h->tls.keyfile);
-		/* Mutual TLS always checks the server, as falcosidekick does. */
+		/* Mutual TLS always checks the server certificate. */
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	}

@@ -26,13 +26,13 @@ struct sk_tls {
 struct sk_http_req {
 	const char		*method;	/* "POST", "PUT", "GET" */
 	const char		*url;
-	const char		*ctype;		/* NULL: no Content-Type */
+	const char		*ctype;		/* NULL: none */
 	const char		*body;		/* NULL: no body */
 	size_t			 len;
 	const struct sk_kv	*headers;	/* extra headers */
 	size_t			 nheaders;
 	const char		*userpwd;	/* basic auth, or NULL */
-	struct sbuf		*resp;		/* response body, or NULL */
+	struct sbuf		*resp;		/* body, or NULL */
 };
 
 /* Call once before threads start. */

@@ -21,6 +21,7 @@
 #include "sidekick/output.h"
 #include "sidekick/outputs.h"
 #include "sidekick/server.h"
+#include "sidekick/webui.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -123,6 +124,8 @@ main(int argc, char **argv)
 	struct sk_server_cfg scfg;
 	struct sk_server *srv;
 	struct sk_core *core;
+	struct sk_webui *ui = NULL;
+	struct sk_output *uiout = NULL;
 	struct sbuf names = SBUF_INIT;
 	sigset_t sigs;
 	size_t nouts = 0, nkv = 0, i;
@@ -183,8 +186,11 @@ main(int argc, char **argv)
 	b.conf = conf;
 	b.delivery = &d;
 	b.enrich = &en;
-	if (sk_outputs_build(&b, &outs, &nouts, err, sizeof(err)) != 0)
+	if (sk_outputs_build(&b, &outs, &nouts, err, sizeof(err)) != 0 ||
+	    sk_webui_new(&b, &ui, &uiout, err, sizeof(err)) != 0)
 		fatal("%s", err);
+	if (uiout != NULL)
+		sk_outputs_add(&outs, &nouts, uiout);
 	for (i = 0; i < nouts; i++) {
 		if (sk_output_start(outs[i], err, sizeof(err)) != 0)
 			fatal("%s", err);
@@ -198,6 +204,7 @@ main(int argc, char **argv)
 	scfg.maxbody = (size_t)maxbody;
 	scfg.token = sk_conf_str(conf, "bearertoken", "");
 	scfg.threads = (int)threads;
+	scfg.webui = ui;
 	srv = sk_server_start(&scfg, core, err, sizeof(err));
 	if (srv == NULL)
 		fatal("%s", err);
@@ -220,6 +227,7 @@ main(int argc, char **argv)
 	for (i = 0; i < nouts; i++)
 		sk_output_free(outs[i]);
 	free(outs);
+	sk_webui_free(ui);
 	sk_core_free(core);
 	free(en.fkeys);
 	free(en.fvals);

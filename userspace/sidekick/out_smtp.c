@@ -205,7 +205,8 @@ smtp_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 	/* The message is written with LF; SMTP wants CRLF. */
 	curl_easy_setopt(s->curl, CURLOPT_CRLF, 1L);
 	if (s->tls)
-		curl_easy_setopt(s->curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		curl_easy_setopt(s->curl, CURLOPT_USE_SSL,
+		    (long)CURLUSESSL_ALL);
 	if (s->user[0] != '\0') {
 		curl_easy_setopt(s->curl, CURLOPT_USERNAME, s->user);
 		curl_easy_setopt(s->curl, CURLOPT_PASSWORD, s->password);

@@ -33,7 +33,7 @@
 
 struct qent {
 	struct sk_alert	*a;
-	char		*spool;		/* file holding this alert, or NULL */
+	char		*spool;		/* its spool file, or NULL */
 	int		 attempts;
 };
 
@@ -50,7 +50,7 @@ struct sk_output {
 	struct qent	*ring;
 	size_t		 head;
 	size_t		 count;
-	size_t		 spool_pending;	/* files not yet read back */
+	size_t		 spool_pending;	/* files not read back */
 	int		 outage;
 	int		 stopping;
 	int		 started;

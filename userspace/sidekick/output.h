@@ -55,10 +55,10 @@ struct sk_output_ops {
 
 struct sk_delivery {
 	size_t		 queuesize;	/* alerts held in memory */
-	int		 maxretries;	/* retries after the first attempt */
-	long		 backoff_ms;	/* first retry delay, doubled each time */
+	int		 maxretries;	/* after the first attempt */
+	long		 backoff_ms;	/* first delay, then doubled */
 	long		 maxbackoff_ms;
-	long		 timeout_ms;	/* per attempt, for network outputs */
+	long		 timeout_ms;	/* per network attempt */
 	const char	*spooldir;	/* NULL: no spool */
 };
 
@@ -91,7 +91,8 @@ void	sk_output_free(struct sk_output *o);
 
 const char *sk_output_name(const struct sk_output *o);
 uint64_t sk_output_stat(const struct sk_output *o, int prio, enum sk_stat s);
-size_t	sk_output_queued(const struct sk_output *o);	/* memory + spool */
+/* Alerts waiting, in memory and in the spool. */
+size_t	sk_output_queued(const struct sk_output *o);
 
 /* Block until every output's queue and spool are empty or ms pass. */
 int	sk_output_wait_idle(struct sk_output **outs, size_t n, long ms);

@@ -12,6 +12,7 @@
 
 #include "sidekick/core.h"
 #include "sidekick/server.h"
+#include "sidekick/webui.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -21,6 +22,7 @@ struct sk_server {
 	struct sk_core		*core;
 	size_t			 maxbody;
 	char			*token;
+	struct sk_webui		*webui;
 };
 
 /* Per-request state, kept in MHD's connection-request pointer. */
@@ -65,6 +67,29 @@ token_ok(const char *want, const char *hdr)
 	return d == 0 && wl == hl;
 }
 
+static const char *
+query_arg(void *ctx, const char *name)
+{
+	return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static enum MHD_Result
+webui(struct sk_server *s, struct MHD_Connection *conn, const char *url,
+    int *handled)
+{
+	struct sbuf body = SBUF_INIT;
+	const char *ctype = NULL;
+	enum MHD_Result rc = MHD_NO;
+	int status;
+
+	*handled = sk_webui_route(s->webui, url, query_arg, conn, &status,
+	    &ctype, &body);
+	if (*handled)
+		rc = reply(conn, (unsigned int)status, ctype, sbuf_str(&body));
+	sbuf_free(&body);
+	return rc;
+}
+
 static enum MHD_Result
 handle(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *data,
@@ -73,6 +98,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	struct sk_server *s = cls;
 	struct req *q = *ptr;
 	char err[256];
+	int handled;
 
 	if (q == NULL) {
 		const char *cl;
@@ -100,6 +126,13 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if (strcmp(url, "/ping") == 0)
 		return reply(conn, MHD_HTTP_OK, "text/plain; charset=utf-8",
 		    "pong\n");
+	if (s->webui != NULL && sk_webui_is_asset(url) &&
+	    strcmp(method, MHD_HTTP_METHOD_GET) == 0) {
+		enum MHD_Result rc = webui(s, conn, url, &handled);
+
+		if (handled)
+			return rc;
+	}
 	if (s->token != NULL && !token_ok(s->token,
 	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION))) {
@@ -116,6 +149,13 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    "text/plain; version=0.0.4; charset=utf-8", sbuf_str(&m));
 		sbuf_free(&m);
 		return rc;
+	}
+	if (s->webui != NULL && strncmp(url, "/api/", 5) == 0 &&
+	    strcmp(method, MHD_HTTP_METHOD_GET) == 0) {
+		enum MHD_Result rc = webui(s, conn, url, &handled);
+
+		if (handled)
+			return rc;
 	}
 	if (strcmp(url, "/test") == 0) {
 		sk_core_submit_test(s->core);
@@ -220,6 +260,7 @@ sk_server_start(const struct sk_server_cfg *cfg, struct sk_core *core,
 	s = xcalloc(1, sizeof(*s));
 	s->core = core;
 	s->maxbody = cfg->maxbody;
+	s->webui = cfg->webui;
 	if (cfg->token != NULL && *cfg->token != '\0')
 		s->token = xstrdup(cfg->token);
 	s->d = start(s, flags, cfg, sa);

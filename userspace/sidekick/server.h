@@ -7,7 +7,8 @@
  *   GET /ping      pong
  *   GET /metrics   Prometheus text
  * with a body size limit and an optional bearer token (every route but
- * /healthz and /ping).
+ * /healthz, /ping and the web UI's static pages), plus the web UI's
+ * GET /ui/ and /api/ routes when it is enabled.
  */
 #ifndef SIDEKICK_SERVER_H
 #define SIDEKICK_SERVER_H
@@ -16,13 +17,15 @@
 
 struct sk_core;
 struct sk_server;
+struct sk_webui;
 
 struct sk_server_cfg {
 	const char	*address;	/* "" or NULL: every address */
 	int		 port;
 	size_t		 maxbody;
-	const char	*token;		/* "" or NULL: no authentication */
+	const char	*token;		/* "" or NULL: none */
 	int		 threads;
+	struct sk_webui	*webui;		/* NULL: no UI routes */
 };
 
 /* Start listening; returns the server or NULL with a message in err. */

@@ -64,7 +64,7 @@ struct expr {
 	int		 line;
 	int		 col;
 	enum fld	 fld;		/* E_FIELD */
-	char		*key;		/* E_FIELD: .OutputFields.key */
+	char		*key;		/* .OutputFields.key */
 	char		*str;		/* E_STR */
 	double		 num;		/* E_NUM */
 	char		*numtext;	/* E_NUM, as written */
@@ -353,7 +353,8 @@ parse_field(struct parser *ps, const struct tok *t)
 	dot = memchr(p, '.', end - p);
 	n = (dot != NULL ? dot : end) - p;
 	for (i = 0; i < sizeof(fld_names) / sizeof(fld_names[0]); i++)
-		if (strlen(fld_names[i]) == n && memcmp(fld_names[i], p, n) == 0)
+		if (strlen(fld_names[i]) == n &&
+		    memcmp(fld_names[i], p, n) == 0)
 			break;
 	if (i == sizeof(fld_names) / sizeof(fld_names[0])) {
 		perr(ps, t->line, t->col, "can't evaluate field %.*s: an alert "
@@ -570,9 +571,9 @@ parse_pipeline(struct parser *ps)
 /* One open {{if}} while parsing: where its branches are being appended. */
 struct frame {
 	struct node	 *ifnode;
-	struct node	**tail;		/* end of the branch being built */
+	struct node	**tail;		/* end of the open branch */
 	int		  in_else;
-	int		  chained;	/* opened by {{else if}}: closes with
+	int		  chained;	/* from {{else if}}: ends with
 					   its parent's {{end}} */
 	int		  line;
 	int		  col;

@@ -67,41 +67,55 @@ is_hex(const char *s, size_t n)
 	return 1;
 }
 
-/* The id in one cgroup path, or 0. */
+/* The id in one path component, or 0. */
 static int
-id_of_path(const char *p, size_t len, char id[65])
+id_of_component(const char *c, size_t n, int bare_ok, char id[65])
 {
 	static const char *const prefixes[] = {
 		"docker-", "libpod-", "cri-containerd-", "crio-", NULL
 	};
-	const char *last = p, *end = p + len, *q;
-	size_t n, i, plen;
+	size_t i, plen;
 	int prefixed = 0;
 
-	for (q = p; q < end; q++)
-		if (*q == '/')
-			last = q + 1;
-	n = (size_t)(end - last);
-	if (n > 6 && memcmp(last + n - 6, ".scope", 6) == 0)
+	if (n > 6 && memcmp(c + n - 6, ".scope", 6) == 0)
 		n -= 6;
 	for (i = 0; prefixes[i] != NULL; i++) {
 		plen = strlen(prefixes[i]);
-		if (n > plen && memcmp(last, prefixes[i], plen) == 0) {
-			last += plen;
+		if (n > plen && memcmp(c, prefixes[i], plen) == 0) {
+			c += plen;
 			n -= plen;
 			prefixed = 1;
 			break;
 		}
 	}
-	if (n != 64 || !is_hex(last, n))
+	if (n != 64 || !is_hex(c, n) || (!prefixed && !bare_ok))
 		return 0;
-	/* A bare 64-hex name counts below docker/ or a kubepods tree. */
-	if (!prefixed && memmem(p, len, "/docker/", 8) == NULL &&
-	    memmem(p, len, "kubepods", 8) == NULL)
-		return 0;
-	memcpy(id, last, 64);
+	memcpy(id, c, 64);
 	id[64] = '\0';
 	return 1;
+}
+
+/*
+ * The id in one cgroup path, or 0.  Runtime-prefixed components count
+ * anywhere (podman nests "libpod-<id>.scope/container"); a bare 64-hex
+ * component only below docker/ or a kubepods tree.
+ */
+static int
+id_of_path(const char *p, size_t len, char id[65])
+{
+	const char *end = p + len, *c = p, *slash;
+	int bare_ok = memmem(p, len, "/docker/", 8) != NULL ||
+	    memmem(p, len, "kubepods", 8) != NULL;
+
+	while (c < end) {
+		slash = memchr(c, '/', (size_t)(end - c));
+		if (slash == NULL)
+			slash = end;
+		if (id_of_component(c, (size_t)(slash - c), bare_ok, id))
+			return 1;
+		c = slash + 1;
+	}
+	return 0;
 }
 
 int

@@ -1188,12 +1188,23 @@ do_execve(struct state *s, struct st_thread *t, const struct fevt *ev,
 		t->exe_lower_layer = (fl & FL_EXECVE_FLAGS_EXE_LOWER_LAYER) != 0;
 		t->exe_from_memfd = (fl & FL_EXECVE_FLAGS_EXE_FROM_MEMFD) != 0;
 	}
+	/* An exec without a comm (old captures) names the process after
+	   its exe. */
+	if (pstr(ev, d, P_COMM, &len) == NULL || len == 0)
+		thread_set_str(&t->comm, t->exe, strlen(t->exe));
+	t->pid = pi64(ev, d, P_PID, t->pid);
+	if (t->invalid) {
+		/* a made-up entry: at least the parent is known now */
+		t->ptid = pi64(ev, d, P_PTID, t->ptid);
+		t->vtid = t->tid;
+		t->vpid = t->pid;
+		t->invalid = 0;
+	}
 	/* The executable's path: what the kernel resolved, else the name
-	   passed to exec, else argv[0], made absolute. */
+	   passed to exec made absolute; else it stays as it was. */
 	if ((p = pstr(ev, d, P_TRUSTED_EXEPATH, &len)) == NULL || len == 0)
-		if ((p = pstr(ev, d, P_FILENAME, &len)) == NULL || len == 0)
-			p = t->exe, len = strlen(t->exe);
-	if (len > 0) {
+		p = pstr(ev, d, P_FILENAME, &len);
+	if (p != NULL && len > 0) {
 		p = resolve_at(s, t, FE_AT_FDCWD, p, len);
 		thread_set_str(&t->exepath, p, strlen(p));
 	}
@@ -1282,6 +1293,7 @@ state_process(struct state *s, const struct fevt *ev)
 		/* Unknown thread: keep what the event tells, nothing more. */
 		t = thread_alloc(tid);
 		t->lastseen_ts = ev->hdr->ts;
+		t->invalid = 1;
 		if ((t = state_add_thread(s, t)) == NULL)
 			return NULL;
 	}

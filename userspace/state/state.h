@@ -98,6 +98,7 @@ struct st_thread {
 	uint64_t	 clone_ts;	/* ns; 0 when unknown */
 	uint64_t	 lastseen_ts;	/* ns of its last event */
 	int		 dead;		/* procexit seen */
+	int		 invalid;	/* made up for an unknown tid */
 	struct st_fdtable *fdt;
 };
 

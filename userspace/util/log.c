@@ -21,6 +21,7 @@ static int log_level = LOG_INFO;
 static int log_stderr = 1;
 static int log_syslog;
 static int log_syslog_open;
+static int log_iso8601;
 
 static const char *const level_names[] = {
 	"emergency", "alert", "critical", "error",
@@ -45,6 +46,12 @@ void
 log_set_level(int level)
 {
 	log_level = level;
+}
+
+void
+log_set_iso8601(int on)
+{
+	log_iso8601 = on;
 }
 
 int
@@ -95,9 +102,19 @@ log_vemit(int level, const char *fmt, va_list ap)
 	if (log_stderr) {
 		/* Falco prefixes its log lines with local time and a colon. */
 		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		n = snprintf(line, sizeof(line), "%02d:%02d:%02d.%06ld: %s\n",
-		    tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000, msg);
+		if (log_iso8601) {
+			/* time_format_iso_8601: UTC date and time */
+			gmtime_r(&ts.tv_sec, &tm);
+			n = snprintf(line, sizeof(line),
+			    "%04d-%02d-%02dT%02d:%02d:%02d+0000: %s\n",
+			    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			    tm.tm_hour, tm.tm_min, tm.tm_sec, msg);
+		} else {
+			localtime_r(&ts.tv_sec, &tm);
+			n = snprintf(line, sizeof(line),
+			    "%02d:%02d:%02d.%06ld: %s\n", tm.tm_hour,
+			    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000, msg);
+		}
 		if (n > (int)sizeof(line) - 1)
 			n = sizeof(line) - 1;
 		if (write(STDERR_FILENO, line, (size_t)n) < 0) {

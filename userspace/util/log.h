@@ -17,6 +17,10 @@
 void	log_init(const char *progname, int level, int to_stderr,
 	    int to_syslog);
 void	log_set_level(int level);
+/* Prefix stderr lines with the UTC date and time ("2016-08-04T16:17:57
+   +0000: ", without the blank) instead of the local time of day, as
+   Falco does with time_format_iso_8601. */
+void	log_set_iso8601(int on);
 int	log_get_level(void);
 
 /*

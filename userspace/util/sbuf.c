@@ -35,6 +35,7 @@ sbuf_reserve(struct sbuf *sb, size_t more)
 		cap *= 2;
 	sb->buf = xreallocarray(sb->buf, cap, 1);
 	sb->cap = cap;
+	sb->buf[sb->len] = '\0';
 }
 
 void

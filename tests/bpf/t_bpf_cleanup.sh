@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Nothing of the eBPF driver stays loaded once its process is gone,
+# whether it exits by itself or is killed with SIGKILL: every program
+# and map id the process held (read from /proc/PID/fdinfo) must vanish.
+set -eu
+
+: "${FALCO_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${FALCO_BUILD:=$FALCO_SRC/build}"
+dump=$FALCO_BUILD/bin/falco-bpf-dump
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: bpf_cleanup: needs root"
+	exit 0
+fi
+if [ ! -x "$dump" ]; then
+	echo "FAIL: bpf_cleanup: $dump not built"
+	exit 0
+fi
+if ! why=$("$dump" -c 2>&1); then
+	echo "SKIP: bpf_cleanup: $why"
+	exit 0
+fi
+if ! command -v bpftool >/dev/null; then
+	echo "SKIP: bpf_cleanup: bpftool not installed"
+	exit 0
+fi
+
+# "prog ID" and "map ID" lines for the BPF objects pid holds open.
+held() {
+	for f in /proc/"$1"/fdinfo/*; do
+		sed -n 's/^prog_id:[[:space:]]*/prog /p; s/^map_id:[[:space:]]*/map /p' \
+		    "$f" 2>/dev/null || true
+	done | sort -u
+}
+
+# Wait until the capture of pid has attached its programs.
+wait_attached() {
+	i=0
+	while [ $i -lt 100 ]; do
+		if held "$1" | grep -q '^prog' &&
+		    [ "$(held "$1" | grep -c '^prog')" -ge 90 ]; then
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# 0 if none of the ids in file $1 exists any more (waits up to 5 s).
+all_gone() {
+	i=0
+	while [ $i -lt 50 ]; do
+		left=0
+		while read -r kind id; do
+			if bpftool "$kind" show id "$id" >/dev/null 2>&1; then
+				left=$((left + 1))
+			fi
+		done <"$1"
+		[ "$left" -eq 0 ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "$left object(s) still loaded:" >&2
+	cat "$1" >&2
+	return 1
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+for how in exit kill; do
+	"$dump" -q -e getppid -o /dev/null -t 30 &
+	pid=$!
+	if ! wait_attached "$pid"; then
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+		echo "FAIL: bpf_cleanup_$how: the capture never attached"
+		continue
+	fi
+	held "$pid" >"$tmp/ids"
+	if [ "$how" = kill ]; then
+		kill -9 "$pid"
+	else
+		kill -TERM "$pid"
+	fi
+	wait "$pid" 2>/dev/null || true
+	if all_gone "$tmp/ids"; then
+		echo "PASS: bpf_cleanup_$how ($(wc -l <"$tmp/ids") objects released)"
+	else
+		echo "FAIL: bpf_cleanup_$how"
+	fi
+done

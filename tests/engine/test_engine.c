@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Tests of the engine: the output formatter and the extractors on events
+ * built in memory, and replays of captures through reader, state, rules
+ * and formatter: pitfalls #6 (paths relative to a dirfd) and #7
+ * (fd.directory of a failed open) on captures written here with our
+ * writer, and the socket tuple fields on the libs IPv6 captures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../state/evbuild.h"
+#include "engine/engine.h"
+#include "filter/filter.h"
+#include "outputs/outputs.h"
+#include "rules/rules.h"
+#include "scapfile/scapfile.h"
+#include "state/state.h"
+#include "util/sbuf.h"
+#include "util/xmalloc.h"
+
+#define SEC	1000000000ULL
+
+/* ---- formatter on in-memory events -------------------------------- */
+
+struct fixture {
+	struct state	*st;
+	struct engine_ctx ctx;
+	struct evrec	 rec;
+};
+
+static void
+feed(struct fixture *f)
+{
+	f->ctx.evnum++;
+	f->ctx.t = state_process(f->st, &f->rec.ev);
+	f->ctx.ev = &f->rec.ev;
+}
+
+static void
+setup_tree(struct fixture *f)
+{
+	f->st = state_new(0, 0);
+	engine_ctx_init(&f->ctx, f->st, "host-a");
+	evb_execve(&f->rec, 1 * SEC, 1, 0, 0, "/sbin/init", "", "systemd",
+	    "/", "cpu=/");
+	feed(f);
+	evb_clone(&f->rec, 2 * SEC, 1, 100, 1, 0, 0, "systemd", "/");
+	feed(f);
+	evb_execve(&f->rec, 3 * SEC, 100, 0, 1, "/bin/bash", "-i|", "bash",
+	    "/root", "cpu=/docker/0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef");
+	feed(f);
+	evb_clone(&f->rec, 4 * SEC, 100, 200, 100, 1, 0, "bash", "/root");
+	feed(f);
+	evb_execve(&f->rec, 5 * SEC, 200, 0, 100, "cat", "/etc/passwd|-n|",
+	    "cat", "/root", "cpu=/docker/0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef");
+	feed(f);
+}
+
+static void
+teardown_tree(struct fixture *f)
+{
+	engine_ctx_free(&f->ctx);
+	state_free(f->st);
+}
+
+static char *
+render(struct fixture *f, const char *fmt, struct alert *a)
+{
+	char err[256];
+	struct efmt *e = efmt_compile(fmt, err, sizeof(err));
+	struct sbuf sb = SBUF_INIT;
+
+	if (e == NULL)
+		fail_msg("%s: %s", fmt, err);
+	sbuf_put(&sb, "", 0);
+	efmt_render(e, &f->ctx, &sb, a);
+	efmt_free(e);
+	return sbuf_detach(&sb);
+}
+
+static void
+expect(struct fixture *f, const char *fmt, const char *want)
+{
+	char *got = render(f, fmt, NULL);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: got '%s', want '%s'", fmt, got, want);
+	free(got);
+}
+
+static void
+test_format_proc(void **unused)
+{
+	struct fixture f;
+
+	(void)unused;
+	setup_tree(&f);
+	EVB(&f.rec, FE_SYSCALL_OPEN_X, 6 * SEC, 200, "3", "/etc/passwd",
+	    "0x1", "0", "0", "0");
+	feed(&f);
+	expect(&f, "%proc.name %proc.cmdline", "cat cat /etc/passwd -n");
+	expect(&f, "%proc.args|%proc.args[1]", "/etc/passwd -n|-n");
+	expect(&f, "%proc.pname %proc.aname[2] %proc.aname[3]",
+	    "bash systemd <NA>");
+	expect(&f, "%proc.pcmdline (%proc.ppid, %proc.pid)",
+	    "bash -i (100, 200)");
+	expect(&f, "%proc.exepath %proc.cwd", "/root/cat /root/");
+	expect(&f, "%proc.env[HOME] %proc.env[NOPE]", "/root <NA>");
+	expect(&f, "%container.id %container.full_id",
+	    "0123456789ab 0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef");
+	expect(&f, "%thread.cap_effective", "CAP_SYS_ADMIN");
+	expect(&f, "%proc.duration", "2000000000");
+	/* padding and truncation: %N pads to N or cuts at N */
+	expect(&f, "[%6proc.name][%2proc.pname]", "[cat   ][ba]");
+	/* a field name ends where no longer field text starts */
+	expect(&f, "%proc.name.%proc.pid)", "cat.200)");
+	teardown_tree(&f);
+}
+
+static void
+test_format_fd_evt(void **unused)
+{
+	struct fixture f;
+	struct alert *a;
+	const struct alert_field *af;
+	char *s;
+
+	(void)unused;
+	setup_tree(&f);
+	EVB(&f.rec, FE_SYSCALL_OPENAT_2_X, 6 * SEC, 200, "-2", "-100",
+	    "../etc/nope", "0x241", "0644", "0", "0");
+	feed(&f);
+	expect(&f, "%fd.num %fd.name %fd.directory %fd.filename",
+	    "-1 /etc/nope /etc nope");
+	expect(&f, "%evt.res %evt.rawres %evt.failed", "ENOENT -2 true");
+	expect(&f, "%evt.type %evt.dir %evt.num", "openat < 6");
+	expect(&f, "%evt.is_open_write %evt.is_open_read %evt.is_open_create",
+	    "true false true");
+	expect(&f, "%evt.arg.flags|%evt.arg[2]",
+	    "O_TRUNC|O_CREAT|O_WRONLY|../etc/nope");
+	expect(&f, "%user.uid %user.name %group.gid", "1000 <NA> 1000");
+
+	EVB(&f.rec, FE_SOCKET_SOCKET_X, 7 * SEC, 200, "4", "2", "2", "0",
+	    "0");
+	feed(&f);
+	EVB(&f.rec, FE_SOCKET_CONNECT_X, 8 * SEC, 200, "0",
+	    "192.168.1.2:5353->8.8.8.8:53", "4", "8.8.8.8:53");
+	feed(&f);
+	expect(&f, "%fd.name %fd.type %fd.typechar %fd.l4proto",
+	    "192.168.1.2:5353->8.8.8.8:53 ipv4 4 udp");
+	expect(&f, "%fd.cip:%fd.cport %fd.sip:%fd.sport",
+	    "192.168.1.2:5353 8.8.8.8:53");
+	expect(&f, "%fd.lip:%fd.lport %fd.rip:%fd.rport %fd.is_server",
+	    "192.168.1.2:5353 8.8.8.8:53 false");
+	expect(&f, "%evt.args",
+	    "res=0 tuple=192.168.1.2:5353->8.8.8.8:53 fd=4(<4u>192.168.1.2:"
+	    "5353->8.8.8.8:53) addr=8.8.8.8:53");
+
+	/* typed output fields for JSON */
+	a = alert_new(8 * SEC, 4, "r", "syscall");
+	s = render(&f, "%fd.sport %proc.pid %fd.name %evt.failed %proc.tty "
+	    "%container.image", a);
+	free(s);
+	af = alert_field_find(a, "fd.sport");
+	assert_non_null(af);
+	assert_int_equal(af->type, AV_UINT);
+	assert_int_equal(af->v.u, 53);
+	af = alert_field_find(a, "proc.pid");
+	assert_int_equal(af->type, AV_INT);
+	assert_int_equal(af->v.i, 200);
+	af = alert_field_find(a, "fd.name");
+	assert_int_equal(af->type, AV_STR);
+	assert_int_equal(alert_field_find(a, "evt.failed")->type, AV_BOOL);
+	assert_int_equal(alert_field_find(a, "container.image")->type,
+	    AV_NULL);
+	alert_free(a);
+	teardown_tree(&f);
+}
+
+static void
+test_format_errors(void **unused)
+{
+	char err[256];
+
+	(void)unused;
+	assert_null(efmt_compile("trailing %", err, sizeof(err)));
+	assert_non_null(strstr(err, "cannot end with a %"));
+	assert_null(efmt_compile("x %not_a_real_field y", err, sizeof(err)));
+	assert_non_null(strstr(err, "not_a_real_field"));
+	/* filter-only fields are not usable in outputs */
+	assert_null(efmt_compile("%fd.net", err, sizeof(err)));
+	/* no fields at all is fine */
+	efmt_free(efmt_compile("plain text", err, sizeof(err)));
+}
+
+static void
+test_time_fields(void **unused)
+{
+	struct fixture f;
+
+	(void)unused;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	setup_tree(&f);
+	EVB(&f.rec, FE_SYSCALL_CLOSE_X, 1470327477881781397ULL, 200, "0",
+	    "9");
+	feed(&f);
+	expect(&f, "%evt.time", "16:17:57.881781397");
+	expect(&f, "%evt.time.s", "16:17:57");
+	expect(&f, "%evt.time.iso8601", "2016-08-04T16:17:57.881781397+0000");
+	expect(&f, "%evt.datetime", "2016-08-04 16:17:57.881781397");
+	expect(&f, "%evt.rawtime", "1470327477881781397");
+	teardown_tree(&f);
+}
+
+/* ---- replays ------------------------------------------------------------ */
+
+struct collected {
+	char	**out;
+	size_t	 n;
+};
+
+static void
+collect(void *arg, const struct alert *a)
+{
+	struct collected *c = arg;
+
+	c->out = xreallocarray(c->out, c->n + 1, sizeof(*c->out));
+	xasprintf(&c->out[c->n++], "%s: %s", a->rule, a->output);
+}
+
+static void
+collected_free(struct collected *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->out[i]);
+	free(c->out);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Replay path with the rules text; every alert line lands in c. */
+static void
+replay(const char *path, const char *rules, struct collected *c)
+{
+	struct rules_loader *l = rules_loader_new();
+	struct rules_result *r;
+	struct scap_reader *rd;
+	struct state *st;
+	struct engine *e;
+	struct engine_opts o;
+	struct fevt ev;
+	char err[512], *errp = NULL;
+	struct sbuf sb = SBUF_INIT;
+
+	r = rules_load_content(l, "test.yaml", rules, strlen(rules));
+	if (!rules_result_ok(r)) {
+		rules_result_verbose(r, &sb);
+		fail_msg("rules: %s", sbuf_str(&sb));
+	}
+	rules_result_free(r);
+	rd = scap_reader_open(path, err, sizeof(err));
+	if (rd == NULL)
+		fail_msg("%s", err);
+	st = state_new(0, 0);
+	(void)state_seed_capture(st, rd);
+	memset(&o, 0, sizeof(o));
+	o.match_all = 1;
+	o.alert = collect;
+	o.alert_arg = c;
+	e = engine_new(st, rules_loader_ruleset(l), &o, &errp);
+	if (e == NULL)
+		fail_msg("%s", errp);
+	while (scap_reader_next(rd, &ev, NULL) == 1)
+		(void)engine_process(e, &ev);
+	engine_free(e);
+	state_free(st);
+	scap_reader_close(rd);
+	rules_loader_free(l);
+	sbuf_free(&sb);
+}
+
+static int
+has_line(const struct collected *c, const char *want)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->out[i], want) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+assert_lines(const struct collected *c, const char *const *want, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (has_line(c, want[i]))
+			continue;
+		for (k = 0; k < c->n; k++)
+			fprintf(stderr, "  got: %s\n", c->out[k]);
+		fail_msg("missing alert: %s", want[i]);
+	}
+}
+
+/* A capture with one process (tid 500, cwd cwd, fds fds) and events. */
+static char *
+write_capture(const char *cwd, const struct scap_fd *fds, size_t nfds,
+    struct evrec *evs, size_t nevs)
+{
+	char *path, err[256];
+	struct scap_writer *w;
+	struct scap_thread th;
+	struct scap_fdlist fl;
+	struct scap_user u = { 1000, 1000, "alice", "/home/alice",
+	    "/bin/sh" };
+	struct scap_group g = { 1000, "alice" };
+	size_t i;
+	int fd;
+
+	path = xstrdup("/tmp/test_engine_XXXXXX");
+	if ((fd = mkstemp(path)) < 0)
+		fail_msg("mkstemp");
+	close(fd);
+	if ((w = scap_writer_open(path, 0, err, sizeof(err))) == NULL)
+		fail_msg("%s", err);
+	memset(&th, 0, sizeof(th));
+	th.tid = th.pid = 500;
+	th.ptid = 1;
+	th.comm = "touch";
+	th.exe = "touch";
+	th.exepath = "/usr/bin/touch";
+	th.cwd = cwd;
+	th.root = "/";
+	th.args = "";
+	th.env = "";
+	th.cgroups = "cpu=/";
+	th.cgroups_len = 6;
+	th.uid = th.gid = 1000;
+	th.vtid = th.vpid = 500;
+	th.loginuid = 1000;
+	fl.tid = 500;
+	fl.nfds = nfds;
+	fl.fds = (struct scap_fd *)(uintptr_t)fds;
+	th.fdl = nfds > 0 ? &fl : NULL;
+	assert_int_equal(scap_writer_users(w, &u, 1, &g, 1), 0);
+	assert_int_equal(scap_writer_threads(w, &th, 1), 0);
+	for (i = 0; i < nevs; i++)
+		assert_int_equal(scap_writer_event(w,
+		    (const struct fevt_hdr *)evs[i].buf, 0, 0), 0);
+	if (scap_writer_close(w, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	return path;
+}
+
+static const char pitfall7_rules[] =
+    "- rule: sbin open\n"
+    "  desc: t\n"
+    "  condition: evt.type in (open, openat, openat2) and "
+    "fd.name startswith /sbin/\n"
+    "  output: \"%fd.name %fd.directory %fd.filename %evt.res %fd.num "
+    "%user.name\"\n"
+    "  priority: WARNING\n"
+    "- rule: sbin dir\n"
+    "  desc: t\n"
+    "  condition: evt.type in (open, openat, openat2) and "
+    "fd.directory in (/bin, /sbin, /usr/bin)\n"
+    "  output: \"dir %fd.directory\"\n"
+    "  priority: WARNING\n";
+
+static void
+test_pitfall7_failed_open(void **unused)
+{
+	struct evrec evs[3];
+	struct collected c = { 0 };
+	char *path;
+	static const char *const want[] = {
+		"sbin open: /sbin/probe_x /sbin probe_x EACCES -1 alice",
+		"sbin open: /sbin/probe_y /sbin probe_y SUCCESS 3 alice",
+		"sbin open: /sbin/probe_z /sbin probe_z ENOENT -1 alice",
+		"sbin dir: dir /sbin",
+	};
+
+	(void)unused;
+	EVB(&evs[0], FE_SYSCALL_OPENAT_2_X, 10 * SEC, 500, "-13", "-100",
+	    "/sbin/probe_x", "0x246", "0644", "0", "0");
+	EVB(&evs[1], FE_SYSCALL_OPENAT_2_X, 11 * SEC, 500, "3", "-100",
+	    "/sbin/./probe_y", "0x246", "0644", "0", "0");
+	/* relative to the cwd, failed */
+	EVB(&evs[2], FE_SYSCALL_OPEN_X, 12 * SEC, 500, "-2", "probe_z",
+	    "0x1", "0", "0", "0");
+	path = write_capture("/sbin", NULL, 0, evs, 3);
+	replay(path, pitfall7_rules, &c);
+	assert_lines(&c, want, sizeof(want) / sizeof(want[0]));
+	/* each open matches both rules */
+	assert_int_equal(c.n, 6);
+	collected_free(&c);
+	unlink(path);
+	free(path);
+}
+
+static const char pitfall6_rules[] =
+    "- rule: paths\n"
+    "  desc: t\n"
+    "  condition: evt.type in (linkat, renameat2, symlinkat, mkdirat, "
+    "unlinkat)\n"
+    "  output: \"%evt.type %fs.path.name %fs.path.source "
+    "%fs.path.target %fs.path.sourceraw\"\n"
+    "  priority: WARNING\n"
+    "  warn_evttypes: false\n"
+    "- rule: opens\n"
+    "  desc: t\n"
+    "  condition: evt.type = openat\n"
+    "  output: \"%evt.type %fd.name %fs.path.name\"\n"
+    "  priority: WARNING\n";
+
+static void
+test_pitfall6_dirfd(void **unused)
+{
+	struct scap_fd fds[2];
+	struct evrec evs[8];
+	struct collected c = { 0 };
+	char *path;
+	static const char *const want[] = {
+		"paths: linkat <NA> /tmp/t/src/f /tmp/t/dst/g f",
+		"paths: renameat2 <NA> /tmp/t/src/a /tmp/t/dst/b a",
+		"paths: symlinkat <NA> ../x /tmp/t/dst/l ../x",
+		"paths: mkdirat /tmp/t/dst/d <NA> <NA> <NA>",
+		"paths: unlinkat /tmp/t/src/f <NA> <NA> <NA>",
+		"opens: openat /tmp/t/dst/g /tmp/t/dst/g",
+		/* AT_FDCWD after chdir */
+		"paths: linkat <NA> /var/f /var/g f",
+		/* an unknown dirfd: the path stays as given */
+		"paths: unlinkat q <NA> <NA> <NA>",
+	};
+
+	(void)unused;
+	memset(fds, 0, sizeof(fds));
+	fds[0].fd = 3;
+	fds[0].type = SCAP_FD_DIRECTORY;
+	fds[0].name = "/tmp/t/src";
+	fds[1].fd = 4;
+	fds[1].type = SCAP_FD_DIRECTORY;
+	fds[1].name = "/tmp/t/dst";
+	EVB(&evs[0], FE_SYSCALL_LINKAT_2_X, 10 * SEC, 500, "0", "3", "f", "4",
+	    "g", "0");
+	EVB(&evs[1], FE_SYSCALL_RENAMEAT2_X, 11 * SEC, 500, "0", "3", "a",
+	    "4", "b", "0");
+	EVB(&evs[2], FE_SYSCALL_SYMLINKAT_X, 12 * SEC, 500, "0", "../x", "4",
+	    "l");
+	EVB(&evs[3], FE_SYSCALL_MKDIRAT_X, 13 * SEC, 500, "0", "4", "d",
+	    "0755");
+	EVB(&evs[4], FE_SYSCALL_UNLINKAT_2_X, 14 * SEC, 500, "0", "3", "f",
+	    "0");
+	EVB(&evs[5], FE_SYSCALL_OPENAT_2_X, 15 * SEC, 500, "5", "4", "g",
+	    "0x1", "0", "0", "0");
+	EVB(&evs[6], FE_SYSCALL_CHDIR_X, 16 * SEC, 500, "0", "/var");
+	EVB(&evs[7], FE_SYSCALL_LINKAT_2_X, 17 * SEC, 500, "0", "-100", "f",
+	    "-100", "g", "0");
+	/* the unknown dirfd case in a capture of its own */
+	EVB(&evs[0], FE_SYSCALL_UNLINKAT_2_X, 10 * SEC, 500, "0", "77", "q",
+	    "0");
+	path = write_capture("/", fds, 2, evs, 1);
+	replay(path, pitfall6_rules, &c);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.out[0], want[7]);
+	collected_free(&c);
+	unlink(path);
+	free(path);
+
+	EVB(&evs[6], FE_SYSCALL_CHDIR_X, 16 * SEC, 500, "0", "/var");
+	path = write_capture("/", fds, 2, evs, 8);
+	replay(path, pitfall6_rules, &c);
+	assert_lines(&c, want, 7);
+	assert_int_equal(c.n, 7);
+	collected_free(&c);
+	unlink(path);
+	free(path);
+}
+
+/* ---- socket tuples of the libs IPv6 captures ------------------------- */
+
+static const char *
+testdata(void)
+{
+	const char *d = getenv("FALCO_TESTDATA");
+
+	return d != NULL ? d : "../shared/testdata";
+}
+
+/*
+ * Every event of thread (or process) sel on an IPv6 socket, after the
+ * connect, must show these values (libs test/libsinsp_e2e/ipv6.cpp; it
+ * resolves port names, Falco does not: numbers here).
+ */
+static void
+check_tuples(const char *capture, const char *sel, const char *want,
+    const char *nets, size_t min)
+{
+	char path[1024], rules[2048];
+	struct collected c = { 0 };
+	size_t i, checked = 0, connected = 0;
+
+	snprintf(path, sizeof(path), "%s/captures/%s", testdata(), capture);
+	if (access(path, R_OK) != 0)
+		skip();
+	snprintf(rules, sizeof(rules),
+	    "- rule: tuple\n"
+	    "  desc: t\n"
+	    "  condition: evt.type in (socket, connect, recvfrom, sendto, "
+	    "close, accept, bind, read, write, poll) and fd.type != file and "
+	    "fd.type != unix and fd.type != pipe and %s\n"
+	    "  output: \"%%evt.type|%%fd.type|%%fd.typechar|%%fd.sockfamily|"
+	    "%%fd.name|%%fd.cip|%%fd.sip|%%fd.cport|%%fd.sport|%%fd.l4proto\"\n"
+	    "  priority: WARNING\n"
+	    "  warn_evttypes: false\n"
+	    "- rule: nets\n"
+	    "  desc: t\n"
+	    "  condition: evt.type in (connect, recvfrom, sendto, close, "
+	    "read, write, poll) and fd.type = ipv6 and %s and %s\n"
+	    "  output: net\n"
+	    "  priority: WARNING\n", sel, sel, nets);
+	replay(path, rules, &c);
+	for (i = 0; i < c.n; i++) {
+		const char *line = c.out[i];
+
+		if (strncmp(line, "nets: ", 6) == 0) {
+			checked++;
+			continue;
+		}
+		if (strstr(line, "|ipv6|6|ip|") == NULL)
+			fail_msg("not an ipv6 socket: %s", line);
+		if (strncmp(line, "tuple: connect|", 15) == 0)
+			connected = 1;
+		if (!connected)
+			continue;
+		if (strstr(line, want) == NULL)
+			fail_msg("%s: got %s, want ...%s", capture, line, want);
+		checked++;
+	}
+	if (checked < min)
+		fail_msg("%s: only %zu checked events", capture, checked);
+	collected_free(&c);
+}
+
+static void
+test_tuples_curl_dns(void **unused)
+{
+	(void)unused;
+	check_tuples("curl_google.scap", "thread.tid=17498",
+	    "|2600:1f18:262c:6542:9aa6:df7a:9a47:d29e:40251->"
+	    "2001:4860:4860::8888:53|2600:1f18:262c:6542:9aa6:df7a:9a47:d29e|"
+	    "2001:4860:4860::8888|40251|53|udp",
+	    "fd.ip=2600:1f18:262c:6542:9aa6:df7a:9a47:d29e and "
+	    "fd.ip=2001:4860:4860::8888 and fd.cnet=2600:1f18:262c:6542::/64 "
+	    "and fd.snet=2001:4860:4860::/64 and "
+	    "fd.lnet=2600:1f18:262c:6542::/64 and "
+	    "fd.rnet=2001:4860:4860::/64 and fd.is_server=false", 2);
+}
+
+static void
+test_tuples_curl_www(void **unused)
+{
+	(void)unused;
+	check_tuples("curl_google.scap", "thread.tid=17497",
+	    "|2600:1f18:262c:6542:9aa6:df7a:9a47:d29e:37140->"
+	    "2607:f8b0:4004:802::2004:80|2600:1f18:262c:6542:9aa6:df7a:9a47:"
+	    "d29e|2607:f8b0:4004:802::2004|37140|80|tcp",
+	    "fd.net=2600:1f18:262c:6542::/64 and "
+	    "fd.net=2607:f8b0:4004:802::/64 and fd.lport=37140 and "
+	    "fd.rport=80", 2);
+}
+
+static void
+test_tuples_single_conn(void **unused)
+{
+	(void)unused;
+	/* client and server side of one connection on one host */
+	check_tuples("single_ipv6_conn.scap", "proc.pid=25888",
+	    "|2001:db8::4:54405->2001:db8::3:1234|2001:db8::4|2001:db8::3|"
+	    "54405|1234|tcp",
+	    "fd.cip=2001:db8::4 and fd.sip=2001:db8::3 and "
+	    "fd.cnet=2001:db8::/64", 2);
+	check_tuples("single_ipv6_conn.scap", "proc.pid=25886",
+	    "|2001:db8::4:54405->2001:db8::3:1234|2001:db8::4|2001:db8::3|"
+	    "54405|1234|tcp",
+	    "fd.cip=2001:db8::4 and fd.sport=1234", 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_proc),
+		cmocka_unit_test(test_format_fd_evt),
+		cmocka_unit_test(test_format_errors),
+		cmocka_unit_test(test_time_fields),
+		cmocka_unit_test(test_pitfall7_failed_open),
+		cmocka_unit_test(test_pitfall6_dirfd),
+		cmocka_unit_test(test_tuples_curl_dns),
+		cmocka_unit_test(test_tuples_curl_www),
+		cmocka_unit_test(test_tuples_single_conn),
+	};
+
+	filter_set_evtypes(filter_schema_evtypes());
+	engine_fields_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

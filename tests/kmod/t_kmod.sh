@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# falco.ko in a QEMU guest: builds the module against each Debian kernel
+# of FALCO_KMOD_KERNELS (ids of tests/vm/kernels.list; default deb12),
+# boots it and runs tests/kmod/guest.sh there.  Prints the guest's
+# PASS/FAIL/SKIP lines, prefixed with the kernel id, plus one line for
+# the guest's kernel log.  Guest logs stay in build/vm/<id>/results.
+set -eu
+
+src=${FALCO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+kernels=${FALCO_KMOD_KERNELS:-deb12}
+vm=$src/tests/vm/vm.sh
+
+missing=
+for tool in qemu-system-x86_64 busybox cpio depmod; do
+	command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+	echo "SKIP: kmod: missing$missing (scripts/install-deps.sh --test)"
+	exit 0
+fi
+if [ ! -x "$src/build/bin/kmodctl" ]; then
+	echo "SKIP: kmod: build/bin/kmodctl not built (make all)"
+	exit 0
+fi
+
+for id in $kernels; do
+	log=$src/build/vm/$id.log
+	mkdir -p "$src/build/vm"
+	t0=$(date +%s)
+	if ! sh "$vm" fetch "$id" > "$log" 2>&1; then
+		echo "SKIP: kmod-$id: kernel packages unavailable ($(tail -n 1 "$log"))"
+		continue
+	fi
+	if ! sh "$vm" build "$id" >> "$log" 2>&1; then
+		echo "FAIL: kmod-$id-build: $(grep -m 1 -E 'error|warning' "$log" || tail -n 1 "$log")"
+		continue
+	fi
+	echo "PASS: kmod-$id-build"
+	sh "$vm" initrd "$id" >> "$log" 2>&1 || true
+	sh "$vm" run "$id" "$src/tests/kmod/guest.sh" >> "$log" 2>&1 || true
+	grep -E '^(PASS|FAIL|SKIP): ' "$log" | tr -d '\r' |
+	    sed "s/^\(PASS\|FAIL\|SKIP\): kmod-/\1: kmod-$id-/"
+	if ! grep -q '^FALCO-VM-EXIT' "$log"; then
+		echo "FAIL: kmod-$id-guest: no exit marker (see $log)"
+	fi
+	echo "kmod: $id took $(($(date +%s) - t0)) s" >&2
+done

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of the state: thread tree from clone/execve/procexit,
+ * shared fd tables, fd tracking (open, dup, fcntl, close, close-on-exec,
+ * sockets), relative paths, purging and the table bound; path
+ * normalisation and container ids from data files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "evbuild.h"
+#include "state/state.h"
+#include "util/sbuf.h"
+
+#define SEC	1000000000ULL
+
+static struct evrec rec;
+
+static struct st_thread *
+feed(struct state *s)
+{
+	return state_process(s, &rec.ev);
+}
+
+/* init(1) -> bash(100) -> cat(200), built from events only. */
+static struct state *
+tree(void)
+{
+	struct state *s = state_new(0, 0);
+
+	evb_execve(&rec, 1 * SEC, 1, 0, 0, "/sbin/init", "", "systemd", "/",
+	    "cpu=/");
+	feed(s);
+	evb_clone(&rec, 2 * SEC, 1, 100, 1, 0, 0, "systemd", "/");
+	feed(s);
+	evb_execve(&rec, 3 * SEC, 100, 0, 1, "/bin/bash", "-i|", "bash",
+	    "/root", "cpu=/user.slice");
+	feed(s);
+	evb_clone(&rec, 4 * SEC, 100, 200, 100, 1, 0, "bash", "/root");
+	feed(s);
+	evb_execve(&rec, 5 * SEC, 200, 0, 100, "/bin/cat", "/etc/passwd|",
+	    "cat", "/root", "cpu=/user.slice");
+	feed(s);
+	return s;
+}
+
+static void
+test_clone_exec(void **unused)
+{
+	struct state *s = tree();
+	struct st_thread *t = state_thread(s, 200), *p;
+
+	(void)unused;
+	assert_non_null(t);
+	assert_string_equal(t->comm, "cat");
+	assert_string_equal(t->exepath, "/bin/cat");
+	assert_int_equal(t->pid, 200);
+	assert_int_equal(t->ptid, 100);
+	assert_int_equal(t->args_len, strlen("/etc/passwd") + 1);
+	assert_int_equal(t->clone_ts, 4 * SEC);
+	p = state_parent(s, t);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "bash");
+	p = state_parent(s, p);
+	assert_non_null(p);
+	assert_string_equal(p->comm, "systemd");
+	assert_null(state_parent(s, p));
+	/* a failed exec changes nothing */
+	evb_execve(&rec, 6 * SEC, 200, -2, 100, "/nope", "", "nope", "/",
+	    "cpu=/");
+	feed(s);
+	assert_string_equal(state_thread(s, 200)->comm, "cat");
+	state_free(s);
+}
+
+static void
+test_clone_child_side_and_threads(void **unused)
+{
+	struct state *s = tree();
+	struct st_thread *t;
+
+	(void)unused;
+	/* the child reports first: its own ids */
+	evb_clone(&rec, 6 * SEC, 300, 0, 300, 200, 0, "cat", "/root");
+	t = feed(s);
+	assert_non_null(t);
+	assert_int_equal(t->tid, 300);
+	assert_int_equal(t->ptid, 200);
+	assert_string_equal(state_parent(s, t)->comm, "cat");
+	/* the parent side afterwards does not replace it */
+	evb_clone(&rec, 7 * SEC, 200, 300, 200, 100, 0, "cat", "/root");
+	feed(s);
+	assert_int_equal(state_thread(s, 300)->clone_ts, 6 * SEC);
+
+	/* a thread of cat shares its fd table */
+	evb_clone(&rec, 8 * SEC, 200, 201, 200, 100,
+	    FL_CLONE_FLAGS_CLONE_THREAD | FL_CLONE_FLAGS_CLONE_FILES |
+	    FL_CLONE_FLAGS_CLONE_VM, "cat", "/root");
+	feed(s);
+	t = state_thread(s, 201);
+	assert_non_null(t);
+	assert_int_equal(t->pid, 200);
+	assert_ptr_equal(state_main_thread(s, t), state_thread(s, 200));
+	EVB(&rec, FE_SYSCALL_OPEN_X, 9 * SEC, 201, "5", "/etc/hosts", "1",
+	    "0", "0", "0");
+	feed(s);
+	assert_non_null(state_fd(s, state_thread(s, 200), 5));
+	assert_string_equal(state_fd(s, state_thread(s, 200), 5)->name,
+	    "/etc/hosts");
+	/* a forked child gets a copy: later opens stay apart */
+	evb_clone(&rec, 10 * SEC, 200, 400, 200, 100, 0, "cat", "/root");
+	feed(s);
+	assert_non_null(state_fd(s, state_thread(s, 400), 5));
+	EVB(&rec, FE_SYSCALL_OPEN_X, 11 * SEC, 400, "6", "/etc/group", "1",
+	    "0", "0", "0");
+	feed(s);
+	assert_null(state_fd(s, state_thread(s, 200), 6));
+	state_free(s);
+}
+
+static void
+test_exit_reparent(void **unused)
+{
+	struct state *s = tree();
+
+	(void)unused;
+	evb_clone(&rec, 6 * SEC, 100, 150, 100, 1, 0, "bash", "/root");
+	feed(s);
+	/* bash exits without a reaper: its children go to init */
+	evb_procexit(&rec, 7 * SEC, 100, 0);
+	assert_non_null(feed(s));
+	/* still there while its own event is evaluated */
+	assert_non_null(state_thread(s, 100));
+	assert_true(state_thread(s, 100)->dead);
+	assert_int_equal(state_thread(s, 200)->ptid, 1);
+	assert_int_equal(state_thread(s, 150)->ptid, 1);
+	EVB(&rec, FE_SYSCALL_CLOSE_X, 8 * SEC, 200, "0", "9");
+	feed(s);
+	assert_null(state_thread(s, 100));
+	assert_string_equal(state_parent(s, state_thread(s, 200))->comm,
+	    "systemd");
+	/* with a reaper, children go to it */
+	evb_procexit(&rec, 9 * SEC, 200, 150);
+	feed(s);
+	evb_clone(&rec, 10 * SEC, 150, 151, 150, 1, 0, "bash", "/root");
+	feed(s);
+	assert_null(state_thread(s, 200));
+	state_free(s);
+
+	s = tree();
+	evb_clone(&rec, 6 * SEC, 200, 250, 250, 200, 0, "cat", "/");
+	feed(s);
+	evb_procexit(&rec, 7 * SEC, 200, 100);
+	feed(s);
+	assert_int_equal(state_thread(s, 250)->ptid, 100);
+	state_free(s);
+}
+
+static void
+test_fds(void **unused)
+{
+	struct state *s = tree();
+	struct st_thread *t = state_thread(s, 200);
+	struct st_fd *f;
+
+	(void)unused;
+	/* relative to the cwd, normalised */
+	EVB(&rec, FE_SYSCALL_OPENAT_2_X, 6 * SEC, 200, "3", "-100",
+	    "./a/../b//c", "1", "0", "0", "0");
+	feed(s);
+	f = state_fd(s, t, 3);
+	assert_non_null(f);
+	assert_string_equal(f->name, "/root/b/c");
+	assert_string_equal(f->nameraw, "./a/../b//c");
+	assert_int_equal(f->type, STFD_FILE);
+	/* a directory fd, then a path relative to it */
+	EVB(&rec, FE_SYSCALL_OPENAT_2_X, 7 * SEC, 200, "4", "-100", "/etc",
+	    "0x400", "0", "0", "0");
+	feed(s);
+	assert_int_equal(state_fd(s, t, 4)->type, STFD_DIRECTORY);
+	EVB(&rec, FE_SYSCALL_OPENAT_2_X, 8 * SEC, 200, "5", "4",
+	    "ssh/../shadow", "0x1001", "0", "0", "0");
+	feed(s);
+	assert_string_equal(state_fd(s, t, 5)->name, "/etc/shadow");
+	assert_true(state_fd(s, t, 5)->cloexec);
+	/* a failed open adds nothing */
+	EVB(&rec, FE_SYSCALL_OPEN_X, 9 * SEC, 200, "-2", "/nope", "1", "0",
+	    "0", "0");
+	feed(s);
+	assert_int_equal(state_fd_count(t), 3);
+	/* dup2 copies (without cloexec), fcntl F_DUPFD_CLOEXEC sets it */
+	EVB(&rec, FE_SYSCALL_DUP2_X, 10 * SEC, 200, "1", "5", "1");
+	feed(s);
+	assert_string_equal(state_fd(s, t, 1)->name, "/etc/shadow");
+	assert_false(state_fd(s, t, 1)->cloexec);
+	EVB(&rec, FE_SYSCALL_FCNTL_X, 11 * SEC, 200, "7", "3", "26", "0");
+	feed(s);
+	assert_string_equal(state_fd(s, t, 7)->name, "/root/b/c");
+	assert_true(state_fd(s, t, 7)->cloexec);
+	EVB(&rec, FE_SYSCALL_DUP3_X, 12 * SEC, 200, "8", "3", "8", "0x1000");
+	feed(s);
+	assert_true(state_fd(s, t, 8)->cloexec);
+	/* close: still visible during its event, gone after */
+	EVB(&rec, FE_SYSCALL_CLOSE_X, 13 * SEC, 200, "0", "3");
+	feed(s);
+	assert_non_null(state_fd(s, t, 3));
+	EVB(&rec, FE_SYSCALL_DUP_1_X, 14 * SEC, 200, "9", "4");
+	feed(s);
+	assert_null(state_fd(s, t, 3));
+	assert_string_equal(state_fd(s, t, 9)->name, "/etc");
+	/* exec closes the close-on-exec ones: 5, 7, 8 */
+	evb_execve(&rec, 15 * SEC, 200, 0, 100, "/bin/sh", "", "sh", "/root",
+	    "cpu=/");
+	t = feed(s);
+	assert_null(state_fd(s, t, 5));
+	assert_null(state_fd(s, t, 7));
+	assert_null(state_fd(s, t, 8));
+	assert_non_null(state_fd(s, t, 1));
+	assert_non_null(state_fd(s, t, 9));
+	state_free(s);
+}
+
+static void
+test_sockets_and_cwd(void **unused)
+{
+	struct state *s = tree();
+	struct st_thread *t = state_thread(s, 200);
+	struct st_fd *f;
+
+	(void)unused;
+	EVB(&rec, FE_SOCKET_SOCKET_X, 6 * SEC, 200, "3", "2", "1", "0", "0");
+	feed(s);
+	assert_int_equal(state_fd(s, t, 3)->type, STFD_IPV4);
+	assert_int_equal(state_fd(s, t, 3)->l4proto, ST_L4_TCP);
+	EVB(&rec, FE_SOCKET_CONNECT_X, 7 * SEC, 200, "0",
+	    "10.0.0.1:40000->93.184.216.34:443", "3", "93.184.216.34:443");
+	feed(s);
+	f = state_fd(s, t, 3);
+	assert_string_equal(f->name, "10.0.0.1:40000->93.184.216.34:443");
+	assert_int_equal(f->role, STFD_ROLE_CLIENT);
+	assert_int_equal(f->cport, 40000);
+	assert_int_equal(f->sport, 443);
+	/* v4-mapped v6 tuples are IPv4 connections */
+	EVB(&rec, FE_SOCKET_SOCKET_X, 8 * SEC, 200, "4", "10", "1", "0", "0");
+	feed(s);
+	EVB(&rec, FE_SOCKET_CONNECT_X, 9 * SEC, 200, "0",
+	    "[::ffff:127.0.0.1]:5000->[::ffff:127.0.0.1]:80", "4",
+	    "[::ffff:127.0.0.1]:80");
+	feed(s);
+	assert_int_equal(state_fd(s, t, 4)->type, STFD_IPV4);
+	assert_string_equal(state_fd(s, t, 4)->name,
+	    "127.0.0.1:5000->127.0.0.1:80");
+	/* chdir, then fchdir to a directory fd */
+	EVB(&rec, FE_SYSCALL_CHDIR_X, 10 * SEC, 200, "0", "../tmp/./x");
+	feed(s);
+	assert_string_equal(t->cwd, "/tmp/x");
+	EVB(&rec, FE_SYSCALL_OPENAT_2_X, 11 * SEC, 200, "5", "-100", "/var",
+	    "0x400", "0", "0", "0");
+	feed(s);
+	EVB(&rec, FE_SYSCALL_FCHDIR_X, 12 * SEC, 200, "0", "5");
+	feed(s);
+	assert_string_equal(t->cwd, "/var");
+	EVB(&rec, FE_SYSCALL_OPEN_X, 13 * SEC, 200, "6", "log/syslog", "1",
+	    "0", "0", "0");
+	feed(s);
+	assert_string_equal(state_fd(s, t, 6)->name, "/var/log/syslog");
+	state_free(s);
+}
+
+static void
+test_purge_and_bound(void **unused)
+{
+	struct state *s = tree();
+	struct state_stats st;
+
+	(void)unused;
+	/* a leaf nobody has heard of for an hour goes; ancestors stay */
+	assert_int_equal(state_purge(s, 5 * SEC + 3600 * SEC,
+	    1800 * SEC), 1);
+	assert_null(state_thread(s, 200));
+	assert_non_null(state_thread(s, 100));
+	assert_non_null(state_thread(s, 1));
+	state_free(s);
+
+	s = state_new(2, 0);
+	evb_execve(&rec, 1 * SEC, 1, 0, 0, "/sbin/init", "", "init", "/",
+	    "cpu=/");
+	feed(s);
+	evb_clone(&rec, 2 * SEC, 1, 10, 1, 0, 0, "init", "/");
+	feed(s);
+	evb_clone(&rec, 3 * SEC, 1, 11, 1, 0, 0, "init", "/");
+	feed(s);
+	state_get_stats(s, &st);
+	assert_int_equal(st.threads, 2);
+	assert_int_equal(st.table_full, 1);
+	assert_null(state_thread(s, 11));
+	state_free(s);
+}
+
+/* Lines "input<TAB>expected" of a data file under tests/state/data. */
+static FILE *
+data_file(const char *name)
+{
+	const char *top = getenv("FALCO_SRC");
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/state/data/%s",
+	    top != NULL ? top : ".", name);
+	f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	return f;
+}
+
+static void
+test_paths_data(void **unused)
+{
+	FILE *f = data_file("paths.txt");
+	char line[1024], *tab, *nl;
+	struct sbuf sb = SBUF_INIT;
+	int n = 0;
+
+	(void)unused;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *dir, *path;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		/* dir<TAB>path<TAB>expected */
+		dir = line;
+		if ((tab = strchr(dir, '\t')) == NULL)
+			fail_msg("bad line %s", line);
+		*tab = '\0';
+		path = tab + 1;
+		if ((tab = strchr(path, '\t')) == NULL)
+			fail_msg("bad line %s", path);
+		*tab = '\0';
+		sbuf_reset(&sb);
+		state_path_resolve(dir, path, &sb);
+		if (strcmp(sbuf_str(&sb), tab + 1) != 0)
+			fail_msg("%s + %s: got %s, want %s", dir, path,
+			    sbuf_str(&sb), tab + 1);
+		n++;
+	}
+	fclose(f);
+	sbuf_free(&sb);
+	assert_true(n >= 10);
+}
+
+static void
+test_container_data(void **unused)
+{
+	FILE *f = data_file("cgroups.txt");
+	char line[1024], id[65], *tab, *nl, *p;
+	int n = 0;
+
+	(void)unused;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t len;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		if ((tab = strchr(line, '\t')) == NULL)
+			fail_msg("bad line %s", line);
+		*tab = '\0';
+		/* entries separated by blanks in the file, NULs in state */
+		len = strlen(line) + 1;
+		for (p = line; *p != '\0'; p++)
+			if (*p == ' ')
+				*p = '\0';
+		(void)state_container_id(line, len, id);
+		if (strcmp(id, strcmp(tab + 1, "host") == 0 ? "" :
+		    tab + 1) != 0)
+			fail_msg("line %d: got '%s', want '%s'", n + 1, id,
+			    tab + 1);
+		n++;
+	}
+	fclose(f);
+	assert_true(n >= 6);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clone_exec),
+		cmocka_unit_test(test_clone_child_side_and_threads),
+		cmocka_unit_test(test_exit_reparent),
+		cmocka_unit_test(test_fds),
+		cmocka_unit_test(test_sockets_and_cwd),
+		cmocka_unit_test(test_purge_and_bound),
+		cmocka_unit_test(test_paths_data),
+		cmocka_unit_test(test_container_data),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

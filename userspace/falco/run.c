@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The daemon's run path: configuration, rules, state, engine and outputs
+ * wired together over an event source, until the source ends, -M expires
+ * or a signal arrives; then the end-of-run summary on stdout.
+ *
+ * Event sources: the replay of a capture file (-e FILE, or
+ * engine.kind=replay with engine.replay.capture_file).  Live drivers plug
+ * in here later, seeding the state with state_seed_proc().
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config/config.h"
+#include "engine/engine.h"
+#include "falco/cli.h"
+#include "falco/run.h"
+#include "outputs/outputs.h"
+#include "rules/rules.h"
+#include "scapfile/scapfile.h"
+#include "state/state.h"
+#include "util/log.h"
+#include "util/sbuf.h"
+#include "util/xmalloc.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+}
+
+/* Apply falco.yaml's `rules:` selectors, in order. */
+static void
+apply_selectors(const struct config *cfg, struct rules_set *rs)
+{
+	const struct cfg_node *sel = config_node(cfg, "rules"), *item, *w;
+	size_t i, k;
+
+	if (sel == NULL || cfg_node_kind(sel) != CFG_SEQ)
+		return;
+	for (i = 0; i < cfg_node_len(sel); i++) {
+		item = cfg_node_at(sel, i);
+		if (cfg_node_kind(item) != CFG_MAP)
+			continue;
+		for (k = 0; k < cfg_node_len(item); k++) {
+			const char *verb = cfg_node_key(item, k);
+			const struct cfg_node *r, *t;
+			int enable;
+
+			if (strcmp(verb, "enable") == 0)
+				enable = 1;
+			else if (strcmp(verb, "disable") == 0)
+				enable = 0;
+			else
+				continue;
+			w = cfg_node_at(item, k);
+			if ((r = cfg_node_get(w, "rule")) != NULL &&
+			    cfg_node_str(r) != NULL)
+				(void)rules_select_name(rs, cfg_node_str(r),
+				    enable);
+			if ((t = cfg_node_get(w, "tag")) != NULL &&
+			    cfg_node_str(t) != NULL)
+				(void)rules_select_tag(rs, cfg_node_str(t),
+				    enable);
+		}
+	}
+}
+
+/*
+ * Check syscall_event_drops as Falco does at start: a threshold within
+ * [0, 1] and known actions, "ignore" alone.  Prints the error; -1.
+ * XXX: the drop monitor itself comes with the live drivers.
+ */
+static int
+check_drops_config(const struct config *cfg)
+{
+	static const char *const known[] = { "ignore", "log", "alert",
+	    "exit", NULL };
+	double th = config_double(cfg, "syscall_event_drops.threshold", 0.1);
+	const char **acts;
+	size_t n, i, k;
+	int ignore = 0, rc = 0;
+
+	if (th < 0 || th > 1) {
+		fprintf(stderr, "Error: syscall event drops threshold must be "
+		    "a double in the range [0, 1]\n");
+		return -1;
+	}
+	acts = config_str_list(cfg, "syscall_event_drops.actions", &n);
+	for (i = 0; i < n; i++) {
+		for (k = 0; known[k] != NULL; k++)
+			if (strcmp(acts[i], known[k]) == 0)
+				break;
+		if (known[k] == NULL) {
+			fprintf(stderr, "Error: invalid syscall event drop "
+			    "action: %s\n", acts[i]);
+			rc = -1;
+			break;
+		}
+		if (strcmp(acts[i], "ignore") == 0)
+			ignore = 1;
+	}
+	for (i = 0; rc == 0 && ignore && i < n; i++) {
+		if (strcmp(acts[i], "ignore") != 0) {
+			fprintf(stderr, "Error: syscall event drop action "
+			    "\"%s\" does not make sense with the \"ignore\" "
+			    "action\n", acts[i]);
+			rc = -1;
+		}
+	}
+	free(acts);
+	return rc;
+}
+
+/* Load every rules file; on failure print Falco's error and return -1. */
+static int
+load_rules(const struct cli *c, const struct config *cfg,
+    struct rules_loader *l)
+{
+	char **paths = NULL, perr[1024];
+	const char **cfiles = NULL;
+	size_t i, n = 0, nc = 0;
+	struct sbuf sb = SBUF_INIT;
+	int rc = 0;
+
+	if (c->nrules > 0) {
+		for (i = 0; i < c->nrules; i++)
+			rules_expand_path(c->rules[i], &paths, &n);
+	} else {
+		cfiles = config_rules_files(cfg, &nc);
+		for (i = 0; i < nc; i++)
+			rules_expand_path(cfiles[i], &paths, &n);
+		free(cfiles);
+	}
+	if (n == 0) {
+		fprintf(stderr, "Error: You must specify at least one rules "
+		    "file/directory via -r or a rules_file entry in "
+		    "falco.yaml\n");
+		rc = -1;
+	}
+	log_info("Loading rules from:");
+	for (i = 0; i < n && rc == 0; i++) {
+		struct rules_result *r;
+
+		log_info("   %s", paths[i]);
+		r = rules_load_file(l, paths[i]);
+		sbuf_reset(&sb);
+		rules_result_verbose(r, &sb);
+		if (!rules_result_ok(r)) {
+			fprintf(stderr, "Error: %s\n", sbuf_str(&sb));
+			rc = -1;
+		} else if (rules_result_has_warnings(r))
+			log_warn("%s", sbuf_str(&sb));
+		rules_result_free(r);
+	}
+	if (rc == 0 && rules_loader_check_plugins(l, perr,
+	    sizeof(perr)) != 0) {
+		fprintf(stderr, "Error: %s\n", perr);
+		rc = -1;
+	}
+	if (rc == 0 && rules_loader_ruleset(l) == NULL) {
+		fprintf(stderr, "Error: no rules loaded\n");
+		rc = -1;
+	}
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	sbuf_free(&sb);
+	return rc;
+}
+
+struct sink {
+	struct outputs	*out;
+};
+
+static void
+on_alert(void *arg, const struct alert *a)
+{
+	struct sink *s = arg;
+
+	(void)outputs_submit(s->out, a);
+}
+
+/* The capture to replay, or NULL with a message printed. */
+static const char *
+replay_file(const struct cli *c, const struct config *cfg)
+{
+	const char *kind = config_str(cfg, "engine.kind", NULL);
+	const char *f;
+
+	if (c->trace_file != NULL)
+		return c->trace_file;
+	if (kind != NULL && strcmp(kind, "replay") == 0) {
+		f = config_str(cfg, "engine.replay.capture_file", NULL);
+		if (f == NULL || *f == '\0') {
+			fprintf(stderr, "Error: engine.kind is replay but no "
+			    "engine.replay.capture_file is set\n");
+			return NULL;
+		}
+		return f;
+	}
+	/* XXX: live drivers (kmod, modern_ebpf) are wired in with them. */
+	fprintf(stderr, "Error: engine.kind '%s' is not available in this "
+	    "build; use engine.kind=replay\n", kind != NULL ? kind : "kmod");
+	return NULL;
+}
+
+int
+cmd_run(const struct cli *c)
+{
+	struct config *cfg = config_new();
+	struct rules_loader *l = NULL;
+	struct rules_set *rs;
+	struct scap_reader *rd = NULL;
+	struct state *st = NULL;
+	struct engine *e = NULL;
+	struct outputs *out = NULL;
+	struct outputs_options oo;
+	struct engine_opts eo;
+	struct sink sink;
+	struct fevt ev;
+	char err[1024], host[256], *errp = NULL;
+	const char *path, *s;
+	uint64_t first_ts = 0, limit_ns;
+	int rc = 1, r, prio, lvl;
+
+	if (c->config != NULL)
+		r = config_load(cfg, c->config, c->overrides, c->noverrides,
+		    0, &errp);
+	else
+		r = config_load_string(cfg, "", 0, "<defaults>", c->overrides,
+		    c->noverrides, 0, &errp);
+	if (r != 0) {
+		fprintf(stderr, "Error: %s\n", errp != NULL ? errp : "");
+		goto out;
+	}
+	log_set_iso8601(config_bool(cfg, "time_format_iso_8601", 0));
+	if ((s = config_str(cfg, "log_level", NULL)) != NULL &&
+	    (lvl = log_level_parse(s)) >= 0)
+		log_init("falco", lvl, config_bool(cfg, "log_stderr", 1), 0);
+	if (check_drops_config(cfg) != 0)
+		goto out;
+	l = rules_loader_new();
+	if (load_rules(c, cfg, l) != 0)
+		goto out;
+	rs = rules_loader_ruleset(l);
+	apply_selectors(cfg, rs);
+	prio = PRIO_DEBUG;
+	if ((s = config_str(cfg, "priority", NULL)) != NULL &&
+	    (prio = rules_priority_parse(s)) < 0) {
+		fprintf(stderr, "Error: Unknown priority value: %s\n", s);
+		goto out;
+	}
+	rules_set_min_priority(rs, prio);
+	if ((path = replay_file(c, cfg)) == NULL)
+		goto out;
+	if ((rd = scap_reader_open(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "Error: %s\n", err);
+		goto out;
+	}
+	st = state_new((size_t)config_int(cfg,
+	    "falco_libs.thread_table_size", STATE_THREAD_TABLE_MAX), 0);
+	(void)state_seed_capture(st, rd);
+
+	outputs_options_from_config(&oo, cfg, c->unbuffered);
+	outputs_hostname(host, sizeof(host));
+	oo.fmt.hostname = host;
+	if ((out = outputs_new(&oo, &errp)) == NULL) {
+		fprintf(stderr, "Error: %s\n", errp != NULL ? errp : "");
+		goto out;
+	}
+	if (outputs_start(out) != 0) {
+		fprintf(stderr, "Error: cannot start the outputs\n");
+		goto out;
+	}
+	memset(&eo, 0, sizeof(eo));
+	s = config_str(cfg, "rule_matching", "first");
+	eo.match_all = strcasecmp(s, "all") == 0;
+	eo.hostname = host;
+	sink.out = out;
+	eo.alert = on_alert;
+	eo.alert_arg = &sink;
+	if ((e = engine_new(st, rs, &eo, &errp)) == NULL) {
+		fprintf(stderr, "Error: %s\n", errp);
+		goto out;
+	}
+
+	install_signals();
+	limit_ns = (uint64_t)c->duration * 1000000000ULL;
+	while ((r = scap_reader_next(rd, &ev, NULL)) == 1) {
+		if (first_ts == 0)
+			first_ts = ev.hdr->ts;
+		if (limit_ns > 0 && ev.hdr->ts - first_ts > limit_ns)
+			break;
+		(void)engine_process(e, &ev);
+		if (stop_signal != 0) {
+			log_info("%s received, exiting...",
+			    stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+			break;
+		}
+	}
+	if (r < 0) {
+		fprintf(stderr, "Error: %s\n", scap_reader_error(rd));
+		outputs_stop(out);
+		goto out;
+	}
+	outputs_stop(out);
+	fflush(stdout);
+	engine_print_stats(e, stdout);
+	fflush(stdout);
+	rc = 0;
+out:
+	engine_free(e);
+	outputs_free(out);
+	state_free(st);
+	if (rd != NULL)
+		scap_reader_close(rd);
+	rules_loader_free(l);
+	config_free(cfg);
+	free(errp);
+	return rc;
+}
