@@ -119,6 +119,6 @@ install-dkms:
 	install -d $(DKMS_DIR)
 	cd $(SRC) && for f in $(DKMS_FILES); do \
 		install -D -m 0644 $$f $(DKMS_DIR)/$$f || exit 1; done
-	sed 's/@VERSION@/$(VERSION)/' $(SRC)/dkms.conf > $(DKMS_DIR)/dkms.conf
+	sed 's/#MODULE_VERSION#/$(VERSION)/' $(SRC)/dkms.conf > $(DKMS_DIR)/dkms.conf
 
 .PHONY: install install-dkms

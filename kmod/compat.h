@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/capability.h>
 #include <linux/net.h>
 #include <net/genetlink.h>
 
@@ -92,6 +93,16 @@ static inline struct socket *falco_sock_from_file(struct file *file)
 	int err;
 
 	return sock_from_file(file, &err);
+#endif
+}
+
+/* 6.3: kernel_cap_t became one u64. */
+static inline u64 falco_cap_u64(kernel_cap_t c)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return c.val;
+#else
+	return (u64)c.cap[0] | ((u64)c.cap[1] << 32);
 #endif
 }
 

@@ -56,6 +56,11 @@ struct falco_consumer {
 	 * smp_load_acquire(), freed only when the file is released.
 	 */
 	struct falco_ring	**rings;
+	/*
+	 * Events of a CPU that had no ring yet, per CPU; moved into the
+	 * ring (and a gap record) by the CPU's first hotplug event.
+	 */
+	atomic64_t		*no_ring;
 	wait_queue_head_t	wait;
 };
 

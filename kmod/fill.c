@@ -467,15 +467,6 @@ static u32 falco_backlog(long fd, int which)
 	return which == 1 ? len : max;
 }
 
-static u64 falco_cap(kernel_cap_t c)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	return c.val;
-#else
-	return (u64)c.cap[0] | ((u64)c.cap[1] << 32);
-#endif
-}
-
 /* ---- Recipes ---- */
 
 enum falco_op {
@@ -838,10 +829,10 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 		const struct cred *cred = current_cred();
 
 		if (s->b == 0)
-			return fill_u64(f, falco_cap(cred->cap_inheritable));
+			return fill_u64(f, falco_cap_u64(cred->cap_inheritable));
 		if (s->b == 1)
-			return fill_u64(f, falco_cap(cred->cap_permitted));
-		return fill_u64(f, falco_cap(cred->cap_effective));
+			return fill_u64(f, falco_cap_u64(cred->cap_permitted));
+		return fill_u64(f, falco_cap_u64(cred->cap_effective));
 	}
 	case OP_ZERO16:
 		return fill_u16(f, 0);
@@ -1027,9 +1018,9 @@ static void fill_exe_file(struct falco_fill *f, struct file *exe)
 		/* XXX: writable and overlay layer flags are not computed. */
 	}
 	fill_u32(f, flags);
-	fill_u64(f, falco_cap(current_cred()->cap_inheritable));
-	fill_u64(f, falco_cap(current_cred()->cap_permitted));
-	fill_u64(f, falco_cap(current_cred()->cap_effective));
+	fill_u64(f, falco_cap_u64(current_cred()->cap_inheritable));
+	fill_u64(f, falco_cap_u64(current_cred()->cap_permitted));
+	fill_u64(f, falco_cap_u64(current_cred()->cap_effective));
 	fill_u64(f, inode ? inode->i_ino : 0);
 	fill_u64(f, inode ? falco_inode_ctime_ns(inode) : 0);
 	fill_u64(f, inode ? falco_inode_mtime_ns(inode) : 0);
@@ -1173,6 +1164,22 @@ static void falco_write_one(struct falco_ring *r, struct falco_consumer *c,
 }
 
 /*
+ * Counts, in the ring now there, the events its CPU lost before; runs as
+ * the ring's producer (this CPU, preemption off).
+ */
+static void falco_ring_adopt_no_ring(struct falco_ring *r, atomic64_t *n)
+{
+	s64 lost = atomic64_xchg(n, 0);
+
+	if (lost <= 0)
+		return;
+	WRITE_ONCE(r->info->n_drops[FALCO_DROP_NO_RING],
+		   r->info->n_drops[FALCO_DROP_NO_RING] + lost);
+	r->lost += lost;
+	r->lost_mask |= 1U << FALCO_DROP_NO_RING;
+}
+
+/*
  * Writes the event described by x into the ring of this CPU of every
  * capturing consumer interested in it.  Preemption must be off.
  */
@@ -1192,10 +1199,14 @@ static void falco_emit(struct falco_ctx *x)
 	list_for_each_entry_rcu(c, &falco_capturing, cap_node) {
 		if (x->sc < FE_SC_MAX && !test_bit(x->sc, c->sc_mask))
 			continue;
-		/* Events of a CPU whose ring is not there yet are lost. */
+		/* Pairs with the release store in falco_cpu_online(). */
 		r = smp_load_acquire(&c->rings[cpu]);
-		if (!r)
+		if (!r) {
+			atomic64_inc(&c->no_ring[cpu]);
 			continue;
+		}
+		if (x->type == FE_CPU_HOTPLUG_E)
+			falco_ring_adopt_no_ring(r, &c->no_ring[cpu]);
 		if (nested)
 			falco_ring_drop(r, FALCO_DROP_REENTRY);
 		else
@@ -1256,7 +1267,10 @@ static void falco_sys_exit(void *data, struct pt_regs *regs, long ret)
 	if (!falco_syscall_ctx(&x, regs, &ent))
 		return;
 	x.ret = ret;
-	x.type = (ent->flags & FE_UF_USED) ? ent->exit : FE_GENERIC_X;
+	/* Syscalls whose event this module does not fill are generic. */
+	x.type = FE_GENERIC_X;
+	if ((ent->flags & FE_UF_USED) && falco_filler(ent->exit))
+		x.type = ent->exit;
 	switch (x.type) {
 	case FE_SYSCALL_EXECVE_19_X:
 	case FE_SYSCALL_EXECVEAT_X:

@@ -37,7 +37,9 @@
 
 #define FALCO_DEFAULT_SNAPLEN	80
 
+/* Serializes capture control; see the lock order above. */
 DEFINE_MUTEX(falco_ctl_mutex);
+/* Protects falco_consumers, falco_capturing and every rings[] slot. */
 DEFINE_MUTEX(falco_mutex);
 LIST_HEAD(falco_consumers);
 LIST_HEAD(falco_capturing);
@@ -178,7 +180,10 @@ static void falco_consumer_free(struct falco_consumer *c)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		falco_ring_free(c->rings[cpu]);
+		if (c->rings)
+			falco_ring_free(c->rings[cpu]);
+	falco_free_note(c->no_ring);
+	kfree(c->no_ring);
 	falco_free_note(c->rings);
 	kfree(c->rings);
 	falco_free_note(c);
@@ -196,12 +201,13 @@ static int falco_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	falco_alloc_note(c);
 	c->rings = kcalloc(nr_cpu_ids, sizeof(*c->rings), GFP_KERNEL);
-	if (!c->rings) {
-		falco_free_note(c);
-		kfree(c);
+	falco_alloc_note(c->rings);
+	c->no_ring = kcalloc(nr_cpu_ids, sizeof(*c->no_ring), GFP_KERNEL);
+	falco_alloc_note(c->no_ring);
+	if (!c->rings || !c->no_ring) {
+		falco_consumer_free(c);
 		return -ENOMEM;
 	}
-	falco_alloc_note(c->rings);
 	c->ring_size = falco_ring_bytes();
 	c->snaplen = FALCO_DEFAULT_SNAPLEN;
 	c->watermark = c->ring_size / 4;
@@ -262,6 +268,7 @@ static int falco_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (cpu >= nr_cpu_ids)
 		return -EINVAL;
+	/* Pairs with the release store in falco_cpu_online(). */
 	r = smp_load_acquire(&c->rings[cpu]);
 	if (!r)
 		return -ENODEV;
@@ -277,6 +284,7 @@ static __poll_t falco_poll(struct file *file, poll_table *wait)
 
 	poll_wait(file, &c->wait, wait);
 	for_each_possible_cpu(cpu) {
+		/* Pairs with the release store in falco_cpu_online(). */
 		r = smp_load_acquire(&c->rings[cpu]);
 		if (r && falco_ring_readable(r, mark))
 			return EPOLLIN | EPOLLRDNORM;
@@ -312,6 +320,7 @@ static int falco_cpu_online(unsigned int cpu)
 						   cpu, c->id);
 				continue;
 			}
+			/* The ring is initialized before probes see it. */
 			smp_store_release(&c->rings[cpu], r);
 		}
 		WRITE_ONCE(r->info->online, 1);

@@ -14,7 +14,6 @@
 #include "falco.h"
 #include "falco_nl.h"
 
-
 /* Policy bounds are s16; the snaplen range needs the full form. */
 static struct netlink_range_validation falco_snaplen_range = {
 	.min = 1,
@@ -269,6 +268,7 @@ static int falco_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u32(msg, FALCO_NL_A_CONSUMER, c->id))
 		goto unlock;
 	for_each_possible_cpu(cpu) {
+		/* Pairs with the release store in falco_cpu_online(). */
 		r = smp_load_acquire(&c->rings[cpu]);
 		if (r && falco_nl_put_stats(msg, r))
 			goto unlock;

@@ -282,6 +282,7 @@ void falco_ring_commit(struct falco_ring *r, u32 len)
 
 bool falco_ring_readable(struct falco_ring *r, u64 watermark)
 {
+	/* Pairs with the release stores of head by the producer. */
 	u64 head = smp_load_acquire(&r->info->head);
 
 	return head - READ_ONCE(r->info->tail) >= watermark;

@@ -45,6 +45,7 @@ enum falco_nl_cmd {
 	FALCO_NL_CMD_GET_STATS,
 	__FALCO_NL_CMD_MAX
 };
+
 #define FALCO_NL_CMD_MAX	(__FALCO_NL_CMD_MAX - 1)
 
 enum falco_nl_attr {
@@ -64,6 +65,7 @@ enum falco_nl_attr {
 	FALCO_NL_A_PAD,
 	__FALCO_NL_A_MAX
 };
+
 #define FALCO_NL_A_MAX		(__FALCO_NL_A_MAX - 1)
 
 /* Inside FALCO_NL_A_STATS. */
@@ -81,6 +83,7 @@ enum falco_nl_stat {
 	FALCO_NL_STAT_PAD,
 	__FALCO_NL_STAT_MAX
 };
+
 #define FALCO_NL_STAT_MAX	(__FALCO_NL_STAT_MAX - 1)
 
 #endif /* FALCO_UAPI_NL_H */

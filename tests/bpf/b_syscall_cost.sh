@@ -6,7 +6,8 @@
 # syscall of the host into 8 MiB rings with its consumer draining them,
 # alternating three times and keeping the best of each.  Reports ns added
 # per syscall and per captured event, events/s and drops.  Never fails on
-# a timing.
+# a timing.  A last run with kernel.bpf_stats_enabled (restored after)
+# shows the time spent in the programs themselves per run.
 set -eu
 
 : "${FALCO_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -25,7 +26,14 @@ if [ ! -x "$bench" ]; then
 fi
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+stats_old=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo)
+cleanup() {
+	if [ -n "$stats_old" ]; then
+		echo "$stats_old" >/proc/sys/kernel/bpf_stats_enabled || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
 
 now_ns() {
 	date +%s%N
@@ -80,3 +88,19 @@ awk -v bg="$bg" -v bo="$bo" -v cg="$cg" -v co="$co" -v rate="$rate" \
 	printf "consumer: %d events/s at best, %d drops in 3 runs " \
 	    "(8 MiB rings, target 0)\n", rate, drops
 }'
+
+# Time inside the programs, per run, from the kernel's BPF statistics.
+if [ -n "$stats_old" ] && command -v bpftool >/dev/null &&
+    command -v python3 >/dev/null; then
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+	"$dump" -q -o /dev/null -- sh -c "\"$bench\" $n >/dev/null;
+	    bpftool prog show -j >\"$tmp/progs.json\""
+	echo "$stats_old" >/proc/sys/kernel/bpf_stats_enabled
+	python3 - "$tmp/progs.json" <<'PY'
+import json, sys
+for p in json.load(open(sys.argv[1])):
+    if p.get('name', '').startswith('fb_') and p.get('run_cnt'):
+        print('program %-14s %9d runs  %6.1f ns/run (fillers included)'
+              % (p['name'], p['run_cnt'], p['run_time_ns'] / p['run_cnt']))
+PY
+fi

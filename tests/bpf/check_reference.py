@@ -3,7 +3,9 @@
 the same actions: the same event types, each with the same parameter
 count and the same size for every fixed-size parameter.
 
-    check_reference.py SRC RAW PIDFILE REFERENCE_SCAP
+    check_reference.py SRC CAPTURE PIDFILE REFERENCE_SCAP
+
+CAPTURE is falco-bpf-dump -w output (.scap) or -o output (raw records).
 
 Prints PASS:/FAIL: lines."""
 import sys
@@ -12,7 +14,10 @@ import fevt
 
 src, raw, pidfile, ref = sys.argv[1:5]
 schema = fevt.load_schema(src)
-ours = fevt.read_raw(schema, raw)
+if raw.endswith('.scap'):
+    ours = fevt.read_scap(schema, raw)
+else:
+    ours = fevt.read_raw(schema, raw)
 theirs = fevt.read_scap(schema, ref)
 root = int(open(pidfile).read())
 mine = fevt.descendants(ours, root)
@@ -33,9 +38,10 @@ def by_type(events):
 
 o, t = by_type(ours), by_type(theirs)
 missing = sorted(set(t) - set(o))
-print('%s: bpf_reference_types %s' % ('FAIL' if missing else 'PASS',
-                                        'missing ' + ' '.join(missing)
-                                        if missing else ''))
+if missing:
+    print('FAIL: bpf_reference_types: missing %s' % ' '.join(missing))
+else:
+    print('PASS: bpf_reference_types')
 for sym in sorted(set(t) & set(o)):
     ref = t[sym][0]
     bad = []
@@ -51,5 +57,8 @@ for sym in sorted(set(t) & set(o)):
                 if len(ev.raw[i]) not in (0, want):
                     bad.append('%s %s is %d bytes, not %d' %
                                (who, name, len(ev.raw[i]), want))
-    print('%s: bpf_reference_%s %s' % ('FAIL' if bad else 'PASS',
-                                       sym.lower(), '; '.join(bad[:3])))
+    if bad:
+        print('FAIL: bpf_reference_%s: %s' % (sym.lower(),
+                                             '; '.join(bad[:3])))
+    else:
+        print('PASS: bpf_reference_%s' % sym.lower())

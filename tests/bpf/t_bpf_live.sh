@@ -24,6 +24,10 @@ if ! why=$("$dump" -c 2>&1); then
 	echo "SKIP: bpf_live: $why"
 	exit 0
 fi
+if ! command -v python3 >/dev/null; then
+	echo "SKIP: bpf_live: python3 not installed"
+	exit 0
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -4,7 +4,9 @@
 # Capture the actions of the reference workload with the eBPF driver and
 # compare with Falco's own driver's capture of them
 # ($FALCO_TESTDATA/reference-driver/workload-6.1-modern-ebpf.scap): the
-# same event types, parameter counts and fixed parameter sizes.
+# same event types, parameter counts and fixed parameter sizes.  The
+# capture is written as a .scap file (-w), which also checks that the
+# driver's records go through the scapfile writer unchanged.
 set -eu
 
 : "${FALCO_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -38,11 +40,11 @@ done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-if ! "$dump" -q -o "$tmp/raw" -- \
+if ! "$dump" -q -w "$tmp/cap.scap" -- \
     sh "$FALCO_SRC/tests/bpf/workload_ref.sh" "$tmp"; then
 	echo "FAIL: bpf_reference: capture failed"
 	exit 0
 fi
 PYTHONPATH=$FALCO_SRC/tests/bpf python3 \
-    "$FALCO_SRC/tests/bpf/check_reference.py" "$FALCO_SRC" "$tmp/raw" \
+    "$FALCO_SRC/tests/bpf/check_reference.py" "$FALCO_SRC" "$tmp/cap.scap" \
     "$tmp/pid" "$ref" || echo "FAIL: bpf_reference: checker crashed"

@@ -11,3 +11,8 @@ container_lookup_LIBS := container util
 container_lookup_LDLIBS := -ljson-c -lcurl
 $(eval $(call prog_template,container_lookup,testbin))
 unit-tests: $(O)/testbin/container_lookup
+
+FUZZERS += fuzz_container_inspect
+fuzz_container_inspect_SRCS := tests/container/fuzz_container_inspect.c
+fuzz_container_inspect_LIBS := container util
+fuzz_container_inspect_LDLIBS := -ljson-c -lcurl

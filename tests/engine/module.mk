@@ -5,3 +5,8 @@ test_engine_SRCS := tests/engine/test_engine.c tests/state/evbuild.c
 test_engine_LIBS := engine state outputs metrics config scapfile rules \
 	filter schema util
 test_engine_LDLIBS := -lcmocka -lyaml -lpcre2-8 -ljson-c -lcurl -lz
+
+BENCHES += bench_engine
+bench_engine_SRCS := tests/engine/bench_engine.c tests/state/evbuild.c
+bench_engine_LIBS := $(test_engine_LIBS)
+bench_engine_LDLIBS := -lyaml -lpcre2-8 -ljson-c -lcurl -lz

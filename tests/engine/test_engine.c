@@ -139,8 +139,9 @@ test_format_fd_evt(void **unused)
 
 	(void)unused;
 	setup_tree(&f);
+	/* PPM flags: O_WRONLY|O_CREAT|O_TRUNC */
 	EVB(&f.rec, FE_SYSCALL_OPENAT_2_X, 6 * SEC, 200, "-2", "-100",
-	    "../etc/nope", "0x241", "0644", "0", "0");
+	    "../etc/nope", "0x106", "0644", "0", "0");
 	feed(&f);
 	expect(&f, "%fd.num %fd.name %fd.directory %fd.filename",
 	    "-1 /etc/nope /etc nope");
@@ -149,7 +150,7 @@ test_format_fd_evt(void **unused)
 	expect(&f, "%evt.is_open_write %evt.is_open_read %evt.is_open_create",
 	    "true false true");
 	expect(&f, "%evt.arg.flags|%evt.arg[2]",
-	    "O_TRUNC|O_CREAT|O_WRONLY|../etc/nope");
+	    "O_TRUNC|O_CREAT|O_WRONLY|/etc/nope");
 	expect(&f, "%user.uid %user.name %group.gid", "1000 <NA> 1000");
 
 	EVB(&f.rec, FE_SOCKET_SOCKET_X, 7 * SEC, 200, "4", "2", "2", "0",
@@ -252,16 +253,46 @@ collected_free(struct collected *c)
 	memset(c, 0, sizeof(*c));
 }
 
+static void
+collect_json(void *arg, const struct alert *a)
+{
+	struct collected *c = arg;
+	struct alert_format f;
+	struct sbuf sb = SBUF_INIT;
+
+	alert_format_defaults(&f);
+	f.json = 1;
+	f.hostname = "h";
+	alert_render(a, &f, &sb);
+	c->out = xreallocarray(c->out, c->n + 1, sizeof(*c->out));
+	c->out[c->n++] = sbuf_detach(&sb);
+}
+
+static void replay_opts(const char *, const char *, struct collected *,
+    const struct engine_opts *);
+
 /* Replay path with the rules text; every alert line lands in c. */
 static void
 replay(const char *path, const char *rules, struct collected *c)
+{
+	struct engine_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.match_all = 1;
+	o.alert = collect;
+	o.alert_arg = c;
+	replay_opts(path, rules, c, &o);
+}
+
+static void
+replay_opts(const char *path, const char *rules, struct collected *c,
+    const struct engine_opts *o)
 {
 	struct rules_loader *l = rules_loader_new();
 	struct rules_result *r;
 	struct scap_reader *rd;
 	struct state *st;
 	struct engine *e;
-	struct engine_opts o;
 	struct fevt ev;
 	char err[512], *errp = NULL;
 	struct sbuf sb = SBUF_INIT;
@@ -277,11 +308,8 @@ replay(const char *path, const char *rules, struct collected *c)
 		fail_msg("%s", err);
 	st = state_new(0, 0);
 	(void)state_seed_capture(st, rd);
-	memset(&o, 0, sizeof(o));
-	o.match_all = 1;
-	o.alert = collect;
-	o.alert_arg = c;
-	e = engine_new(st, rules_loader_ruleset(l), &o, &errp);
+	(void)c;
+	e = engine_new(st, rules_loader_ruleset(l), o, &errp);
 	if (e == NULL)
 		fail_msg("%s", errp);
 	while (scap_reader_next(rd, &ev, NULL) == 1)
@@ -472,7 +500,15 @@ test_pitfall6_dirfd(void **unused)
 	EVB(&evs[6], FE_SYSCALL_CHDIR_X, 16 * SEC, 500, "0", "/var");
 	EVB(&evs[7], FE_SYSCALL_LINKAT_2_X, 17 * SEC, 500, "0", "-100", "f",
 	    "-100", "g", "0");
-	/* the unknown dirfd case in a capture of its own */
+	path = write_capture("/", fds, 2, evs, 8);
+	replay(path, pitfall6_rules, &c);
+	assert_lines(&c, want, 7);
+	assert_int_equal(c.n, 7);
+	collected_free(&c);
+	unlink(path);
+	free(path);
+
+	/* an unknown dirfd, in a capture of its own */
 	EVB(&evs[0], FE_SYSCALL_UNLINKAT_2_X, 10 * SEC, 500, "0", "77", "q",
 	    "0");
 	path = write_capture("/", fds, 2, evs, 1);
@@ -482,12 +518,50 @@ test_pitfall6_dirfd(void **unused)
 	collected_free(&c);
 	unlink(path);
 	free(path);
+}
 
-	EVB(&evs[6], FE_SYSCALL_CHDIR_X, 16 * SEC, 500, "0", "/var");
-	path = write_capture("/", fds, 2, evs, 8);
-	replay(path, pitfall6_rules, &c);
-	assert_lines(&c, want, 7);
-	assert_int_equal(c.n, 7);
+static void
+test_append_output(void **unused)
+{
+	struct evrec evs[1];
+	struct collected c = { 0 };
+	struct engine_opts o;
+	static const char *const tags[] = { "nope" };
+	static const char *const fields[] = { "proc.pid", "who=%user.name" };
+	struct engine_append ap[3];
+	char *path;
+
+	(void)unused;
+	memset(ap, 0, sizeof(ap));
+	ap[0].source = "syscall";
+	ap[0].extra_output = "on %proc.name";
+	ap[0].suggested = 1;
+	ap[0].extra_fields = fields;
+	ap[0].nextra_fields = 2;
+	ap[1].rule = "sbin dir";
+	ap[1].extra_output = "DIR";
+	ap[2].tags = tags;
+	ap[2].ntags = 1;
+	ap[2].extra_output = "NEVER";
+	memset(&o, 0, sizeof(o));
+	o.match_all = 1;
+	o.alert = collect_json;
+	o.alert_arg = &c;
+	o.append = ap;
+	o.nappend = 3;
+	EVB(&evs[0], FE_SYSCALL_OPENAT_2_X, 10 * SEC, 500, "-13", "-100",
+	    "/sbin/probe_x", "0x246", "0644", "0", "0");
+	path = write_capture("/sbin", NULL, 0, evs, 1);
+	replay_opts(path, pitfall7_rules, &c, &o);
+	assert_int_equal(c.n, 2);
+	assert_non_null(strstr(c.out[0], "EACCES -1 alice on touch "
+	    "container_id=host container_name=host\","));
+	assert_non_null(strstr(c.out[1], "dir /sbin on touch container_id="
+	    "host container_name=host DIR\","));
+	assert_null(strstr(c.out[0], "NEVER"));
+	/* extra fields: JSON only, typed or rendered */
+	assert_non_null(strstr(c.out[0], "\"proc.pid\":500"));
+	assert_non_null(strstr(c.out[0], "\"who\":\"alice\""));
 	collected_free(&c);
 	unlink(path);
 	free(path);
@@ -522,8 +596,9 @@ check_tuples(const char *capture, const char *sel, const char *want,
 	snprintf(rules, sizeof(rules),
 	    "- rule: tuple\n"
 	    "  desc: t\n"
-	    "  condition: evt.type in (socket, connect, recvfrom, sendto, "
-	    "close, accept, bind, read, write, poll) and fd.type != file and "
+	    "  condition: evt.dir = < and evt.type in (socket, connect, "
+	    "recvfrom, sendto, close, accept, bind, read, write, poll) and "
+	    "fd.type != file and "
 	    "fd.type != unix and fd.type != pipe and %s\n"
 	    "  output: \"%%evt.type|%%fd.type|%%fd.typechar|%%fd.sockfamily|"
 	    "%%fd.name|%%fd.cip|%%fd.sip|%%fd.cport|%%fd.sport|%%fd.l4proto\"\n"
@@ -531,8 +606,9 @@ check_tuples(const char *capture, const char *sel, const char *want,
 	    "  warn_evttypes: false\n"
 	    "- rule: nets\n"
 	    "  desc: t\n"
-	    "  condition: evt.type in (connect, recvfrom, sendto, close, "
-	    "read, write, poll) and fd.type = ipv6 and %s and %s\n"
+	    "  condition: evt.dir = < and evt.type in (connect, recvfrom, "
+	    "sendto, close, read, write, poll) and fd.type = ipv6 and %s and "
+	    "%s\n"
 	    "  output: net\n"
 	    "  priority: WARNING\n", sel, sel, nets);
 	replay(path, rules, &c);
@@ -612,6 +688,7 @@ main(void)
 		cmocka_unit_test(test_time_fields),
 		cmocka_unit_test(test_pitfall7_failed_open),
 		cmocka_unit_test(test_pitfall6_dirfd),
+		cmocka_unit_test(test_append_output),
 		cmocka_unit_test(test_tuples_curl_dns),
 		cmocka_unit_test(test_tuples_curl_www),
 		cmocka_unit_test(test_tuples_single_conn),

@@ -92,7 +92,10 @@ def build_command(falco, tests_dir, src, case):
     cmd += ['-o', 'log_syslog=false', '-o', 'log_stderr=true',
             '-o', 'syslog_output.enabled=false']
     if not conf:
-        cmd += ['-o', 'stdout_output.enabled=true']
+        # our falco.yaml appends the suggested container fields (current
+        # Falco's default); 0.34.1 had no append_output
+        cmd += ['-o', 'stdout_output.enabled=true',
+                '-o', 'append_output[0].suggested_output=false']
     validate = as_list(case.get('validate_rules_file'))
     if validate:
         cmd += ['-o', 'json_output=true']

@@ -6,6 +6,7 @@
 # "SKIP: name: why" line per check and exits non-zero on any failure.
 # FALCO_KO (plain build), FALCO_KO_DEBUG (allocation counting build),
 # FALCO_SRC and RESULTS come from the harness.
+# shellcheck disable=SC2317 # helpers are called through check()
 set -u
 
 ctl=$FALCO_SRC/build/bin/kmodctl
@@ -83,7 +84,7 @@ if ! insmod "$ko" buf_size=1048576; then
 	exit 1
 fi
 pass insmod
-check devices-per-cpu [ "$(ls /dev/falco[0-9]* | wc -l)" -eq "$ncpu" ]
+check devices-per-cpu [ "$(find /dev -name 'falco[0-9]*' | wc -l)" -eq "$ncpu" ]
 check device-mode-0600 [ "$(stat -c %a /dev/falco0)" = 600 ]
 check buf-size-param [ "$(cat /sys/module/falco/parameters/buf_size)" = 1048576 ]
 if echo 12345 > /sys/module/falco/parameters/buf_size 2>/dev/null; then
@@ -208,6 +209,7 @@ else
 fi
 
 # --- a fork storm with a small ring: drops are counted and marked ---
+# shellcheck disable=SC2016 # the inner shell expands it
 timeout 300 "$ctl" capture -q -- sh -c \
     'i=0; while [ $i -lt 300 ]; do /bin/true & i=$((i + 1)); done; wait' \
     > "$out/storm.txt" 2>&1

@@ -171,7 +171,7 @@ evb_execve(struct evrec *r, uint64_t ts, int64_t tid, int64_t res,
 	EVB(r, FE_SYSCALL_EXECVE_19_X, ts, tid, num(b, 0, res), exe, args,
 	    num(b, 1, tid), num(b, 1, tid), num(b, 2, ptid), cwd, "1024",
 	    "0", "0", "0", "0", "0", comm, cgroups, "HOME=/root|", "0", "0",
-	    "1000", "0", "0", "0", "0x200000", "0", "0", "0", "1000", exe,
+	    "1000", "0", "0", "0", "0x200000", "0", "0", "0", "1000", NULL,
 	    "0", "1000", exe);
 }
 

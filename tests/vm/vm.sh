@@ -105,8 +105,9 @@ cmd_fetch() {
 	    die "apt-get update failed for suite $suite"
 	image=$(depends_of "$(kernel_field "$id" 3)" 'linux-image-.*')
 	headers=$(depends_of "$(kernel_field "$id" 4)" 'linux-headers-.*')
-	[ -n "$image" ] && [ -n "$headers" ] ||
-	    die "cannot resolve the kernel packages of $id"
+	if [ -z "$image" ] || [ -z "$headers" ]; then
+		die "cannot resolve the kernel packages of $id"
+	fi
 	extra=$(depends_of "$headers" 'linux-headers-.*|linux-kbuild-.*')
 	rm -rf "$kdir.tmp"
 	mkdir -p "$kdir.tmp/debs" "$kdir.tmp/root"

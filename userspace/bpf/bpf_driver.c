@@ -37,8 +37,10 @@ struct bpf_driver {
 	unsigned		 nrings;
 	struct bpf_ring		*rings;
 	int			 epfd;
-	struct bpf_link		*links[4];
+	struct bpf_link		*links[3];
 	int			 nlinks;
+	struct bpf_link		*enter_link;	/* only while needed */
+	uint8_t			 interest[FB_NSYSCALLS];
 	int			 last;		/* ring of the record out, or -1 */
 	uint64_t		 n_read;
 	uint64_t		 n_bad;
@@ -397,6 +399,40 @@ fail:
 	return NULL;
 }
 
+/* Syscalls with an enter event: the arguments must be read before the
+ * call runs (TOCTOU). */
+static const uint32_t enter_nrs[] = {
+	__NR_open, __NR_openat, __NR_openat2, __NR_creat, __NR_connect
+};
+
+/*
+ * The sys_enter program runs on every syscall of the host; keep it
+ * attached only while a syscall with an enter event is wanted.
+ */
+static int
+sync_enter(struct bpf_driver *drv)
+{
+	size_t i;
+	int need = 0, r;
+
+	for (i = 0; i < sizeof(enter_nrs) / sizeof(enter_nrs[0]); i++)
+		need |= drv->interest[enter_nrs[i]];
+	if (drv->nlinks == 0 || need == (drv->enter_link != NULL))
+		return 0;
+	if (!need) {
+		bpf_link__destroy(drv->enter_link);
+		drv->enter_link = NULL;
+		return 0;
+	}
+	drv->enter_link = bpf_program__attach(drv->skel->progs.fb_sys_enter);
+	if (drv->enter_link == NULL) {
+		r = -errno;
+		log_err("bpf: cannot attach fb_sys_enter: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 int
 bpf_driver_set_syscall(struct bpf_driver *drv, uint32_t nr, int on)
 {
@@ -410,7 +446,8 @@ bpf_driver_set_syscall(struct bpf_driver *drv, uint32_t nr, int on)
 		    strerror(errno));
 		return -errno;
 	}
-	return 0;
+	drv->interest[nr] = v;
+	return sync_enter(drv);
 }
 
 int
@@ -450,7 +487,6 @@ bpf_driver_attach(struct bpf_driver *drv)
 {
 	struct bpf_program *progs[] = {
 		drv->skel->progs.fb_sys_exit,
-		drv->skel->progs.fb_sys_enter,
 		drv->skel->progs.fb_sched_exec,
 		drv->skel->progs.fb_sched_exit,
 	};
@@ -470,6 +506,10 @@ bpf_driver_attach(struct bpf_driver *drv)
 		}
 		drv->nlinks = i + 1;
 	}
+	if ((r = sync_enter(drv)) != 0) {
+		bpf_driver_detach(drv);
+		return r;
+	}
 	return 0;
 }
 
@@ -481,6 +521,8 @@ bpf_driver_detach(struct bpf_driver *drv)
 	for (i = 0; i < drv->nlinks; i++)
 		bpf_link__destroy(drv->links[i]);
 	drv->nlinks = 0;
+	bpf_link__destroy(drv->enter_link);
+	drv->enter_link = NULL;
 }
 
 /* The ring whose head record has the smallest ts, or -1. */

@@ -18,6 +18,10 @@
  *
  * A driver is used from one thread.  Functions returning int give 0 on
  * success or a negative errno, after logging the cause with util/log.h.
+ * bpf_driver_open() routes libbpf's messages (a process-wide setting) to
+ * util/log.h: warnings as warnings, the rest, verifier logs included, at
+ * debug level.  With FB_VERIFIER_STATS set in the environment the
+ * verifier's statistics of every program are logged (debug level).
  */
 #ifndef BPF_BPF_DRIVER_H
 #define BPF_BPF_DRIVER_H

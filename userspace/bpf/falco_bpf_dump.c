@@ -4,11 +4,14 @@
  * the life of a command, and write the records out.
  *
  *	falco-bpf-dump [-ckqT] [-b ring_mib] [-C cpus_per_ring]
- *	    [-e syscalls] [-o file] [-s snaplen] [-t seconds] [-- cmd ...]
+ *	    [-e syscalls] [-o file | -w file.scap] [-s snaplen]
+ *	    [-t seconds] [-- cmd ...]
  *
  * -o writes the raw records back to back (each starts with its 26-byte
  * header, whose len field delimits it); -T prints one line per record
- * instead, rendered with the schema.  -e takes a comma-separated list of syscall
+ * instead, rendered with the schema; -w writes a .scap file (machine
+ * block and events; the cpu of an event is the index of its ring, which
+ * is its CPU with the default one ring per CPU).  -e takes a comma-separated list of syscall
  * names to capture (default: all), -c checks support and exits, -k keeps the
  * events of this tool.  With a command, the capture stops shortly after
  * the command exits.  Statistics go to stderr at the end.
@@ -17,6 +20,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,7 @@
 
 #include "bpf/bpf_driver.h"
 #include "falco_schema_kern.h"
+#include "scapfile/scapfile.h"
 #include "schema/schema.h"
 #include "util/log.h"
 #include "util/sbuf.h"
@@ -43,8 +48,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: falco-bpf-dump [-ckqT] [-b ring_mib] "
-	    "[-C cpus_per_ring] [-e syscalls] [-o file]\n"
-	    "\t[-s snaplen] [-t seconds] [-- command [args...]]\n");
+	    "[-C cpus_per_ring] [-e syscalls]\n"
+	    "\t[-o file | -w file.scap] [-s snaplen] [-t seconds] "
+	    "[-- command [args...]]\n");
 	exit(2);
 }
 
@@ -75,9 +81,50 @@ print_record(FILE *out, const struct fevt_hdr *h)
 	sbuf_free(&sb);
 }
 
+static struct scap_writer *scap_out;
+
+/* A .scap file with this machine's description. */
 static int
-emit(FILE *out, const struct fevt_hdr *h, int text)
+open_scap(const char *path)
 {
+	struct scap_machine mi;
+	struct timespec rt, bt;
+	char err[256];
+	FILE *f;
+	long long v;
+
+	if ((scap_out = scap_writer_open(path, 0, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "falco-bpf-dump: %s\n", err);
+		return -1;
+	}
+	memset(&mi, 0, sizeof(mi));
+	mi.num_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	mi.memory_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) *
+	    sysconf(_SC_PAGESIZE);
+	mi.max_pid = 32768;
+	if ((f = fopen("/proc/sys/kernel/pid_max", "r")) != NULL) {
+		if (fscanf(f, "%lld", &v) == 1)
+			mi.max_pid = v;
+		fclose(f);
+	}
+	gethostname(mi.hostname, sizeof(mi.hostname) - 1);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	mi.boot_ts = (rt.tv_sec - bt.tv_sec) * 1000000000ll +
+	    (rt.tv_nsec - bt.tv_nsec);
+	if (scap_writer_machine(scap_out, &mi) != 0) {
+		fprintf(stderr, "falco-bpf-dump: %s: %s\n", path,
+		    scap_writer_error(scap_out));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+emit(FILE *out, const struct fevt_hdr *h, int text, uint16_t ring)
+{
+	if (scap_out != NULL)
+		return scap_writer_event(scap_out, h, ring, 0);
 	if (text) {
 		print_record(out, h);
 		return 0;
@@ -139,8 +186,9 @@ main(int argc, char **argv)
 	const struct fevt_hdr *h;
 	FILE *out = NULL;
 	char why[256];
-	const char *outpath = NULL;
-	char *only = NULL;
+	const char *outpath = NULL, *scappath = NULL;
+	char *only = NULL, err[256];
+	uint16_t ring = 0;
 	double seconds = 0;
 	time_t end = 0;
 	int ch, text = 0, check = 0, quiet = 0, rc = 1, r, status;
@@ -149,7 +197,7 @@ main(int argc, char **argv)
 
 	log_init("falco-bpf-dump", LOG_WARNING, 1, 0);
 	bpf_driver_config_default(&cfg);
-	while ((ch = getopt(argc, argv, "b:C:ce:ko:qs:Tt:v")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:ce:ko:qs:Tt:vw:")) != -1) {
 		switch (ch) {
 		case 'b':
 			cfg.ring_bytes = (uint32_t)atoi(optarg) << 20;
@@ -185,6 +233,9 @@ main(int argc, char **argv)
 		case 'v':
 			log_set_level(LOG_DEBUG);
 			break;
+		case 'w':
+			scappath = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -205,6 +256,8 @@ main(int argc, char **argv)
 		usage();
 
 	/* Output. */
+	if (scappath != NULL && open_scap(scappath) != 0)
+		return 1;
 	if (outpath != NULL && strcmp(outpath, "-") != 0) {
 		if ((out = fopen(outpath, "w")) == NULL) {
 			fprintf(stderr, "falco-bpf-dump: %s: %s\n", outpath,
@@ -231,12 +284,12 @@ main(int argc, char **argv)
 
 	/* Capture until told to stop, the time is up or the command ended. */
 	while (!stop) {
-		r = bpf_driver_next(drv, &h, NULL, 50);
+		r = bpf_driver_next(drv, &h, &ring, 50);
 		if (r < 0)
 			goto done;
 		if (r == 1) {
 			n++;
-			if (emit(out, h, text) != 0)
+			if (emit(out, h, text, ring) != 0)
 				goto done;
 			/* A busy system never leaves the ring empty. */
 			if ((n & 1023) != 0)
@@ -251,9 +304,9 @@ main(int argc, char **argv)
 	}
 	/* Stop the producers, then take what is left in the rings. */
 	bpf_driver_detach(drv);
-	while (bpf_driver_next(drv, &h, NULL, 0) == 1) {
+	while (bpf_driver_next(drv, &h, &ring, 0) == 1) {
 		n++;
-		if (emit(out, h, text) != 0)
+		if (emit(out, h, text, ring) != 0)
 			goto done;
 	}
 	rc = 0;
@@ -268,6 +321,11 @@ done:
 		    (unsigned long long)st.n_drops_no_ring,
 		    (unsigned long long)st.n_user_faults);
 	bpf_driver_close(drv);
+	if (scap_out != NULL && scap_writer_close(scap_out, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "falco-bpf-dump: %s: %s\n", scappath, err);
+		rc = 1;
+	}
 	if (child > 0)
 		waitpid(child, &status, 0);
 	if (out != NULL && out != stdout)

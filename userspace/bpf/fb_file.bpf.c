@@ -251,9 +251,12 @@ fb_rw(struct pt_regs *regs, long ret, uint16_t type, int read, int pos)
 	if (fb_begin(&r, type, pos ? 5 : 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
-	/* A write shows what was asked to be written, even on failure. */
-	fb_put_ubuf(&r, (void *)ARG(1), fb_snap(read ? ret : (int64_t)size,
-	    size));
+	/*
+	 * A read shows what it got; a write what it wrote, or on failure
+	 * what it was asked to write.
+	 */
+	fb_put_ubuf(&r, (void *)ARG(1), fb_snap(read || ret > 0 ? ret :
+	    (int64_t)size, size));
 	fb_put_s64(&r, IARG(0));
 	fb_put_u32(&r, size);
 	if (pos)

@@ -42,5 +42,5 @@ $(O)/obj/userspace/bpf/bpf_driver.o: $(bpfdrv_SKEL)
 
 PROGS += falco-bpf-dump
 falco-bpf-dump_SRCS := userspace/bpf/falco_bpf_dump.c
-falco-bpf-dump_LIBS := bpfdrv schema util
+falco-bpf-dump_LIBS := bpfdrv scapfile schema util
 falco-bpf-dump_LDLIBS := -lbpf -lelf -lz

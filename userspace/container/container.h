@@ -100,6 +100,11 @@ struct container_meta_options {
 	 * runtimes again (default 5000 ms).
 	 */
 	int	 retry_ms;
+	/*
+	 * Labels with a longer value are left out, as Falco's container
+	 * plugin does (default 100; 0: keep all).
+	 */
+	size_t	 label_max_len;
 };
 
 struct container_meta_stats {
@@ -176,13 +181,14 @@ const struct container_mount *container_rec_mount_find(
 /*
  * Parse a container inspect document (GET /containers/<id>/json, Docker
  * API shape) into a new record with one reference.  type is a static
- * string ("docker", "podman").  The image digest is taken from the
+ * string ("docker", "podman"); labels whose value is longer than
+ * label_max_len are left out (0: no limit).  The image digest is taken from the
  * image reference if it has one; container_rec_set_image_json() can add
  * it from the image's own document.  Returns NULL and an error message
  * in err (if errlen > 0) when the document is not a container.
  */
 struct container_rec *container_rec_from_json(const char *json, size_t len,
-	    const char *type, char *err, size_t errlen);
+	    const char *type, size_t label_max_len, char *err, size_t errlen);
 
 /*
  * Complete rec from an image inspect document (GET /images/<id>/json):

@@ -118,9 +118,13 @@ label_cmp(const void *a, const void *b)
 	return strcmp(la->key, lb->key);
 }
 
-/* Copy a JSON object of string values into a sorted label array. */
+/*
+ * Copy a JSON object of string values into a sorted label array, leaving
+ * out values longer than maxlen (0: no limit).
+ */
 static void
-labels_from_json(json_object *o, struct container_label **out, size_t *n)
+labels_from_json(json_object *o, size_t maxlen, struct container_label **out,
+    size_t *n)
 {
 	struct container_label *v;
 	size_t i = 0;
@@ -132,7 +136,9 @@ labels_from_json(json_object *o, struct container_label **out, size_t *n)
 		return;
 	v = xcalloc((size_t)json_object_object_length(o), sizeof(*v));
 	json_object_object_foreach(o, key, val) {
-		if (!json_object_is_type(val, json_type_string))
+		if (!json_object_is_type(val, json_type_string) ||
+		    (maxlen > 0 && (size_t)json_object_get_string_len(val) >
+		    maxlen))
 			continue;
 		v[i].key = xstrdup(key);
 		v[i].value = xstrdup(json_object_get_string(val));
@@ -282,7 +288,7 @@ is_image_id(const char *s)
 
 struct container_rec *
 container_rec_from_json(const char *json, size_t len, const char *type,
-    char *err, size_t errlen)
+    size_t label_max_len, char *err, size_t errlen)
 {
 	json_object *root, *cfg, *host, *v;
 	struct container_rec *rec;
@@ -329,7 +335,8 @@ container_rec_from_json(const char *json, size_t len, const char *type,
 	v = member(host, "Privileged");
 	rec->privileged = v != NULL && json_object_get_boolean(v);
 	mounts_from_json(member(root, "Mounts"), rec);
-	labels_from_json(member(cfg, "Labels"), &rec->labels, &rec->nlabels);
+	labels_from_json(member(cfg, "Labels"), label_max_len, &rec->labels,
+	    &rec->nlabels);
 	rec->start_ns = parse_time_ns(member_str(member(root, "State"),
 	    "StartedAt"));
 	rec->ip = ip_from_json(member(root, "NetworkSettings"));

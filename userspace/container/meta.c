@@ -75,6 +75,12 @@ struct container_meta {
 	pthread_cond_t		 idle;		/* queue empty and not busy */
 	pthread_t		 thr;
 	int			 started;
+	/*
+	 * Set under mu by container_meta_free(); also polled without the
+	 * lock by libcurl's progress callback to abort a transfer.
+	 * XXX libcurl calls that callback about once a second while a
+	 * transfer is idle, so stopping can take up to a second.
+	 */
 	volatile int		 stop;
 	struct cm_entry		**buckets;
 	size_t			 nbuckets;
@@ -87,6 +93,7 @@ struct container_meta {
 	struct container_meta_stats st;
 	int			 timeout_ms;
 	int			 retry_ms;
+	size_t			 label_max_len;
 	struct cm_socket	*socks;		/* worker only */
 	size_t			 nsocks;
 };
@@ -114,6 +121,7 @@ container_meta_options_init(struct container_meta_options *opts)
 	opts->timeout_ms = 2000;
 	opts->max_entries = 4096;
 	opts->retry_ms = 5000;
+	opts->label_max_len = 100;
 }
 
 /* The cache key of an id: its first 12 characters, lowercase. */
@@ -434,8 +442,8 @@ complete(struct container_meta *cm, struct cm_socket *s,
 		snprintf(path, sizeof(path), CM_API "/containers/%s/json",
 		    rec->k8s_sandbox_id);
 		if (get(cm, s, path, &body, &len) == CM_HTTP_OK &&
-		    (sb = container_rec_from_json(body, len, s->type, NULL,
-		    0)) != NULL) {
+		    (sb = container_rec_from_json(body, len, s->type,
+		    cm->label_max_len, NULL, 0)) != NULL) {
 			cm_rec_set_pod_labels(rec, sb);
 			container_rec_unref(sb);
 		}
@@ -464,8 +472,8 @@ fetch(struct container_meta *cm, const char *id)
 			free(body);
 			continue;
 		}
-		rec = container_rec_from_json(body, len, s->type, err,
-		    sizeof(err));
+		rec = container_rec_from_json(body, len, s->type,
+		    cm->label_max_len, err, sizeof(err));
 		free(body);
 		if (rec == NULL) {
 			log_debug("container: %s: %s: %s", s->path, id, err);
@@ -552,6 +560,7 @@ container_meta_new(const struct container_meta_options *opts)
 	cm->max = opts->max_entries > 0 ? opts->max_entries : 4096;
 	cm->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
 	cm->retry_ms = opts->retry_ms > 0 ? opts->retry_ms : 5000;
+	cm->label_max_len = opts->label_max_len;
 	for (cm->nbuckets = 64; cm->nbuckets < cm->max; cm->nbuckets <<= 1)
 		;
 	cm->buckets = xcalloc(cm->nbuckets, sizeof(*cm->buckets));

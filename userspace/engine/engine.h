@@ -22,10 +22,9 @@
 #include <stdio.h>
 
 #include "schema/schema.h"
+#include "state/state.h"
 #include "util/sbuf.h"
 
-struct state;
-struct st_thread;
 struct rules_set;
 struct rule;
 struct alert;
@@ -49,6 +48,11 @@ struct engine_ctx {
 	struct sbuf	 scratch[ENGINE_SCRATCH];
 	unsigned	 next;
 	struct sbuf	 path;		/* fd/fs.path helper */
+	/* The event's fd, looked up once per event (evnum and ev). */
+	uint64_t	 fd_evnum;
+	const struct fevt *fd_ev;
+	const struct st_fd *fd_cached;
+	struct st_fd	 fd_tmp;	/* stands in after a failed open */
 };
 
 void	engine_ctx_init(struct engine_ctx *c, struct state *st,
@@ -87,8 +91,28 @@ void	efmt_render(const struct efmt *f, struct engine_ctx *ctx,
 /* Called for every alert; a is freed by the engine after the call. */
 typedef void (*engine_alert_fn)(void *arg, const struct alert *a);
 
+/*
+ * One append_output entry of falco.yaml: for rules that match (every
+ * set criterion), extra_output is appended to the output text after a
+ * blank, suggested adds Falco's suggested container fields to the text,
+ * and extra_fields go to the JSON output fields only: a field name
+ * ("evt.hostname", typed) or "key=format" (a rendered string).
+ */
+struct engine_append {
+	const char	*source;	/* NULL: any */
+	const char	*rule;		/* NULL: any; the exact name */
+	const char *const *tags;	/* the rule has every one of them */
+	size_t		 ntags;
+	const char	*extra_output;	/* NULL: none */
+	int		 suggested;
+	const char *const *extra_fields;
+	size_t		 nextra_fields;
+};
+
 struct engine_opts {
 	int		 match_all;	/* rule_matching: all */
+	const struct engine_append *append;	/* in order */
+	size_t		 nappend;
 	const char	*hostname;	/* evt.hostname */
 	engine_alert_fn	 alert;		/* NULL: count only */
 	void		*alert_arg;

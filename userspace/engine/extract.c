@@ -209,6 +209,7 @@ static const char *const capnames[] = {
 static int8_t evfd_idx[FE_MAX];
 static uint8_t evfd_creates[FE_MAX];
 static uint8_t ev_is_open[FE_MAX];	/* open, openat, openat2, ... */
+static uint8_t ev_is_creat[FE_MAX];
 static int8_t ev_flags_idx[FE_MAX];
 /* fs.path: one path (name) or two (source, target); -1 absent. */
 static int8_t fs_name_idx[FE_MAX], fs_src_idx[FE_MAX], fs_dst_idx[FE_MAX];
@@ -233,6 +234,7 @@ evfacts_init(void)
 		    strcmp(e->name, "openat2") == 0 ||
 		    strcmp(e->name, "creat") == 0 ||
 		    strcmp(e->name, "open_by_handle_at") == 0;
+		ev_is_creat[id] = strcmp(e->name, "creat") == 0;
 		for (i = 0; i < e->nparams; i++) {
 			const struct schema_param *p = &e->params[i];
 
@@ -309,15 +311,29 @@ engine_fields_init(void)
 	}
 }
 
+/* Direct-mapped cache of class -> opcode table: extraction is hot. */
+#define OPCACHE	16
+static struct {
+	const struct field_class *cls;
+	const uint16_t	*ops;
+} opcache[OPCACHE];
+
 static uint16_t
 op_of(const struct field_ref *ref)
 {
-	size_t i;
+	size_t i, h = ((uintptr_t)ref->cls >> 4) % OPCACHE;
 
-	for (i = 0; i < ncmaps; i++)
-		if (cmaps[i].cls == ref->cls)
-			return ref->id < ref->cls->nfields ?
-			    cmaps[i].ops[ref->id] : O_NONE;
+	if (ref->id >= ref->cls->nfields)
+		return O_NONE;
+	if (opcache[h].cls == ref->cls)
+		return opcache[h].ops[ref->id];
+	for (i = 0; i < ncmaps; i++) {
+		if (cmaps[i].cls == ref->cls) {
+			opcache[h].cls = ref->cls;
+			opcache[h].ops = cmaps[i].ops;
+			return cmaps[i].ops[ref->id];
+		}
+	}
 	return O_NONE;
 }
 
@@ -661,22 +677,27 @@ event_fdnum(const struct engine_ctx *c, int64_t *fd)
  * fd.name, fd.directory and fd.filename still describe the file.
  */
 static const struct st_fd *
-event_fd(struct engine_ctx *c, struct st_fd *tmp)
+event_fd(struct engine_ctx *c)
 {
 	uint16_t type = c->ev->hdr->type;
 	const struct schema_event *e;
-	struct st_fd *f = NULL;
+	struct st_fd *f = NULL, *tmp = &c->fd_tmp;
 	int64_t fd, dirfd = FE_AT_FDCWD;
 	const char *path;
 	size_t len, i;
 	int pidx = -1, didx = -1;
 
+	if (c->fd_evnum == c->evnum && c->fd_ev == c->ev)
+		return c->fd_cached;
+	c->fd_evnum = c->evnum;
+	c->fd_ev = c->ev;
+	c->fd_cached = NULL;
 	if (!event_fdnum(c, &fd))
 		return NULL;
 	if (fd >= 0 && c->t != NULL)
 		f = state_fd(c->st, c->t, fd);
 	if (f != NULL || !ev_is_open[type])
-		return f;
+		return c->fd_cached = f;
 	e = schema_event(type);
 	for (i = 0; i < e->nparams; i++) {
 		if (e->params[i].type == PT_FSPATH ||
@@ -697,7 +718,7 @@ event_fd(struct engine_ctx *c, struct st_fd *tmp)
 	engine_resolve_path(c, dirfd, path, len, &c->path);
 	tmp->name = c->path.buf;
 	tmp->nameraw = NULL;
-	return tmp;
+	return c->fd_cached = tmp;
 }
 
 static int
@@ -706,11 +727,17 @@ is_ip(const struct st_fd *f)
 	return f->af == 4 || f->af == 6;
 }
 
+/* A listening socket has no client end yet. */
+static int
+has_client(const struct st_fd *f)
+{
+	return f->role == STFD_ROLE_CLIENT || f->cport != 0;
+}
+
 static int
 fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
     struct fvals *out)
 {
-	struct st_fd tmp;
 	const struct st_fd *f;
 	const char *slash;
 	struct sbuf *sb;
@@ -726,7 +753,7 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 	}
 	if (op == O_FD_TYPES)
 		return 0;
-	if ((f = event_fd(c, &tmp)) == NULL)
+	if ((f = event_fd(c)) == NULL)
 		return 0;
 	client = f->role == STFD_ROLE_CLIENT;
 	switch (op) {
@@ -756,13 +783,12 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 	case O_FD_IP:
 		if (!is_ip(f))
 			return 0;
-		if (f->role == STFD_ROLE_CLIENT || f->cport != 0)
+		if (has_client(f))
 			(void)v_ip(out, FT_IPADDR, f->af, f->cip);
 		return v_ip(out, FT_IPADDR, f->af, f->sip);
 	case O_FD_CIP:
 	case O_FD_CNET:
-		if (!is_ip(f) || f->role == 0 ||
-		    (f->role == STFD_ROLE_SERVER && f->cport == 0))
+		if (!is_ip(f) || f->role == 0 || !has_client(f))
 			return 0;
 		return v_ip(out, op == O_FD_CIP ? FT_IPADDR : FT_IPNET, f->af,
 		    f->cip);
@@ -780,7 +806,7 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		    client ? f->cip : f->sip);
 	case O_FD_RIP:
 	case O_FD_RNET:
-		if (!is_ip(f) || f->role == 0)
+		if (!is_ip(f) || f->role == 0 || (!client && !has_client(f)))
 			return 0;
 		return v_ip(out, op == O_FD_RIP ? FT_IPADDR : FT_IPNET, f->af,
 		    client ? f->sip : f->cip);
@@ -795,7 +821,7 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		(void)v_u(out, FT_PORT, f->cport);
 		return v_u(out, FT_PORT, f->sport);
 	case O_FD_CPORT:
-		if (!is_ip(f) || f->role == 0)
+		if (!is_ip(f) || f->role == 0 || !has_client(f))
 			return 0;
 		return v_u(out, FT_PORT, f->cport);
 	case O_FD_SPORT:
@@ -807,7 +833,7 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 			return 0;
 		return v_u(out, FT_PORT, client ? f->cport : f->sport);
 	case O_FD_RPORT:
-		if (!is_ip(f) || f->role == 0)
+		if (!is_ip(f) || f->role == 0 || (!client && !has_client(f)))
 			return 0;
 		return v_u(out, FT_PORT, client ? f->sport : f->cport);
 	case O_FD_L4PROTO:
@@ -923,7 +949,7 @@ open_flag(const struct engine_ctx *c, uint16_t op, struct fvals *out)
 		return v_u(out, FT_BOOL, 0);
 	if (param_u64(c->ev, ev_flags_idx[type], &fl) != 0)
 		fl = 0;
-	if (strcmp(schema_event(type)->name, "creat") == 0)
+	if (ev_is_creat[type])
 		fl |= FL_FILE_FLAGS_O_CREAT | FL_FILE_FLAGS_O_WRONLY;
 	switch (op) {
 	case O_EVT_OPEN_READ:

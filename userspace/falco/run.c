@@ -9,6 +9,7 @@
  * in here later, seeding the state with state_seed_proc().
  */
 #include <errno.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,6 +188,111 @@ load_rules(const struct cli *c, const struct config *cfg,
 	return rc;
 }
 
+/* append_output entries; strings point into the configuration. */
+struct appends {
+	struct engine_append *v;
+	size_t		 n;
+	char		**owned;	/* "key=format" extra fields */
+	size_t		 nowned;
+};
+
+static void
+appends_free(struct appends *ap)
+{
+	size_t i;
+
+	for (i = 0; i < ap->n; i++) {
+		free((void *)(uintptr_t)ap->v[i].tags);
+		free((void *)(uintptr_t)ap->v[i].extra_fields);
+	}
+	for (i = 0; i < ap->nowned; i++)
+		free(ap->owned[i]);
+	free(ap->owned);
+	free(ap->v);
+}
+
+static const char *
+node_str(const struct cfg_node *n, const char *key)
+{
+	const struct cfg_node *c = n != NULL ? cfg_node_get(n, key) : NULL;
+
+	return c != NULL && !cfg_node_is_null(c) ? cfg_node_str(c) : NULL;
+}
+
+/* The append_output list of falco.yaml. */
+static void
+load_appends(const struct config *cfg, struct appends *ap)
+{
+	const struct cfg_node *list = config_node(cfg, "append_output");
+	size_t i, k;
+
+	memset(ap, 0, sizeof(*ap));
+	if (list == NULL || cfg_node_kind(list) != CFG_SEQ)
+		return;
+	for (i = 0; i < cfg_node_len(list); i++) {
+		const struct cfg_node *it = cfg_node_at(list, i), *m, *tags,
+		    *xf, *sg;
+		struct engine_append e;
+		const char **tv = NULL, **fv = NULL;
+		int b;
+
+		if (cfg_node_kind(it) != CFG_MAP)
+			continue;
+		memset(&e, 0, sizeof(e));
+		m = cfg_node_get(it, "match");
+		e.source = node_str(m, "source");
+		e.rule = node_str(m, "rule");
+		if (m != NULL && (tags = cfg_node_get(m, "tags")) != NULL) {
+			if (cfg_node_kind(tags) == CFG_SEQ) {
+				for (k = 0; k < cfg_node_len(tags); k++) {
+					tv = xreallocarray(tv, e.ntags + 1,
+					    sizeof(*tv));
+					tv[e.ntags++] = cfg_node_str(
+					    cfg_node_at(tags, k));
+				}
+			} else if (cfg_node_str(tags) != NULL) {
+				tv = xcalloc(1, sizeof(*tv));
+				tv[e.ntags++] = cfg_node_str(tags);
+			}
+		}
+		e.tags = tv;
+		e.extra_output = node_str(it, "extra_output");
+		if ((sg = cfg_node_get(it, "suggested_output")) != NULL &&
+		    cfg_node_str(sg) != NULL &&
+		    cfg_parse_bool(cfg_node_str(sg), &b) == 0)
+			e.suggested = b;
+		xf = cfg_node_get(it, "extra_fields");
+		for (k = 0; xf != NULL && cfg_node_kind(xf) == CFG_SEQ &&
+		    k < cfg_node_len(xf); k++) {
+			const struct cfg_node *f = cfg_node_at(xf, k);
+			const char *name = NULL;
+
+			if (cfg_node_kind(f) == CFG_SCALAR)
+				name = cfg_node_str(f);
+			else if (cfg_node_kind(f) == CFG_MAP &&
+			    cfg_node_len(f) == 1 &&
+			    cfg_node_str(cfg_node_at(f, 0)) != NULL) {
+				char *kv;
+
+				xasprintf(&kv, "%s=%s", cfg_node_key(f, 0),
+				    cfg_node_str(cfg_node_at(f, 0)));
+				ap->owned = xreallocarray(ap->owned,
+				    ap->nowned + 1, sizeof(*ap->owned));
+				ap->owned[ap->nowned++] = kv;
+				name = kv;
+			}
+			if (name == NULL)
+				continue;
+			fv = xreallocarray(fv, e.nextra_fields + 1,
+			    sizeof(*fv));
+			fv[e.nextra_fields++] = name;
+		}
+		e.extra_fields = fv;
+		ap->v = xreallocarray(ap->v, ap->n + 1, sizeof(*ap->v));
+		ap->v[ap->n++] = e;
+	}
+}
+
 struct sink {
 	struct outputs	*out;
 };
@@ -236,11 +342,14 @@ cmd_run(const struct cli *c)
 	struct outputs_options oo;
 	struct engine_opts eo;
 	struct sink sink;
+	struct appends apps;
 	struct fevt ev;
 	char err[1024], host[256], *errp = NULL;
 	const char *path, *s;
 	uint64_t first_ts = 0, limit_ns;
 	int rc = 1, r, prio, lvl;
+
+	memset(&apps, 0, sizeof(apps));
 
 	if (c->config != NULL)
 		r = config_load(cfg, c->config, c->overrides, c->noverrides,
@@ -298,6 +407,9 @@ cmd_run(const struct cli *c)
 	sink.out = out;
 	eo.alert = on_alert;
 	eo.alert_arg = &sink;
+	load_appends(cfg, &apps);
+	eo.append = apps.v;
+	eo.nappend = apps.n;
 	if ((e = engine_new(st, rs, &eo, &errp)) == NULL) {
 		fprintf(stderr, "Error: %s\n", errp);
 		goto out;
@@ -334,6 +446,7 @@ out:
 	if (rd != NULL)
 		scap_reader_close(rd);
 	rules_loader_free(l);
+	appends_free(&apps);
 	config_free(cfg);
 	free(errp);
 	return rc;

@@ -1169,6 +1169,10 @@ do_execve(struct state *s, struct st_thread *t, const struct fevt *ev,
 	if (pi64(ev, d, P_RES, -1) != 0)
 		return;
 	common_proc_params(t, ev, d);
+	/* An exec replaces argv: an empty args parameter means none. */
+	if (d->p[P_ARGS] >= 0 && d->p[P_ARGS] < ev->nparams &&
+	    ev->plen[d->p[P_ARGS]] == 0)
+		set_buf(&t->args, &t->args_len, "", 0);
 	if ((p = pbuf(ev, d, P_ENV, &len)) != NULL)
 		set_buf(&t->env, &t->env_len, p, len);
 	t->tty = (uint32_t)pu64(ev, d, P_TTY, t->tty);
@@ -1202,9 +1206,9 @@ do_execve(struct state *s, struct st_thread *t, const struct fevt *ev,
 	}
 	/* The executable's path: what the kernel resolved, else the name
 	   passed to exec made absolute; else it stays as it was. */
-	if ((p = pstr(ev, d, P_TRUSTED_EXEPATH, &len)) == NULL || len == 0)
-		p = pstr(ev, d, P_FILENAME, &len);
-	if (p != NULL && len > 0) {
+	if ((p = pstr(ev, d, P_TRUSTED_EXEPATH, &len)) != NULL && len > 0)
+		thread_set_str(&t->exepath, p, len);	/* as the kernel saw it */
+	else if ((p = pstr(ev, d, P_FILENAME, &len)) != NULL && len > 0) {
 		p = resolve_at(s, t, FE_AT_FDCWD, p, len);
 		thread_set_str(&t->exepath, p, strlen(p));
 	}
