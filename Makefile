@@ -87,7 +87,16 @@ $(foreach f,$(FUZZERS),$(eval $(call fuzz_template,$(f))))
 clean:
 	rm -rf build
 
-.PHONY: all check bench clean unit-tests bench-progs fuzzers fuzz-progs
+# The kernel module, built by Kbuild (see the top-level Kbuild file) in
+# the source tree, as DKMS does; tests/vm/vm.sh builds it for its guests.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+kmod:
+	$(MAKE) -C $(KDIR) M=$(SRC) modules
+
+kmod-clean:
+	$(MAKE) -C $(KDIR) M=$(SRC) clean
+
+.PHONY: all check bench clean kmod kmod-clean unit-tests bench-progs fuzzers fuzz-progs
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 

@@ -496,6 +496,9 @@ enum falco_op {
 	OP_IOV_RES,	/* iovec a of b entries, return value bytes */
 	OP_IOV_ARG,	/* iovec a of b entries, all of it */
 	OP_IOV_LEN,	/* total length of iovec a of b entries, 4 bytes */
+	OP_MSG_RES,	/* iovec of user msghdr a, return value bytes */
+	OP_MSG_ARG,	/* iovec of user msghdr a, all of it */
+	OP_MSG_LEN,	/* total iovec length of user msghdr a, 4 bytes */
 	OP_SOCKADDR,	/* user sockaddr a of length argument b */
 	OP_TUPLE,	/* socket tuple of fd argument a */
 	OP_TUPLE_RES,	/* socket tuple of the returned fd */
@@ -604,11 +607,11 @@ static const struct falco_step *const falco_recipes[FE_MAX] = {
 				 S(U32, 2), S(TUPLE, 0)),
 	[FE_SOCKET_RECVFROM_X] = R(S(RES), S(BUF_RES, 1), S(TUPLE, 0),
 				   S(FD, 0), S(U32, 2)),
-	/* XXX: message data and control are not gathered from msghdr. */
-	[FE_SOCKET_SENDMSG_X] = R(S(RES), S(EMPTY), S(FD, 0), S(RES32),
-				  S(TUPLE, 0)),
-	[FE_SOCKET_RECVMSG_X] = R(S(RES), S(RES32), S(EMPTY), S(TUPLE, 0),
-				  S(EMPTY), S(FD, 0)),
+	[FE_SOCKET_SENDMSG_X] = R(S(RES), S(MSG_ARG, 1), S(FD, 0),
+				  S(MSG_LEN, 1), S(TUPLE, 0)),
+	/* XXX: the control data (msgcontrol) is not captured. */
+	[FE_SOCKET_RECVMSG_X] = R(S(RES), S(RES32), S(MSG_RES, 1),
+				  S(TUPLE, 0), S(EMPTY), S(FD, 0)),
 	[FE_SYSCALL_READ_X] = R(S(RES), S(BUF_RES, 1), S(FD, 0), S(U32, 2)),
 	[FE_SYSCALL_WRITE_X] = R(S(RES), S(BUF_ARG, 1, 2), S(FD, 0),
 				 S(U32, 2)),
@@ -725,6 +728,26 @@ static void fill_how(struct falco_fill *f, const struct falco_step *s)
 	}
 }
 
+/* The data of a sendmsg/recvmsg, through its user msghdr. */
+static void fill_msg(struct falco_fill *f, u8 op, unsigned long umsg)
+{
+	struct user_msghdr msg;
+	unsigned long iov = 0, cnt = 0;
+
+	if (!copy_from_user_nofault(&msg, (const void __user *)umsg,
+				    sizeof(msg))) {
+		iov = (unsigned long)msg.msg_iov;
+		cnt = msg.msg_iovlen;
+	}
+	if (op == OP_MSG_LEN)
+		return fill_u32(f, iov ? falco_iov_total(iov, cnt) : 0);
+	if (!iov)
+		return fill_empty(f);
+	if (op == OP_MSG_RES)
+		return fill_iov(f, iov, cnt, f->x->ret > 0 ? f->x->ret : 0);
+	fill_iov(f, iov, cnt, U64_MAX);
+}
+
 static bool falco_prctl_is_str(unsigned long option)
 {
 	return option == PR_SET_NAME || option == PR_GET_NAME;
@@ -789,6 +812,10 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 		return fill_iov(f, a, b, U64_MAX);
 	case OP_IOV_LEN:
 		return fill_u32(f, falco_iov_total(a, b));
+	case OP_MSG_RES:
+	case OP_MSG_ARG:
+	case OP_MSG_LEN:
+		return fill_msg(f, s->op, a);
 	case OP_SOCKADDR:
 		return fill_sockaddr(f, a, b);
 	case OP_TUPLE:

@@ -75,8 +75,8 @@ static int falco_set_buf_size(const char *val, const struct kernel_param *kp)
 	if (err)
 		return err;
 	if (v < 2 * PAGE_SIZE || v > (512ULL << 20) || !is_power_of_2(v)) {
-		pr_err("buf_size must be a power of two from %lu to %llu bytes\n",
-		       2 * PAGE_SIZE, 512ULL << 20);
+		pr_err_ratelimited("buf_size must be a power of two from %lu to %llu bytes\n",
+				   2 * PAGE_SIZE, 512ULL << 20);
 		return -EINVAL;
 	}
 	WRITE_ONCE(falco_buf_size, v);

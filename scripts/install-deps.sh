@@ -19,7 +19,8 @@ build="make gcc pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev
 tests="clang libcmocka-dev shellcheck python3 python3-yaml iproute2 util-linux procps strace
 	gawk busybox-static redis-server curl jq openssl libgnutls28-dev
 	chromium nodejs npm podman runc
-	qemu-system-x86 cpio kmod dwarves"
+	qemu-system-x86 cpio kmod dwarves
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian rpm systemd"
 
 pkgs=$build
 [ "$test_deps" -eq 1 ] && pkgs="$pkgs $tests"

@@ -35,10 +35,11 @@ held() {
 	done | sort -u
 }
 
-# Wait until the capture of pid has attached its programs.
+# Wait (up to 30 s: loading is slow on a busy machine) until the capture
+# of pid holds its programs.
 wait_attached() {
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 300 ]; do
 		if held "$1" | grep -q '^prog' &&
 		    [ "$(held "$1" | grep -c '^prog')" -ge 90 ]; then
 			return 0

@@ -10,3 +10,8 @@ BENCHES += bench_engine
 bench_engine_SRCS := tests/engine/bench_engine.c tests/state/evbuild.c
 bench_engine_LIBS := $(test_engine_LIBS)
 bench_engine_LDLIBS := -lyaml -lpcre2-8 -ljson-c -lcurl -lz
+
+FUZZERS += fuzz_replay
+fuzz_replay_SRCS := tests/engine/fuzz_replay.c
+fuzz_replay_LIBS := $(test_engine_LIBS)
+fuzz_replay_LDLIBS := -lyaml -lpcre2-8 -ljson-c -lcurl -lz

@@ -146,13 +146,25 @@ test_format_fd_evt(void **unused)
 	expect(&f, "%fd.num %fd.name %fd.directory %fd.filename",
 	    "-1 /etc/nope /etc nope");
 	expect(&f, "%evt.res %evt.rawres %evt.failed", "ENOENT -2 true");
-	expect(&f, "%evt.type %evt.dir %evt.num", "openat < 6");
+	expect(&f, "%evt.type %evt.dir %evt.num %evt.category",
+	    "openat < 6 file");
+	/* failed: not created */
 	expect(&f, "%evt.is_open_write %evt.is_open_read %evt.is_open_create",
-	    "true false true");
+	    "true false false");
 	expect(&f, "%evt.arg.flags|%evt.arg[2]",
 	    "O_TRUNC|O_CREAT|O_WRONLY|/etc/nope");
 	expect(&f, "%user.uid %user.name %group.gid", "1000 <NA> 1000");
 
+	/* created by the call (O_F_CREATED), with an execute bit */
+	EVB(&f.rec, FE_SYSCALL_OPENAT_2_X, 6 * SEC, 200, "5", "-100",
+	    "/tmp/run.sh", "0x4106", "0755", "0", "0");
+	feed(&f);
+	expect(&f, "%evt.is_open_create %evt.is_open_exec %fd.num",
+	    "true true 5");
+	EVB(&f.rec, FE_SYSCALL_OPENAT_2_X, 6 * SEC, 200, "6", "-100",
+	    "/tmp/data", "0x4106", "0644", "0", "0");
+	feed(&f);
+	expect(&f, "%evt.is_open_create %evt.is_open_exec", "true false");
 	EVB(&f.rec, FE_SOCKET_SOCKET_X, 7 * SEC, 200, "4", "2", "2", "0",
 	    "0");
 	feed(&f);
@@ -161,6 +173,7 @@ test_format_fd_evt(void **unused)
 	feed(&f);
 	expect(&f, "%fd.name %fd.type %fd.typechar %fd.l4proto",
 	    "192.168.1.2:5353->8.8.8.8:53 ipv4 4 udp");
+	expect(&f, "%evt.category", "net");
 	expect(&f, "%fd.cip:%fd.cport %fd.sip:%fd.sport",
 	    "192.168.1.2:5353 8.8.8.8:53");
 	expect(&f, "%fd.lip:%fd.lport %fd.rip:%fd.rport %fd.is_server",
@@ -187,6 +200,15 @@ test_format_fd_evt(void **unused)
 	assert_int_equal(alert_field_find(a, "container.image")->type,
 	    AV_NULL);
 	alert_free(a);
+	/* I/O is named after the fd it uses */
+	EVB(&f.rec, FE_SYSCALL_READ_X, 9 * SEC, 200, "10", "hello data", "4",
+	    "10");
+	feed(&f);
+	expect(&f, "%evt.category %evt.is_io_read %evt.buflen %evt.io_dir",
+	    "net true 10 r");
+	EVB(&f.rec, FE_SYSCALL_READ_X, 9 * SEC, 200, "5", "hello", "5", "10");
+	feed(&f);
+	expect(&f, "%evt.category %evt.buffer", "file hello");
 	teardown_tree(&f);
 }
 
@@ -678,6 +700,43 @@ test_tuples_single_conn(void **unused)
 	    "fd.cip=2001:db8::4 and fd.sport=1234", 1);
 }
 
+/*
+ * A UDP socket learning its ends from sendto tuples and connects (libs
+ * test_ipv6_client): unconnected sendto, connect, reconnect elsewhere,
+ * sendto back to the first peer.
+ */
+static void
+test_tuples_udp_client(void **unused)
+{
+	char path[1024];
+	struct collected c = { 0 };
+	static const char rules[] =
+	    "- rule: udp\n"
+	    "  desc: t\n"
+	    "  condition: evt.type = sendto and evt.dir = < and "
+	    "proc.name = test_ipv6_clien and fd.type = ipv6\n"
+	    "  output: \"%fd.name %fd.l4proto %fd.lport\"\n"
+	    "  priority: WARNING\n";
+	static const char *const want[] = {
+		"udp: ::1:0->::1:2345 udp 0",
+		"udp: ::1:38255->::1:2345 udp 38255",
+		"udp: ::1:38255->2001:4860:4860::8888:53 udp 38255",
+		"udp: ::1:38255->::1:2345 udp 38255",
+	};
+	size_t i;
+
+	(void)unused;
+	snprintf(path, sizeof(path), "%s/captures/test_ipv6_client.scap",
+	    testdata());
+	if (access(path, R_OK) != 0)
+		skip();
+	replay(path, rules, &c);
+	assert_int_equal(c.n, 4);
+	for (i = 0; i < 4; i++)
+		assert_string_equal(c.out[i], want[i]);
+	collected_free(&c);
+}
+
 int
 main(void)
 {
@@ -692,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_tuples_curl_dns),
 		cmocka_unit_test(test_tuples_curl_www),
 		cmocka_unit_test(test_tuples_single_conn),
+		cmocka_unit_test(test_tuples_udp_client),
 	};
 
 	filter_set_evtypes(filter_schema_evtypes());

@@ -120,6 +120,15 @@ check generic-event has "$c" '^evt GENERIC_X .* ID=[0-9]+\(sched_yield\) nativeI
 check close has "$c" '^evt SYSCALL_CLOSE_X .* res=0 fd=[0-9]+$'
 check unlinkat has "$c" \
     '^evt SYSCALL_UNLINKAT_2_X .* res=0 dirfd=-100 name=/tmp/falco-kmod/created '
+check sendmsg has "$c" '^evt SOCKET_SENDMSG_X .* res=9 data=falco-msg fd=[0-9]+ size=9 tuple=127\.0\.0\.1:'
+check recvmsg has "$c" '^evt SOCKET_RECVMSG_X .* res=9 size=9 data=falco-msg '
+check mkdir has "$c" '^evt SYSCALL_MKDIR(_2|AT)_X .* res=0 .*path=/tmp/falco-kmod/dir mode=0?750'
+check rename has "$c" '^evt SYSCALL_RENAME(AT2?)?_X .* res=0 .*/tmp/falco-kmod/dir .*/tmp/falco-kmod/moved'
+check symlink has "$c" '^evt SYSCALL_SYMLINK(AT)?_X .* res=0 target=/tmp/falco-kmod/moved .*/tmp/falco-kmod/link'
+check chmod has "$c" '^evt SYSCALL_(F?CHMOD|FCHMODAT)_X .* res=0 .*/tmp/falco-kmod/moved mode='
+check pipe has "$c" '^evt SYSCALL_PIPE2?_X .* res=0 fd1=[0-9]+ fd2=[0-9]+ ino=[1-9]'
+check dup2 has "$c" '^evt SYSCALL_DUP(2|3)_X .* res=42 oldfd=[0-9]+ newfd=42'
+check rmdir has "$c" '^evt SYSCALL_(RMDIR_2|UNLINKAT_2)_X .* res=0 .*/tmp/falco-kmod/moved'
 check procexit has "$c" '^evt PROCEXIT_1_E .* status=0 ret=0 sig=0 core=0 '
 check all-cpus-deliver [ "$(grep -c '^stats cpu=.* online=1 evts=[1-9]' "$c")" -eq "$ncpu" ]
 check nothing-lost totals_ok "$c"
@@ -217,6 +226,10 @@ check fork-storm has "$out/storm.txt" '^workload status=0'
 check fork-storm-accounted totals_ok "$out/storm.txt" drops-allowed
 
 # --- unload, no leak ---
+if [ -r /sys/module/falco/parameters/live_allocs ]; then
+	check live-allocs-zero \
+	    [ "$(cat /sys/module/falco/parameters/live_allocs)" = 0 ]
+fi
 check rmmod rmmod falco
 if [ -n "${FALCO_KO_DEBUG:-}" ]; then
 	if dmesg | grep -q 'allocations leaked'; then

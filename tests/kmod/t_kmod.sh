@@ -5,7 +5,8 @@
 # of FALCO_KMOD_KERNELS (ids of tests/vm/kernels.list; default deb12),
 # boots it and runs tests/kmod/guest.sh there.  Prints the guest's
 # PASS/FAIL/SKIP lines, prefixed with the kernel id, plus one line for
-# the guest's kernel log.  Guest logs stay in build/vm/<id>/results.
+# the guest's kernel log.  Guest logs stay in build/vm/<id>.log and
+# build/vm/<id>/results-kmod.
 set -eu
 
 src=${FALCO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -39,7 +40,8 @@ for id in $kernels; do
 	fi
 	echo "PASS: kmod-$id-build"
 	sh "$vm" initrd "$id" >> "$log" 2>&1 || true
-	sh "$vm" run "$id" "$src/tests/kmod/guest.sh" >> "$log" 2>&1 || true
+	FALCO_VM_RESULTS=$src/build/vm/$id/results-kmod \
+	    sh "$vm" run "$id" "$src/tests/kmod/guest.sh" >> "$log" 2>&1 || true
 	grep -E '^(PASS|FAIL|SKIP): ' "$log" | tr -d '\r' |
 	    sed "s/^\(PASS\|FAIL\|SKIP\): kmod-/\1: kmod-$id-/"
 	if ! grep -q '^FALCO-VM-EXIT' "$log"; then

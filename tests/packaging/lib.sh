@@ -24,12 +24,12 @@ skip() {
 
 # check NAME COMMAND...: PASS if COMMAND succeeds, else FAIL.
 check() {
-	n=$1
+	_check_name=$1
 	shift
 	if "$@"; then
-		pass "$n"
+		pass "$_check_name"
 	else
-		fail "$n"
+		fail "$_check_name"
 	fi
 }
 
@@ -39,8 +39,8 @@ is_root() {
 
 # missing_tools TOOL...: prints the tools that are not installed.
 missing_tools() {
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || printf ' %s' "$t"
+	for _tool in "$@"; do
+		command -v "$_tool" >/dev/null 2>&1 || printf ' %s' "$_tool"
 	done
 }
 
@@ -56,8 +56,9 @@ pkg_stale() {
 # returns non-zero with the reason on stderr on failure.
 pkg_build() {
 	tree=$pkgdir/tree/falco-$version
-	rm -rf "$pkgdir/tree" "$pkgdir/rpm" "$out"
-	mkdir -p "$tree" "$out"
+	new=$pkgdir/new
+	rm -rf "$pkgdir/tree" "$pkgdir/rpm" "$new"
+	mkdir -p "$tree" "$new"
 	(cd "$src" && tar --exclude=./build --exclude=./.git -cf - .) |
 	    tar -C "$tree" -xf -
 	if ! (cd "$tree" && dpkg-buildpackage -us -uc -b -j2) \
@@ -67,7 +68,7 @@ pkg_build() {
 		return 1
 	fi
 	mv "$pkgdir"/tree/*.deb "$pkgdir"/tree/*.changes \
-	    "$pkgdir"/tree/*.buildinfo "$out/"
+	    "$pkgdir"/tree/*.buildinfo "$new/"
 	if ! (cd "$tree" && rpmbuild -bb --build-in-place --nodeps \
 	    --define "_topdir $pkgdir/rpm" rpm/falco.spec) \
 	    > "$pkgdir/rpm-build.log" 2>&1; then
@@ -75,12 +76,18 @@ pkg_build() {
 		    "$pkgdir/rpm-build.log" || tail -n 1 "$pkgdir/rpm-build.log")" >&2
 		return 2
 	fi
-	mv "$pkgdir"/rpm/RPMS/*/*.rpm "$out/"
-	touch "$out/stamp"
+	mv "$pkgdir"/rpm/RPMS/*/*.rpm "$new/"
+	touch "$new/stamp"
+	rm -rf "$out"
+	mv "$new" "$out"
 }
 
-# pkg_ensure: the packages, built if missing or stale.
+# pkg_ensure: the packages, built if missing or stale (FALCO_PKG_REUSE=1:
+# if missing only).
 pkg_ensure() {
+	if [ "${FALCO_PKG_REUSE:-0}" = 1 ] && [ -f "$out/stamp" ]; then
+		return 0
+	fi
 	pkg_stale || return 0
 	pkg_build
 }

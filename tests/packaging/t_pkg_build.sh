@@ -73,11 +73,13 @@ check dkms-conf [ "$got" = "falco $version falco /updates/dkms yes" ]
 
 dpkg-deb -e "$deb" "$tmp/ctl"
 dpkg-deb -e "$dkmsdeb" "$tmp/dctl"
-check deb-postinst-systemd grep -q 'deb-systemd-helper enable' "$tmp/ctl/postinst"
+check deb-postinst-systemd grep -q 'systemctl --no-reload enable' "$tmp/ctl/postinst"
 check deb-postinst-choice grep -q 'falco-driver-loader auto --print-choice' \
     "$tmp/ctl/postinst"
-check deb-dkms-postinst grep -q 'common.postinst falco' "$tmp/dctl/postinst"
-check deb-dkms-prerm grep -q 'dkms remove -m falco' "$tmp/dctl/prerm"
+check deb-dkms-postinst grep -q 'DKMS_NAME=falco' "$tmp/dctl/postinst"
+check deb-dkms-prerm grep -q 'dkms remove -m .DKMS_NAME' "$tmp/dctl/prerm"
+dpkg-deb -f "$dkmsdeb" Depends > "$tmp/depends"
+check deb-dkms-depends grep -q '^dkms' "$tmp/depends"
 
 if command -v lintian >/dev/null 2>&1; then
 	lintian --tag-display-limit 0 "$out"/falco_"$version"_amd64.changes \

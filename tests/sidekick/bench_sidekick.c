@@ -239,17 +239,87 @@ wait_port(int port)
 	return -1;
 }
 
+/*
+ * One pass through falcosidekick with the webhook output allowed conc
+ * requests in flight; prints its figures against the baseline tb.
+ */
+static int
+run_sidekick(const char *bin, int rport, unsigned long n, int conns,
+    int ncpu, int conc, double tb)
+{
+	char cfg[] = "/tmp/sk-bench-XXXXXX";
+	unsigned long ok, before, got;
+	double ta, td, t0, c0, cpu;
+	int sport, fd;
+	long rss;
+	pid_t pid;
+	cpu_set_t set;
+
+	fd = mkstemp(cfg);
+	if (fd < 0)
+		return -1;
+	sport = free_port();
+	dprintf(fd, "listenaddress: 127.0.0.1\nlistenport: %d\nwebhook:\n"
+	    "  address: http://127.0.0.1:%d/falco\n"
+	    "  maxconcurrentrequests: %d\ndelivery:\n  queuesize: %lu\n",
+	    sport, rport, conc, n + 1);
+	close(fd);
+	pid = fork();
+	if (pid == 0) {
+		/* falcosidekick gets one CPU, the load and receiver another. */
+		CPU_ZERO(&set);
+		CPU_SET(ncpu > 1 ? 1 : 0, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		/* Its log lines would interleave with the figures. */
+		fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execl(bin, bin, "-c", cfg, (char *)NULL);
+		_exit(127);
+	}
+	if (wait_port(sport) != 0) {
+		fprintf(stderr, "bench_sidekick: falcosidekick did not "
+		    "start\n");
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		unlink(cfg);
+		return -1;
+	}
+	before = __atomic_load_n(&received, __ATOMIC_RELAXED);
+	c0 = cpu_seconds(pid);
+	t0 = now();
+	ta = load(sport, n, conns, &ok);
+	while (__atomic_load_n(&received, __ATOMIC_RELAXED) - before < ok &&
+	    now() - t0 < 120)
+		usleep(1000);
+	td = now() - t0;
+	cpu = cpu_seconds(pid) - c0;
+	rss = peak_rss_kb(pid);
+	got = __atomic_load_n(&received, __ATOMIC_RELAXED) - before;
+	printf("falcosidekick, 1 CPU, %d request(s) in flight:\n", conc);
+	printf("  accepted:  %lu alerts in %.3f s: %.0f alerts/s (%lu ok), "
+	    "ratio to baseline %.2f\n", n, ta, n / ta, ok, tb / ta);
+	printf("  delivered: %lu alerts in %.3f s: %.0f alerts/s, ratio to "
+	    "baseline %.2f (target 20000 alerts/s)\n", got, td, got / td,
+	    tb / td);
+	printf("  CPU: %.2f s: %.0f alerts in and out per CPU-second\n", cpu,
+	    cpu > 0 ? ok / cpu : 0);
+	printf("  peak RSS: %ld kB (up to %lu alerts queued)\n", rss, n);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	unlink(cfg);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
+	static const int concs[2] = { 1, 8 };
 	const char *bin = "build/bin/falcosidekick";
-	unsigned long n = 100000, ok, before;
+	unsigned long n = 100000, ok;
 	struct MHD_Daemon *d;
-	char cfg[] = "/tmp/sk-bench-XXXXXX", addr[64], lport[16];
-	double tb, ta, td, t0, c0, cpu;
-	int conns = 4, ch, rport, sport, fd, ncpu;
-	long rss;
-	pid_t pid;
+	double tb;
+	int conns = 4, ch, rport, ncpu, k, status = 0;
 	cpu_set_t set;
 
 	while ((ch = getopt(argc, argv, "n:c:b:")) != -1) {
@@ -279,6 +349,12 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
+	/* The load generator and the receiver stay on CPU 0. */
+	if (ncpu > 1) {
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
 	rport = free_port();
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
 	    (unsigned short)rport, NULL, NULL, recv_handler, NULL,
@@ -293,67 +369,10 @@ main(int argc, char **argv)
 	printf("baseline: %lu alerts straight to the receiver in %.3f s: "
 	    "%.0f alerts/s (%lu ok)\n", n, tb, n / tb, ok);
 
-	fd = mkstemp(cfg);
-	if (fd < 0)
-		return 1;
-	sport = free_port();
-	dprintf(fd, "listenaddress: 127.0.0.1\nlistenport: %d\nwebhook:\n"
-	    "  address: http://127.0.0.1:%d/falco\ndelivery:\n"
-	    "  queuesize: %lu\n", sport, rport, n + 1);
-	close(fd);
-	snprintf(addr, sizeof(addr), "%d", sport);
-	snprintf(lport, sizeof(lport), "%d", sport);
-	pid = fork();
-	if (pid == 0) {
-		/* falcosidekick gets one CPU, the load and receiver another. */
-		CPU_ZERO(&set);
-		CPU_SET(ncpu > 1 ? 1 : 0, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-		/* Its log lines would interleave with the figures. */
-		fd = open("/dev/null", O_WRONLY);
-		if (fd >= 0)
-			dup2(fd, 2);
-		execl(bin, bin, "-c", cfg, (char *)NULL);
-		_exit(127);
+	for (k = 0; k < 2; k++) {
+		if (run_sidekick(bin, rport, n, conns, ncpu, concs[k], tb) != 0)
+			status = 1;
 	}
-	if (ncpu > 1) {
-		CPU_ZERO(&set);
-		CPU_SET(0, &set);
-		sched_setaffinity(0, sizeof(set), &set);
-	}
-	if (wait_port(sport) != 0) {
-		fprintf(stderr, "bench_sidekick: falcosidekick did not "
-		    "start\n");
-		kill(pid, SIGTERM);
-		waitpid(pid, NULL, 0);
-		unlink(cfg);
-		return 1;
-	}
-	before = __atomic_load_n(&received, __ATOMIC_RELAXED);
-	c0 = cpu_seconds(pid);
-	t0 = now();
-	ta = load(sport, n, conns, &ok);
-	while (__atomic_load_n(&received, __ATOMIC_RELAXED) - before < ok &&
-	    now() - t0 < 120)
-		usleep(1000);
-	td = now() - t0;
-	cpu = cpu_seconds(pid) - c0;
-	rss = peak_rss_kb(pid);
-	printf("falcosidekick (1 CPU): %lu alerts accepted in %.3f s: "
-	    "%.0f alerts/s (%lu ok)\n", n, ta, n / ta, ok);
-	printf("falcosidekick (1 CPU): %lu alerts delivered in %.3f s: "
-	    "%.0f alerts/s\n", __atomic_load_n(&received, __ATOMIC_RELAXED) -
-	    before, td, (__atomic_load_n(&received, __ATOMIC_RELAXED) -
-	    before) / td);
-	printf("ratio to baseline: accepted %.2f, delivered %.2f "
-	    "(target: 20000 alerts/s)\n", tb / ta, tb / td);
-	printf("falcosidekick CPU: %.2f s for %lu alerts in and out: %.0f "
-	    "alerts per CPU-second\n", cpu, ok, cpu > 0 ? ok / cpu : 0);
-	printf("falcosidekick peak RSS: %ld kB (%lu alerts queued at most)\n",
-	    rss, n);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
-	unlink(cfg);
 	MHD_stop_daemon(d);
-	return 0;
+	return status;
 }

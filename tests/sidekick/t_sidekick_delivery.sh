@@ -115,4 +115,25 @@ check overflow_spooled_none_dropped [ "$(metric 'falcosidekick_output_alerts_tot
 check overflow_spool_all_delivered wait_lines 10 "$SK_TMP/slow2.log" -ge 10
 stop_sk
 
+# 8. Several requests in flight (maxconcurrentrequests): every alert
+# arrives exactly once, through failures, with none left behind.
+start_recv par http --fail 3 --delay 0.05
+start_sk "$SK_TMP/nospool.yaml" \
+    WEBHOOK_ADDRESS="http://127.0.0.1:$par_port/x" \
+    WEBHOOK_MAXCONCURRENTREQUESTS=4 DELIVERY_BACKOFF=50
+i=0
+while [ "$i" -lt 20 ]; do
+	alert_with Critical "rule $i" >"$SK_TMP/p.json"
+	post "$SK_TMP/p.json" >/dev/null
+	i=$((i + 1))
+done
+check concurrent_all_sent wait_metric 10 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="sent"}' = 20
+check concurrent_each_once [ "$(python3 -c 'import json, sys
+ok = [json.loads(json.loads(l)["body"])["rule"] for l in open(sys.argv[1])
+      if json.loads(l)["status"] == 200]
+print(len(ok), len(set(ok)))' "$SK_TMP/par.log")" = "20 20" ]
+check concurrent_retried [ "$(metric 'falcosidekick_output_alerts_total{destination="webhook",priority="critical",status="retried"}')" -ge 3 ]
+check concurrent_queue_empty [ "$(metric 'falcosidekick_output_queue_length{destination="webhook"}')" = 0 ]
+stop_sk
+
 [ "$SK_FAILS" -eq 0 ]

@@ -115,6 +115,29 @@ else
 fi
 python3 "$FALCO_SRC/tests/sidekick/check_outputs.py" "$SK_TMP" || true
 
+# Slack's other output formats (pitfall 19): "text" has the output text
+# and no fields, "all" both; the template text stays above either.
+start_recv chat http
+for fmt in text all; do
+	: >"$SK_TMP/chat.log"
+	printf 'slack:\n  webhookurl: "http://127.0.0.1:%s/s"\n  outputformat: %s\n  messageformat: "{{ .Priority }}: *{{ .Rule }}*"\n' \
+	    "$chat_port" "$fmt" >"$SK_TMP/s.yaml"
+	start_sk "$SK_TMP/s.yaml"
+	post "$SK_DATA/alert.json" >/dev/null
+	wait_lines 5 "$SK_TMP/chat.log" -ge 1 || true
+	check "slack_format_$fmt" python3 -c 'import json, sys
+p = json.loads(json.loads(open(sys.argv[1]).readline())["body"])
+att = p["attachments"][0]
+assert p["text"] == "Critical: *Read sensitive file untrusted*", p
+assert att["text"].startswith("13:53:31.726060287: Critical"), att
+if sys.argv[2] == "text":
+    assert att["fields"] is None and "footer" not in att, att
+else:
+    assert len(att["fields"]) == 15 and att["footer"], att
+' "$SK_TMP/chat.log" "$fmt"
+	stop_sk
+done
+
 # Redis as a stream and as a hash.
 if [ "$have_redis" = 1 ]; then
 	printf 'redis:\n  address: "127.0.0.1:%s"\n  storagetype: stream\n  key: falcostream\n' \

@@ -428,7 +428,9 @@ fake_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 	return SK_SEND_OK;
 }
 
-static const struct sk_output_ops fake_ops = { fake_send, NULL, NULL };
+static const struct sk_output_ops fake_ops = {
+	fake_send, NULL, NULL, NULL
+};
 
 static void
 test_output_retry_and_spool(void **state)
@@ -488,6 +490,86 @@ test_output_retry_and_spool(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* Several in flight: the first alert of each batch fails once. */
+struct fake_many {
+	int	calls;
+	int	seen[64];	/* deliveries per alert, by prio-tagged id */
+	int	failed_first;
+};
+
+static void
+fake_many_send(void *arg, const struct sk_alert *const *a, size_t n,
+    enum sk_send *res, struct sbuf *errs)
+{
+	struct fake_many *f = arg;
+	size_t i;
+
+	f->calls++;
+	for (i = 0; i < n; i++) {
+		int id = atoi(a[i]->rule);
+
+		if (id == 0 && !f->failed_first) {
+			f->failed_first = 1;
+			res[i] = SK_SEND_RETRY;
+			sbuf_puts(&errs[i], "first try fails");
+			continue;
+		}
+		f->seen[id]++;
+		res[i] = SK_SEND_OK;
+	}
+}
+
+static enum sk_send
+fake_one_send(void *arg, const struct sk_alert *a, struct sbuf *err)
+{
+	enum sk_send r;
+
+	fake_many_send(arg, &a, 1, &r, err);
+	return r;
+}
+
+static const struct sk_output_ops fake_many_ops = {
+	fake_one_send, NULL, NULL, fake_many_send
+};
+
+static void
+test_output_concurrent(void **state)
+{
+	struct sk_delivery d = { 64, 3, 10, 20, 1000, NULL };
+	struct fake_many f;
+	struct sk_output *o;
+	char err[256], json[256];
+	int i;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	o = sk_output_new("many", &fake_many_ops, &f, SK_PRIO_NONE, &d);
+	sk_output_set_concurrency(o, 4);
+	/* Queue before starting, so that batches are full. */
+	for (i = 0; i < 10; i++) {
+		struct sk_alert *a;
+
+		snprintf(json, sizeof(json), "{\"rule\":\"%d\",\"priority\":"
+		    "\"Error\",\"time\":\"2024-01-15T13:53:31Z\","
+		    "\"output_fields\":{\"a\":1}}", i);
+		a = sk_alert_parse(json, strlen(json), NULL, err, sizeof(err));
+		assert_non_null(a);
+		assert_int_equal(sk_output_offer(o, a), 1);
+		sk_alert_unref(a);
+	}
+	assert_int_equal(sk_output_start(o, err, sizeof(err)), 0);
+	assert_int_equal(sk_output_wait_idle(&o, 1, 5000), 0);
+	/* Each alert exactly once, although alert 0 was retried. */
+	for (i = 0; i < 10; i++)
+		assert_int_equal(f.seen[i], 1);
+	assert_int_equal(sk_output_stat(o, SK_PRIO_ERROR, SK_STAT_SENT), 10);
+	assert_int_equal(sk_output_stat(o, SK_PRIO_ERROR, SK_STAT_RETRIED),
+	    1);
+	/* Batches of four: 10 alerts and one retry take 4 calls at most. */
+	assert_true(f.calls <= 4);
+	sk_output_free(o);
+}
+
 static void
 test_output_queue_full(void **state)
 {
@@ -523,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_alert_small_year),
 		cmocka_unit_test(test_config_env),
 		cmocka_unit_test(test_output_retry_and_spool),
+		cmocka_unit_test(test_output_concurrent),
 		cmocka_unit_test(test_output_queue_full),
 	};
 

@@ -11,10 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "evbuild.h"
+#include "scapfile/scapfile.h"
 #include "state/state.h"
 #include "util/sbuf.h"
 
@@ -303,6 +306,75 @@ test_purge_and_bound(void **unused)
 	state_free(s);
 }
 
+/* Threads, fds and the tree of a real capture's process list. */
+static void
+test_seed_capture(void **unused)
+{
+	const char *td = getenv("FALCO_TESTDATA");
+	char path[1024], err[256];
+	struct scap_reader *r;
+	struct state *s;
+	struct st_thread *t, *m;
+
+	(void)unused;
+	snprintf(path, sizeof(path), "%s/falco-0.34.1/trace_files/"
+	    "cat_write.scap", td != NULL ? td : "../shared/testdata");
+	if ((r = scap_reader_open(path, err, sizeof(err))) == NULL)
+		skip();
+	s = state_new(0, 0);
+	assert_int_equal(state_seed_capture(s, r), 73);
+	t = state_thread(s, 11310);
+	assert_non_null(t);
+	assert_string_equal(t->comm, "bash");
+	assert_string_equal(t->exe, "/bin/bash");
+	assert_int_equal(t->ptid, 1077);
+	assert_int_equal(state_fd_count(t), 4);
+	assert_string_equal(state_fd(s, t, 255)->name, "/dev/pts/4");
+	/* a secondary thread sees its process's fds */
+	t = state_thread(s, 719);
+	m = state_main_thread(s, t);
+	assert_int_equal(m->tid, 631);
+	assert_int_equal(state_fd_count(t), state_fd_count(m));
+	state_free(s);
+	scap_reader_close(r);
+}
+
+/* The /proc scanner on this very process. */
+static void
+test_seed_proc(void **unused)
+{
+	struct state *s = state_new(0, 1);
+	struct st_thread *t;
+	const struct st_fd *f;
+	long n;
+	int fd = open("/etc/hostname", O_RDONLY);
+
+	(void)unused;
+	assert_true(fd >= 0);
+	n = state_seed_proc(s, "/proc");
+	assert_true(n > 0);
+	t = state_thread(s, getpid());
+	assert_non_null(t);
+	assert_string_equal(t->comm, "test_state");
+	assert_int_equal(t->pid, getpid());
+	assert_int_equal(t->ptid, getppid());
+	assert_int_equal(t->uid, getuid());
+	assert_non_null(strstr(t->exepath, "test_state"));
+	f = state_fd(s, t, fd);
+	assert_non_null(f);
+	assert_string_equal(f->name, "/etc/hostname");
+	assert_int_equal(f->type, STFD_FILE);
+	/* the parent resolves too */
+	assert_non_null(state_parent(s, t));
+	close(fd);
+	state_free(s);
+
+	/* a tree that cannot be read */
+	s = state_new(0, 0);
+	assert_int_equal(state_seed_proc(s, "/nonexistent-proc"), -1);
+	state_free(s);
+}
+
 /* Lines "input<TAB>expected" of a data file under tests/state/data. */
 static FILE *
 data_file(const char *name)
@@ -400,6 +472,8 @@ main(void)
 		cmocka_unit_test(test_fds),
 		cmocka_unit_test(test_sockets_and_cwd),
 		cmocka_unit_test(test_purge_and_bound),
+		cmocka_unit_test(test_seed_proc),
+		cmocka_unit_test(test_seed_capture),
 		cmocka_unit_test(test_paths_data),
 		cmocka_unit_test(test_container_data),
 	};

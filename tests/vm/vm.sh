@@ -22,7 +22,9 @@
 # kernel log, and exits 0 only if the script exited 0 and the kernel log
 # shows no BUG, WARNING, Oops, lockdep report or protection fault.
 #
-# Environment: FALCO_VM_DIR (cache, default build/vm), FALCO_VM_TIMEOUT
+# Environment: FALCO_VM_DIR (cache, default build/vm), FALCO_VM_RESULTS
+# (results folder of `run`, emptied first; default a new
+# build/vm/ID/results.XXXXXX per run), FALCO_VM_TIMEOUT
 # (seconds per boot, default 600), FALCO_VM_SMP (default 2), FALCO_VM_MEM
 # (MiB, default 1024), FALCO_KMOD_CFLAGS (extra flags for the module,
 # e.g. -DFALCO_DEBUG_ALLOC).
@@ -148,7 +150,7 @@ cmd_build() {
 	[ -f "$kdir/release" ] || cmd_fetch "$id"
 	rel=$(cat "$kdir/release")
 	# Build a copy, so that kernels do not share objects in the tree.
-	b=$kdir/src
+	b=$kdir/src.$$
 	rm -rf "$b"
 	mkdir -p "$b/scripts"
 	cp -R "$src/Kbuild" "$src/VERSION" "$src/kmod" "$b/"
@@ -178,9 +180,11 @@ cmd_build() {
 		    KCFLAGS="-Werror $flags ${FALCO_KMOD_CFLAGS:-}" modules 2>&1 |
 		    grep -v 'Skipping BTF generation' || true
 		[ -f "$b/falco.ko" ] || die "module build failed for $id"
-		cp "$b/falco.ko" "$ko"
+		cp "$b/falco.ko" "$ko.$$"
+		mv "$ko.$$" "$ko"
 		rm -f "$b/falco.ko"
 	done
+	rm -rf "$b"
 	echo "vm.sh: built falco.ko and falco-debug.ko for $rel with $cc"
 }
 
@@ -215,7 +219,7 @@ cmd_initrd() {
 	id=$1
 	kdir=$vmdir/$id
 	rel=$(cat "$kdir/release")
-	ird=$kdir/initrd
+	ird=$kdir/initrd.$$
 	rm -rf "$ird"
 	mkdir -p "$ird/bin" "$ird/lib/vmmod" "$ird/proc" "$ird/sys" \
 	    "$ird/dev" "$ird/mnt"
@@ -237,7 +241,9 @@ cmd_initrd() {
 		echo "${base%.ko*}.ko" >> "$ird/modules.order"
 	done
 	(cd "$ird" && find . | cpio -o -H newc --quiet | gzip -1) \
-	    > "$kdir/initrd.gz"
+	    > "$kdir/initrd.gz.$$"
+	mv "$kdir/initrd.gz.$$" "$kdir/initrd.gz"
+	rm -rf "$ird"
 }
 
 # Lines of a kernel log that fail a run.
@@ -256,9 +262,14 @@ cmd_run() {
 	[ -f "$kdir/initrd.gz" ] || cmd_initrd "$id"
 	command -v qemu-system-x86_64 >/dev/null ||
 	    die "qemu-system-x86_64 missing (qemu-system-x86)"
-	res=$kdir/results
-	rm -rf "$res"
-	mkdir -p "$res"
+	# Each run has its own results folder: several may share a kernel.
+	if [ -n "${FALCO_VM_RESULTS:-}" ]; then
+		res=$FALCO_VM_RESULTS
+		rm -rf "$res"
+		mkdir -p "$res"
+	else
+		res=$(mktemp -d "$kdir/results.XXXXXX")
+	fi
 	script=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 	shift
 	{

@@ -285,6 +285,42 @@ set_autoattach(struct fb_probe *skel)
 		bpf_program__set_autoattach(p, false);
 }
 
+/*
+ * FB_VERIFIER_LOG=program keeps that program's whole verifier log (the
+ * default buffer keeps only its beginning on older kernels) and logs its
+ * end if loading fails: the line that was rejected.
+ */
+static char *vlog;
+#define VLOG_SIZE	(64u << 20)
+
+static void
+verifier_log_setup(struct fb_probe *skel)
+{
+	const char *name = getenv("FB_VERIFIER_LOG");
+	struct bpf_program *p;
+
+	if (name == NULL ||
+	    (p = bpf_object__find_program_by_name(skel->obj, name)) == NULL)
+		return;
+	vlog = xcalloc(1, VLOG_SIZE);
+	bpf_program__set_log_buf(p, vlog, VLOG_SIZE);
+	bpf_program__set_log_level(p, 1);
+}
+
+static void
+verifier_log_dump(void)
+{
+	size_t n;
+
+	if (vlog == NULL)
+		return;
+	n = strlen(vlog);
+	log_err("bpf: end of the verifier log (%zu bytes):\n%s", n,
+	    vlog + (n > 3000 ? n - 3000 : 0));
+	free(vlog);
+	vlog = NULL;
+}
+
 static void
 raise_memlock(void)
 {
@@ -359,6 +395,7 @@ bpf_driver_open(const struct bpf_driver_config *cfg)
 		bpf_object__for_each_program(p, drv->skel->obj)
 			bpf_program__set_log_level(p, 4);
 	}
+	verifier_log_setup(drv->skel);
 	if ((r = make_rings(drv)) != 0)
 		goto fail;
 	if (bpf_map__set_max_entries(drv->skel->maps.fb_rings,
@@ -373,6 +410,7 @@ bpf_driver_open(const struct bpf_driver_config *cfg)
 
 	/* Load (the verifier runs here), then wire the tables. */
 	if ((r = fb_probe__load(drv->skel)) != 0) {
+		verifier_log_dump();
 		log_err("bpf: cannot load the BPF programs: %s (run with "
 		    "debug logging for the verifier's output)", strerror(-r));
 		goto fail;

@@ -124,14 +124,36 @@ fb_counters(void)
 		c_->field++;						\
 } while (0)
 
+/*
+ * The current task.  Kernels before 5.11 lack bpf_get_current_task_btf();
+ * the test is a CO-RE constant, so the verifier only sees one branch.
+ * Either way its fields are read with BPF_CORE_READ.
+ */
+#define FB_HAVE_TASK_BTF						\
+	bpf_core_enum_value_exists(enum bpf_func_id,			\
+	    BPF_FUNC_get_current_task_btf)
+
+static __always_inline struct task_struct *
+fb_current(void)
+{
+	if (FB_HAVE_TASK_BTF)
+		return bpf_get_current_task_btf();
+	return (struct task_struct *)bpf_get_current_task();
+}
+
 /* The current thread runs a 32-bit (ia32) syscall. */
 static __always_inline int
 fb_in_compat(void)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t;
 
-	/* A trusted pointer: a plain load, no helper call. */
-	return (t->thread_info.status & 0x0002) != 0;	/* TS_COMPAT */
+	/* A trusted pointer allows a plain load instead of a helper call. */
+	if (FB_HAVE_TASK_BTF) {
+		t = bpf_get_current_task_btf();
+		return (t->thread_info.status & 0x0002) != 0;	/* TS_COMPAT */
+	}
+	t = (struct task_struct *)bpf_get_current_task();
+	return (BPF_CORE_READ(t, thread_info.status) & 0x0002) != 0;
 }
 
 /* Skip events of the consumer itself, when asked to. */

@@ -637,7 +637,7 @@ FB_EXIT_PROG(userfaultfd)
 
 FB_EXIT_PROG(mmap)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
 	struct fb_rec r;
 

@@ -189,7 +189,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(fb_sched_exec, struct task_struct *p, pid_t old_pid,
     struct linux_binprm *bprm)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct fb_rec r;
 
 	if ((fb_tp_mask & FB_TP_SCHED_EXEC) == 0 || !fb_exec_wanted() ||
@@ -212,7 +212,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(fb_sched_exec_2, struct task_struct *p, pid_t old_pid,
     struct linux_binprm *bprm)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct fb_rec r;
 
 	if (fb_resume(&r) != 0)
@@ -230,7 +230,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(fb_sched_exec_3, struct task_struct *p, pid_t old_pid,
     struct linux_binprm *bprm)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct fb_rec r;
 
 	if (fb_resume(&r) != 0)
@@ -280,7 +280,7 @@ fb_rec_is_execve(struct fb_rec *r)
 
 FB_EXIT_PROG(exec_2)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct fb_rec r;
 
 	if (fb_resume(&r) != 0)
@@ -294,7 +294,7 @@ FB_EXIT_PROG(exec_2)
 
 FB_EXIT_PROG(exec_3)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct fb_rec r;
 
 	if (fb_resume(&r) != 0)
@@ -308,7 +308,7 @@ FB_EXIT_PROG(exec_3)
 
 FB_EXIT_PROG(exec_4)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct fb_rec r;
 
 	if (fb_resume(&r) != 0)
@@ -335,7 +335,7 @@ struct {
 static __always_inline int
 fb_clone_1(void *ctx, long ret, uint16_t type, uint64_t native_flags)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct fb_clone_state *st;
 	uint32_t zero = 0;
 	struct fb_rec r;
@@ -380,7 +380,7 @@ FB_EXIT_PROG(vfork)
 
 FB_EXIT_PROG(clone_2)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct pid *pid = fb_task_pid(t, PIDTYPE_PID);
 	struct pid_namespace *ns = fb_pid_ns(pid);
 	struct fb_clone_state *st;
@@ -458,7 +458,7 @@ FB_EXIT_PROG(setresgid)
 
 FB_EXIT_PROG(capset)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	const struct cred *cred = BPF_CORE_READ(t, cred);
 	struct fb_rec r;
 

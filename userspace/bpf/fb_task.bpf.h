@@ -282,7 +282,7 @@ fb_put_cgroups(struct fb_rec *r, struct task_struct *t)
 static __always_inline struct file *
 fb_fd_file(int64_t fd)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t = fb_current();
 	struct file **fdt;
 	struct file *f = NULL;
 	unsigned int max;

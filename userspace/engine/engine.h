@@ -53,6 +53,7 @@ struct engine_ctx {
 	const struct fevt *fd_ev;
 	const struct st_fd *fd_cached;
 	struct st_fd	 fd_tmp;	/* stands in after a failed open */
+	void		*memo;		/* per-event values (extract.c) */
 };
 
 void	engine_ctx_init(struct engine_ctx *c, struct state *st,

@@ -112,7 +112,8 @@ static const struct {
 	{ "proc.ppid", O_P_PPID }, { "proc.apid", O_P_APID },
 	{ "proc.vpid", O_P_VPID }, { "proc.pvpid", O_P_PVPID },
 	{ "proc.sid", O_P_SID }, { "proc.sname", O_P_SNAME },
-	{ "proc.sid.exe", O_P_SID_EXE }, { "proc.sid.exepath", O_P_SID_EXEPATH },
+	{ "proc.sid.exe", O_P_SID_EXE },
+	{ "proc.sid.exepath", O_P_SID_EXEPATH },
 	{ "proc.vpgid", O_P_VPGID }, { "proc.vpgid.name", O_P_VPGID_NAME },
 	{ "proc.vpgid.exe", O_P_VPGID_EXE },
 	{ "proc.vpgid.exepath", O_P_VPGID_EXEPATH },
@@ -137,7 +138,8 @@ static const struct {
 	{ "thread.cap_permitted", O_T_CAP_PERM },
 	{ "thread.cap_inheritable", O_T_CAP_INH },
 	{ "thread.cap_effective", O_T_CAP_EFF },
-	{ "proc.fdopencount", O_P_FDOPENCOUNT }, { "proc.fdlimit", O_P_FDLIMIT },
+	{ "proc.fdopencount", O_P_FDOPENCOUNT },
+	{ "proc.fdlimit", O_P_FDLIMIT },
 	{ "proc.fdusage", O_P_FDUSAGE }, { "proc.vmsize", O_P_VMSIZE },
 	{ "proc.vmrss", O_P_VMRSS }, { "proc.vmswap", O_P_VMSWAP },
 	{ "thread.pfmajor", O_T_PFMAJOR }, { "thread.pfminor", O_T_PFMINOR },
@@ -164,7 +166,8 @@ static const struct {
 	{ "fd.port", O_FD_PORT }, { "fd.cport", O_FD_CPORT },
 	{ "fd.sport", O_FD_SPORT }, { "fd.lport", O_FD_LPORT },
 	{ "fd.rport", O_FD_RPORT }, { "fd.l4proto", O_FD_L4PROTO },
-	{ "fd.sockfamily", O_FD_SOCKFAMILY }, { "fd.is_server", O_FD_IS_SERVER },
+	{ "fd.sockfamily", O_FD_SOCKFAMILY },
+	{ "fd.is_server", O_FD_IS_SERVER },
 	{ "fd.net", O_FD_NET }, { "fd.cnet", O_FD_CNET },
 	{ "fd.snet", O_FD_SNET }, { "fd.lnet", O_FD_LNET },
 	{ "fd.rnet", O_FD_RNET }, { "fd.connected", O_FD_CONNECTED },
@@ -355,6 +358,7 @@ engine_ctx_free(struct engine_ctx *c)
 	for (i = 0; i < ENGINE_SCRATCH; i++)
 		sbuf_free(&c->scratch[i]);
 	sbuf_free(&c->path);
+	free(c->memo);
 }
 
 static struct sbuf *
@@ -727,6 +731,9 @@ is_ip(const struct st_fd *f)
 	return f->af == 4 || f->af == 6;
 }
 
+/* fd.typechar values: one string per type, filled on first use. */
+static char tc[32][2];
+
 /* A listening socket has no client end yet. */
 static int
 has_client(const struct st_fd *f)
@@ -740,7 +747,6 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 {
 	const struct st_fd *f;
 	const char *slash;
-	struct sbuf *sb;
 	int64_t fdnum;
 	int client;
 
@@ -760,9 +766,8 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 	case O_FD_TYPE:
 		return v_cstr(out, state_fdtype_name(f->type));
 	case O_FD_TYPECHAR:
-		sb = scratch(c);
-		sbuf_putc(sb, state_fdtype_char(f->type));
-		return v_sb(out, sb);
+		tc[f->type & 31][0] = state_fdtype_char(f->type);
+		return v_str(out, tc[f->type & 31], 1);
 	case O_FD_NAME:
 		return v_cstr(out, f->name);
 	case O_FD_NAMERAW:
@@ -938,19 +943,32 @@ event_res(const struct engine_ctx *c, int64_t *res)
 	return param_i64(c->ev, 0, res);
 }
 
+/*
+ * evt.is_open_*: read/write from the open flags of open, openat,
+ * openat2 and open_by_handle_at; create when the driver saw the file
+ * created (O_F_CREATED) or a successful O_TMPFILE; exec when a created
+ * file gets an execute bit (creat: from its mode alone).
+ */
 static int
 open_flag(const struct engine_ctx *c, uint16_t op, struct fvals *out)
 {
 	uint16_t type = c->ev->hdr->type;
-	uint64_t fl;
-	int r;
+	const uint64_t xbits = FL_CHMOD_MODE_S_IXUSR | FL_CHMOD_MODE_S_IXGRP |
+	    FL_CHMOD_MODE_S_IXOTH;
+	uint64_t fl = 0, mode = 0;
+	int64_t res;
+	int r = 0, midx;
 
+	if (ev_is_creat[type]) {
+		midx = schema_param_index(type, "mode");
+		if (op == O_EVT_OPEN_EXEC && param_u64(c->ev, midx, &mode) == 0)
+			r = (mode & xbits) != 0;
+		return v_u(out, FT_BOOL, (uint64_t)r);
+	}
 	if (!ev_is_open[type])
 		return v_u(out, FT_BOOL, 0);
 	if (param_u64(c->ev, ev_flags_idx[type], &fl) != 0)
 		fl = 0;
-	if (ev_is_creat[type])
-		fl |= FL_FILE_FLAGS_O_CREAT | FL_FILE_FLAGS_O_WRONLY;
 	switch (op) {
 	case O_EVT_OPEN_READ:
 		r = (fl & FL_FILE_FLAGS_O_RDONLY) != 0;
@@ -959,12 +977,15 @@ open_flag(const struct engine_ctx *c, uint16_t op, struct fvals *out)
 		r = (fl & FL_FILE_FLAGS_O_WRONLY) != 0;
 		break;
 	case O_EVT_OPEN_CREATE:
-		r = (fl & (FL_FILE_FLAGS_O_CREAT | FL_FILE_FLAGS_O_TMPFILE))
-		    != 0;
+		r = (fl & FL_FILE_FLAGS_O_F_CREATED) != 0 ||
+		    ((fl & FL_FILE_FLAGS_O_TMPFILE) &&
+		    event_res(c, &res) == 0 && res >= 0);
 		break;
 	default:
-		/* XXX: O_EXEC is not in the flag set captures carry. */
-		r = 0;
+		midx = schema_param_index(type, "mode");
+		if ((fl & (FL_FILE_FLAGS_O_TMPFILE | FL_FILE_FLAGS_O_CREAT)) &&
+		    param_u64(c->ev, midx, &mode) == 0)
+			r = (mode & xbits) != 0;
 		break;
 	}
 	return v_u(out, FT_BOOL, (uint64_t)r);
@@ -1002,6 +1023,51 @@ rawarg(struct engine_ctx *c, const struct field_ref *ref, struct fvals *out)
 		if (param_u64(c->ev, idx, &u) != 0)
 			return 0;
 		return v_u(out, FT_UINT64, u);
+	}
+}
+
+/* evt.category: the event's category; I/O is named by its fd's kind. */
+static const char *
+category_name(struct engine_ctx *c, const struct schema_event *e)
+{
+	static const char *const names[] = {
+		[EC_UNKNOWN] = "unknown", [EC_OTHER] = "other",
+		[EC_FILE] = "file", [EC_NET] = "net", [EC_IPC] = "IPC",
+		[EC_MEMORY] = "memory", [EC_PROCESS] = "process",
+		[EC_SLEEP] = "sleep", [EC_SYSTEM] = "system",
+		[EC_SIGNAL] = "signal", [EC_USER] = "user",
+		[EC_TIME] = "time", [EC_PROCESSING] = "processing",
+	};
+	uint32_t cat = e->category & 0x1ff;
+	const struct st_fd *f;
+
+	if (cat < sizeof(names) / sizeof(names[0]) && names[cat] != NULL)
+		return names[cat];
+	switch (cat) {
+	case EC_IO_READ: case EC_IO_WRITE: case EC_IO_OTHER:
+		if ((f = event_fd(c)) == NULL)
+			return "unknown";
+		switch (f->type) {
+		case STFD_FILE: case STFD_DIRECTORY:
+			return "file";
+		case STFD_IPV4: case STFD_IPV6: case STFD_IPV4_SERVER:
+		case STFD_IPV6_SERVER:
+			return "net";
+		case STFD_FIFO: case STFD_UNIX: case STFD_EVENT:
+		case STFD_SIGNALFD: case STFD_INOTIFY: case STFD_EVENTPOLL:
+		case STFD_TIMERFD:
+			return "ipc";
+		default:
+			return "unknown";
+		}
+	case EC_WAIT:
+		return "wait";
+	case EC_SCHEDULER:
+		return "scheduler";
+	case EC_INTERNAL:
+		return "internal";
+	default:
+		return "unknown";
 	}
 }
 
@@ -1054,6 +1120,8 @@ evt_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		s = evt_type_name(c);
 		return v_u(out, FT_UINT32, s != NULL && ref->arg_key != NULL &&
 		    strcmp(s, ref->arg_key) == 0);
+	case O_EVT_CATEGORY:
+		return e == NULL ? 0 : v_cstr(out, category_name(c, e));
 	case O_SYSCALL_TYPE:
 		if (e == NULL || !(e->category & EC_SYSCALL))
 			return 0;
@@ -1446,15 +1514,67 @@ container_field(struct engine_ctx *c, uint16_t op, struct fvals *out)
 	}
 }
 
+/*
+ * Per-event memo of the hottest argument-less fields.  Rules repeat the
+ * same checks (macros such as open_read in many rules); these values
+ * point to static strings or to thread and fd strings, which stay put
+ * while one event is evaluated, so they are extracted once per event.
+ */
+static const uint8_t memo_ok[O_MAX] = {
+	[O_EVT_TYPE] = 1, [O_EVT_DIR] = 1, [O_EVT_OPEN_READ] = 1,
+	[O_EVT_OPEN_WRITE] = 1, [O_EVT_RES] = 1, [O_FD_NUM] = 1,
+	[O_FD_TYPE] = 1, [O_FD_TYPECHAR] = 1, [O_FD_NAME] = 1,
+	[O_FD_DIRECTORY] = 1, [O_FD_FILENAME] = 1, [O_FD_L4PROTO] = 1,
+	[O_FD_SPORT] = 1, [O_FD_SIP] = 1, [O_FD_CIP] = 1, [O_P_NAME] = 1,
+	[O_P_PNAME] = 1, [O_P_EXEPATH] = 1, [O_C_ID] = 1, [O_U_NAME] = 1,
+	[O_U_UID] = 1,
+};
+
+struct memo {
+	uint64_t	 evnum;
+	const struct fevt *ev;
+	uint8_t		 n;
+	struct fval	 v;
+};
+
+static int extract_op(struct engine_ctx *, uint16_t,
+    const struct field_ref *, struct fvals *);
+
 int
 engine_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 {
 	struct engine_ctx *c = ctx;
 	uint16_t op = op_of(ref);
+	struct memo *m;
+	int r;
 
 	out->n = 0;
 	if (c->ev == NULL || c->ev->hdr->type >= FE_MAX)
 		return 0;
+	if (!memo_ok[op] || ref->has_arg)
+		return extract_op(c, op, ref, out);
+	if (c->memo == NULL)
+		c->memo = xcalloc(O_MAX, sizeof(struct memo));
+	m = &((struct memo *)c->memo)[op];
+	if (m->evnum == c->evnum && m->ev == c->ev) {
+		out->n = m->n;
+		out->v[0] = m->v;
+		return 0;
+	}
+	r = extract_op(c, op, ref, out);
+	if (r == 0 && out->n <= 1) {
+		m->evnum = c->evnum;
+		m->ev = c->ev;
+		m->n = (uint8_t)out->n;
+		m->v = out->v[0];
+	}
+	return r;
+}
+
+static int
+extract_op(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
+    struct fvals *out)
+{
 	if (op >= O_EVT_NUM && op <= O_EVT_ABSPATH)
 		return evt_field(c, op, ref, out);
 	if (op >= O_P_EXE && op <= O_P_STDERR_NAME)

@@ -4,11 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "falco/cli.h"
 #include "rules/rules.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
+
+#define CLI_DEFAULT_CONFIG	"/etc/falco/falco.yaml"
 
 static void
 push(char ***v, size_t *n, const char *s)
@@ -135,6 +138,139 @@ opt_unbuffered(struct cli *c, const char *a)
 	return 0;
 }
 
+static int
+opt_pidfile(struct cli *c, const char *a)
+{
+	c->pidfile = a;
+	return 0;
+}
+
+static int
+opt_support(struct cli *c, const char *a)
+{
+	c->support = 1;
+	return 0;
+}
+
+static int
+opt_list_events(struct cli *c, const char *a)
+{
+	c->list_events = 1;
+	return 0;
+}
+
+static int
+opt_ignored(struct cli *c, const char *a)
+{
+	c->print_ignored = 1;
+	return 0;
+}
+
+static int
+opt_page_size(struct cli *c, const char *a)
+{
+	c->page_size = 1;
+	return 0;
+}
+
+static int
+opt_format(struct cli *c, const char *a)
+{
+	if (strcmp(a, "text") != 0 && strcmp(a, "markdown") != 0 &&
+	    strcmp(a, "json") != 0) {
+		fprintf(stderr, "Error: --format must be one of text, "
+		    "markdown, json: '%s'\n", a);
+		return -1;
+	}
+	c->format = a;
+	return 0;
+}
+
+static int
+opt_markdown(struct cli *c, const char *a)
+{
+	log_warn("--markdown is deprecated, use --format markdown");
+	c->format = "markdown";
+	return 0;
+}
+
+/* -p: deprecated; -pc and -pk were container shortcuts, now no-ops. */
+static int
+opt_print(struct cli *c, const char *a)
+{
+	if (strcmp(a, "c") == 0 || strcmp(a, "k") == 0 ||
+	    strcmp(a, "container") == 0 || strcmp(a, "kubernetes") == 0) {
+		log_warn("-p%s is deprecated and has no effect", a);
+		return 0;
+	}
+	log_warn("-p is deprecated, use append_output in falco.yaml");
+	c->print_fmt = a;
+	return 0;
+}
+
+static int
+opt_enable_source(struct cli *c, const char *a)
+{
+	push(&c->enable_sources, &c->nenable_sources, a);
+	return 0;
+}
+
+static int
+opt_disable_source(struct cli *c, const char *a)
+{
+	push(&c->disable_sources, &c->ndisable_sources, a);
+	return 0;
+}
+
+/*
+ * Options Falco removed, with what replaced them, so that an old unit
+ * file fails with a useful message rather than a bare "unknown option".
+ */
+static const struct removed_opt {
+	const char	*lng;
+	int		 shrt;
+	int		 has_arg;
+	const char	*since;
+	const char	*instead;
+} removed[] = {
+	{ NULL, 'd', no_argument, "0.36", "run it as a systemd service" },
+	{ NULL, 's', required_argument, "0.36",
+	    "the metrics section of falco.yaml" },
+	{ "stats-interval", 0, required_argument, "0.36",
+	    "metrics.interval in falco.yaml" },
+	{ "stats_interval", 0, required_argument, "0.36",
+	    "metrics.interval in falco.yaml" },
+	{ "list-syscall-events", 0, no_argument, "0.36", "--list-events" },
+	{ NULL, 'k', required_argument, "0.37", "the k8smeta plugin" },
+	{ NULL, 'K', required_argument, "0.37", "the k8smeta plugin" },
+	{ "k8s-node", 0, required_argument, "0.37", "the k8smeta plugin" },
+	{ NULL, 'u', no_argument, "0.37", "engine.kind in falco.yaml" },
+	{ "modern-bpf", 0, no_argument, "0.38",
+	    "-o engine.kind=modern_ebpf" },
+	{ "nodriver", 0, no_argument, "0.38", "-o engine.kind=nodriver" },
+	{ NULL, 'g', required_argument, "0.38", "engine.kind=gvisor" },
+	{ "gvisor-root", 0, required_argument, "0.38", "engine.gvisor.root" },
+	{ "gvisor-config", 0, required_argument, "0.38",
+	    "engine.gvisor.config" },
+	{ NULL, 'T', required_argument, "0.39",
+	    "the rules: selection in falco.yaml" },
+	{ NULL, 't', required_argument, "0.39",
+	    "the rules: selection in falco.yaml" },
+	{ NULL, 'D', required_argument, "0.39",
+	    "the rules: selection in falco.yaml" },
+	{ NULL, 'A', no_argument, "0.41", "-o base_syscalls.all=true" },
+	{ NULL, 'b', no_argument, "0.41",
+	    "-o buffer_format_base64=true" },
+	{ NULL, 'S', required_argument, "0.41",
+	    "-o falco_libs.snaplen=<len>" },
+	{ "cri", 0, required_argument, "0.41", "the container plugin" },
+	{ "disable-cri-async", 0, no_argument, "0.41",
+	    "the container plugin" },
+	{ "gvisor-generate-config", 0, optional_argument, "0.44", NULL },
+};
+
+#define NREMOVED	(sizeof(removed) / sizeof(removed[0]))
+
 static const struct clopt {
 	const char	*lng;
 	int		 shrt;		/* 0: long only */
@@ -170,8 +306,29 @@ static const struct clopt {
 	    "Stop after this many seconds of events." },
 	{ "unbuffered", 'U', no_argument, opt_unbuffered, NULL,
 	    "Do not buffer outputs." },
+	{ "pidfile", 'P', required_argument, opt_pidfile, "<path>",
+	    "Write the process id to this file; removed at exit." },
 	{ "version", 0, no_argument, opt_version, NULL,
-	    "Print the version and exit." },
+	    "Print the version and exit (JSON with json_output)." },
+	{ "support", 0, no_argument, opt_support, NULL,
+	    "Print support information (versions, config, rules) as "
+	    "JSON and exit." },
+	{ "list-events", 0, no_argument, opt_list_events, NULL,
+	    "List the events of the driver schema and exit." },
+	{ NULL, 'i', no_argument, opt_ignored, NULL,
+	    "Print the I/O syscalls that are not traced by default." },
+	{ "page-size", 0, no_argument, opt_page_size, NULL,
+	    "Print the system page size and exit." },
+	{ "format", 0, required_argument, opt_format,
+	    "text|markdown|json", "Format of the listings." },
+	{ "markdown", 0, no_argument, opt_markdown, NULL,
+	    "Deprecated: --format markdown." },
+	{ "print", 'p', required_argument, opt_print, "<format>",
+	    "Deprecated: appended to every rule output." },
+	{ "enable-source", 0, required_argument, opt_enable_source,
+	    "<source>", "Enable only this event source; repeatable." },
+	{ "disable-source", 0, required_argument, opt_disable_source,
+	    "<source>", "Disable this event source; repeatable." },
 	{ "help", 'h', no_argument, opt_help, NULL, "Print this help." },
 };
 
@@ -235,11 +392,59 @@ apply_override(struct cli *c, const char *kv)
 	return 0;
 }
 
+/* The removed option an getopt value stands for, or NULL. */
+static const struct removed_opt *
+removed_of(int ch)
+{
+	size_t j;
+
+	if (ch >= 1024 && ch < 1024 + (int)NREMOVED)
+		return &removed[ch - 1024];
+	for (j = 0; j < NREMOVED; j++)
+		if (removed[j].shrt != 0 && removed[j].shrt == ch)
+			return &removed[j];
+	return NULL;
+}
+
+static int
+report_removed(const struct removed_opt *r)
+{
+	char name[64];
+
+	if (r->lng != NULL)
+		snprintf(name, sizeof(name), "--%s", r->lng);
+	else
+		snprintf(name, sizeof(name), "-%c", r->shrt);
+	fprintf(stderr, "Error: Option '%s' was removed in Falco %s%s%s\n",
+	    name, r->since, r->instead != NULL ? "; use " : "",
+	    r->instead != NULL ? r->instead : "");
+	return -1;
+}
+
+/* The name of the option that failed, as the user typed it. */
+static void
+report_bad(int ch, const char *arg)
+{
+	const char *name = arg;
+	size_t len;
+
+	while (*name == '-')
+		name++;
+	len = strcspn(name, "=");
+	if (ch == ':')
+		fprintf(stderr, "Error: Option '%.*s' is missing an "
+		    "argument\n", (int)len, name);
+	else
+		fprintf(stderr, "Error: Option '%.*s' does not exist\n",
+		    (int)len, name);
+}
+
 int
 cli_parse(struct cli *c, int argc, char **argv)
 {
-	struct option lopts[NOPTS + 1];
-	char sopts[3 * NOPTS + 2], *sp = sopts;
+	struct option lopts[NOPTS + NREMOVED + 1];
+	char sopts[3 * (NOPTS + NREMOVED) + 2], *sp = sopts;
+	const struct removed_opt *rm;
 	size_t i, nl = 0;
 	int ch, idx;
 
@@ -261,18 +466,38 @@ cli_parse(struct cli *c, int argc, char **argv)
 				*sp++ = ':';
 		}
 	}
+	for (i = 0; i < NREMOVED; i++) {
+		if (removed[i].lng != NULL) {
+			lopts[nl].name = removed[i].lng;
+			lopts[nl].has_arg = removed[i].has_arg;
+			lopts[nl].flag = NULL;
+			lopts[nl].val = 1024 + (int)i;
+			nl++;
+		} else {
+			*sp++ = (char)removed[i].shrt;
+			if (removed[i].has_arg == required_argument)
+				*sp++ = ':';
+		}
+	}
 	*sp = '\0';
 	memset(&lopts[nl], 0, sizeof(lopts[nl]));
 	optind = 1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, sopts, lopts, &idx)) != -1) {
 		const char *arg = optarg;
 
 		if (ch == '?' || ch == ':') {
-			fprintf(stderr, "Error: %s option '%s'\n",
-			    ch == '?' ? "unknown" : "missing argument for",
-			    argv[optind - 1]);
+			if (optopt != 0 && optopt < 256 &&
+			    argv[optind - 1][1] != '-') {
+				char sn[2] = { (char)optopt, '\0' };
+
+				report_bad(ch, sn);
+			} else
+				report_bad(ch, argv[optind - 1]);
 			return -1;
 		}
+		if ((rm = removed_of(ch)) != NULL)
+			return report_removed(rm);
 		for (i = 0; i < NOPTS; i++)
 			if ((clopts[i].shrt && clopts[i].shrt == ch) ||
 			    (!clopts[i].shrt && 256 + (int)i == ch))
@@ -291,6 +516,13 @@ cli_parse(struct cli *c, int argc, char **argv)
 		    argv[optind]);
 		return -1;
 	}
+	if (c->nenable_sources > 0 && c->ndisable_sources > 0) {
+		fprintf(stderr, "Error: You can not mix --enable-source and "
+		    "--disable-source\n");
+		return -1;
+	}
+	if (c->config == NULL && access(CLI_DEFAULT_CONFIG, F_OK) == 0)
+		c->config = CLI_DEFAULT_CONFIG;
 	for (i = 0; i < c->noverrides; i++)
 		if (apply_override(c, c->overrides[i]) != 0)
 			return -1;
@@ -308,6 +540,12 @@ cli_free(struct cli *c)
 		free(c->validate[i]);
 	for (i = 0; i < c->noverrides; i++)
 		free(c->overrides[i]);
+	for (i = 0; i < c->nenable_sources; i++)
+		free(c->enable_sources[i]);
+	for (i = 0; i < c->ndisable_sources; i++)
+		free(c->disable_sources[i]);
+	free(c->enable_sources);
+	free(c->disable_sources);
 	free(c->rules);
 	free(c->validate);
 	free(c->overrides);

@@ -11,7 +11,8 @@
 #include <stdio.h>
 
 struct cli {
-	const char	*config;	/* -c */
+	const char	*config;	/* -c; else the default file when it
+					   exists; else NULL: defaults */
 	char		**rules;	/* -r, in order */
 	size_t		 nrules;
 	char		**validate;	/* -V, in order */
@@ -30,6 +31,17 @@ struct cli {
 	long		 duration;	/* -M seconds; 0: no limit */
 	int		 unbuffered;	/* -U */
 	int		 verbose;	/* -v */
+	const char	*pidfile;	/* -P */
+	int		 support;	/* --support */
+	int		 list_events;	/* --list-events */
+	int		 print_ignored;	/* -i */
+	int		 page_size;	/* --page-size */
+	const char	*format;	/* --format text|markdown|json */
+	const char	*print_fmt;	/* -p (deprecated) */
+	char		**enable_sources; /* --enable-source, in order */
+	size_t		 nenable_sources;
+	char		**disable_sources; /* --disable-source */
+	size_t		 ndisable_sources;
 
 	/* Settings derived from -o (and later falco.yaml). */
 	int		 json_output;

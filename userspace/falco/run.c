@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "engine/engine.h"
 #include "falco/cli.h"
+#include "falco/daemon.h"
 #include "falco/run.h"
 #include "outputs/outputs.h"
 #include "rules/rules.h"
@@ -49,7 +50,7 @@ install_signals(void)
 }
 
 /* Apply falco.yaml's `rules:` selectors, in order. */
-static void
+void
 apply_selectors(const struct config *cfg, struct rules_set *rs)
 {
 	const struct cfg_node *sel = config_node(cfg, "rules"), *item, *w;
@@ -188,15 +189,7 @@ load_rules(const struct cli *c, const struct config *cfg,
 	return rc;
 }
 
-/* append_output entries; strings point into the configuration. */
-struct appends {
-	struct engine_append *v;
-	size_t		 n;
-	char		**owned;	/* "key=format" extra fields */
-	size_t		 nowned;
-};
-
-static void
+void
 appends_free(struct appends *ap)
 {
 	size_t i;
@@ -220,7 +213,7 @@ node_str(const struct cfg_node *n, const char *key)
 }
 
 /* The append_output list of falco.yaml. */
-static void
+void
 load_appends(const struct config *cfg, struct appends *ap)
 {
 	const struct cfg_node *list = config_node(cfg, "append_output");
@@ -342,11 +335,13 @@ cmd_run(const struct cli *c)
 	struct outputs_options oo;
 	struct engine_opts eo;
 	struct sink sink;
+	struct daemon *d = NULL;
 	struct appends apps;
 	struct fevt ev;
 	char err[1024], host[256], *errp = NULL;
 	const char *path, *s;
 	uint64_t first_ts = 0, limit_ns;
+	size_t nusers = 0;
 	int rc = 1, r, prio, lvl;
 
 	memset(&apps, 0, sizeof(apps));
@@ -367,6 +362,10 @@ cmd_run(const struct cli *c)
 		log_init("falco", lvl, config_bool(cfg, "log_stderr", 1), 0);
 	if (check_drops_config(cfg) != 0)
 		goto out;
+	if (daemon_is_nodriver(c, cfg)) {
+		rc = daemon_run_nodriver(c);
+		goto out;
+	}
 	l = rules_loader_new();
 	if (load_rules(c, cfg, l) != 0)
 		goto out;
@@ -385,8 +384,12 @@ cmd_run(const struct cli *c)
 		fprintf(stderr, "Error: %s\n", err);
 		goto out;
 	}
+	/* Users the capture does not list come from this host's databases,
+	   as for live capture. */
+	(void)scap_reader_users(rd, &nusers);
 	st = state_new((size_t)config_int(cfg,
-	    "falco_libs.thread_table_size", STATE_THREAD_TABLE_MAX), 0);
+	    "falco_libs.thread_table_size", STATE_THREAD_TABLE_MAX),
+	    nusers == 0);
 	(void)state_seed_capture(st, rd);
 
 	outputs_options_from_config(&oo, cfg, c->unbuffered);
@@ -414,6 +417,10 @@ cmd_run(const struct cli *c)
 		fprintf(stderr, "Error: %s\n", errp);
 		goto out;
 	}
+	if ((d = daemon_start(&(struct daemon_params){ .cli = c, .st = st,
+	    .eo = &eo, .replay = 1, .cfg = &cfg, .loader = &l, .engine = &e,
+	    .out = &out })) == NULL)
+		goto out;
 
 	install_signals();
 	limit_ns = (uint64_t)c->duration * 1000000000ULL;
@@ -421,6 +428,8 @@ cmd_run(const struct cli *c)
 		if (first_ts == 0)
 			first_ts = ev.hdr->ts;
 		if (limit_ns > 0 && ev.hdr->ts - first_ts > limit_ns)
+			break;
+		if (daemon_tick(d, ev.hdr->ts) != 0)
 			break;
 		(void)engine_process(e, &ev);
 		if (stop_signal != 0) {
@@ -434,12 +443,14 @@ cmd_run(const struct cli *c)
 		outputs_stop(out);
 		goto out;
 	}
+	daemon_stop(d);
 	outputs_stop(out);
 	fflush(stdout);
 	engine_print_stats(e, stdout);
 	fflush(stdout);
-	rc = 0;
+	rc = daemon_exit_status(d);
 out:
+	daemon_free(d);
 	engine_free(e);
 	outputs_free(out);
 	state_free(st);

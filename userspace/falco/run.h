@@ -9,8 +9,33 @@
 #ifndef FALCO_RUN_H
 #define FALCO_RUN_H
 
+#include <stddef.h>
+
 #include "falco/cli.h"
 
+struct config;
+struct engine_append;
+struct rules_set;
+
 int	cmd_run(const struct cli *c);
+
+/*
+ * Helpers shared with the reload path (daemon.c), which builds a new
+ * configuration and rule set the same way.
+ */
+
+/* append_output entries; strings point into the configuration. */
+struct appends {
+	struct engine_append *v;
+	size_t		 n;
+	char		**owned;	/* "key=format" extra fields */
+	size_t		 nowned;
+};
+
+/* Read falco.yaml's append_output list into *ap (zeroed first). */
+void	load_appends(const struct config *cfg, struct appends *ap);
+void	appends_free(struct appends *ap);
+/* Apply falco.yaml's `rules:` enable/disable selectors, in order. */
+void	apply_selectors(const struct config *cfg, struct rules_set *rs);
 
 #endif /* FALCO_RUN_H */

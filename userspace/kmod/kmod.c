@@ -46,6 +46,7 @@ struct kmod {
 	struct nl_sock		*nl;
 	int			 family;
 	unsigned		 ncorrupt;
+	int			 borrowed;	/* rings are the caller's */
 };
 
 /* ---- Netlink ---- */
@@ -227,6 +228,8 @@ kmod_map_new(struct kmod *k)
 	unsigned cpu;
 	int rc;
 
+	if (k->borrowed)
+		return;
 	for (cpu = 0; cpu < k->info.nr_cpus; cpu++) {
 		if (k->rings[cpu].info != NULL)
 			continue;
@@ -286,6 +289,30 @@ fail:
 	return NULL;
 }
 
+struct kmod *
+kmod_open_rings(struct falco_ring_info **infos, const uint8_t **datas,
+    unsigned n)
+{
+	struct kmod *k;
+	unsigned i;
+
+	k = xcalloc(1, sizeof(*k));
+	k->fd = -1;
+	k->borrowed = 1;
+	k->info.nr_cpus = n;
+	k->rings = xcalloc(n, sizeof(*k->rings));
+	for (i = 0; i < n; i++) {
+		if (infos[i] == NULL)
+			continue;
+		k->rings[i].info = infos[i];
+		k->rings[i].data = datas[i];
+		k->rings[i].size = infos[i]->size;
+		k->rings[i].tail = infos[i]->tail;
+		k->rings[i].head = infos[i]->tail;
+	}
+	return k;
+}
+
 void
 kmod_close(struct kmod *k)
 {
@@ -293,7 +320,8 @@ kmod_close(struct kmod *k)
 
 	if (k == NULL)
 		return;
-	for (cpu = 0; k->rings != NULL && cpu < k->info.nr_cpus; cpu++) {
+	for (cpu = 0; k->rings != NULL && !k->borrowed &&
+	    cpu < k->info.nr_cpus; cpu++) {
 		if (k->rings[cpu].info == NULL)
 			continue;
 		munmap((void *)k->rings[cpu].data, 2 * k->rings[cpu].size);

@@ -55,6 +55,16 @@ struct kmod_cpu_stats {
  */
 struct kmod	*kmod_open(const char *devdir, int *err);
 
+/*
+ * A consumer over n rings already in memory, with no device and no
+ * control channel (for tests and for reading a saved ring): infos[i] and
+ * datas[i] are ring i's info page and data, the data readable over
+ * 2 * infos[i]->size bytes (the same bytes twice).  NULL entries are
+ * rings not there.  The memory stays the caller's.
+ */
+struct kmod	*kmod_open_rings(struct falco_ring_info **infos,
+	    const uint8_t **datas, unsigned n);
+
 /* Unmaps, closes the device (which stops capture) and frees k; NULL ok. */
 void	kmod_close(struct kmod *k);
 

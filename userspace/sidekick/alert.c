@@ -383,14 +383,46 @@ alert_free(struct sk_alert *a)
 	free(a->output);
 	free(a->source);
 	free(a->hostname);
-	free(a->fields);
 	for (i = 0; i < a->ntags; i++)
 		free(a->tags[i]);
 	free(a->tags);
 	free(a->json);
 	if (a->root != NULL)
 		json_object_put(a->root);
+	else if (a->keys != NULL) {
+		for (i = 0; i < a->nfields; i++)
+			if (a->fields[i].val != NULL)
+				json_object_put(a->fields[i].val);
+	}
+	free(a->keys);
+	free(a->fields);
 	free(a);
+}
+
+/*
+ * Keep the field values but not the parser's hash tables, which are most
+ * of an alert's memory: the keys move to one block, each value keeps a
+ * reference of its own, and the tree goes.
+ */
+static void
+detach(struct sk_alert *a)
+{
+	size_t i, total = 0, off = 0;
+
+	for (i = 0; i < a->nfields; i++)
+		total += strlen(a->fields[i].key) + 1;
+	a->keys = xmalloc(total);
+	for (i = 0; i < a->nfields; i++) {
+		size_t l = strlen(a->fields[i].key) + 1;
+
+		memcpy(a->keys + off, a->fields[i].key, l);
+		a->fields[i].key = a->keys + off;
+		off += l;
+		if (a->fields[i].val != NULL)
+			json_object_get(a->fields[i].val);
+	}
+	json_object_put(a->root);
+	a->root = NULL;
 }
 
 static struct sk_alert *
@@ -564,6 +596,7 @@ sk_alert_parse_next(const char *buf, size_t len, size_t *used,
 
 	format_3339(a, a->time3339, sizeof(a->time3339));
 	serialise(a);
+	detach(a);
 	return a;
 }
 

@@ -41,7 +41,8 @@ struct sk_alert {
 	char		 time3339[48];	/* RFC 3339, UTC */
 	char		*json;		/* the forwarded payload */
 	size_t		 jsonlen;
-	struct json_object *root;	/* owns the field values */
+	struct json_object *root;	/* while parsing only */
+	char		*keys;		/* the field names */
 };
 
 /* Custom fields and tags added to every alert (config customfields/tags). */

@@ -35,6 +35,9 @@ struct sk_http_req {
 	struct sbuf		*resp;		/* body, or NULL */
 };
 
+/* Most requests one client keeps in flight at once. */
+#define SK_HTTP_MAX_BATCH	16
+
 /* Call once before threads start. */
 void	sk_http_global_init(void);
 
@@ -42,9 +45,10 @@ void	sk_http_global_init(void);
  * A client; tls may be NULL (defaults: verify, no client certificate).
  * unix_path, when not NULL, sends every request over that AF_UNIX
  * socket (the URL's host is then only used for the Host header).
+ * concurrency (1 .. SK_HTTP_MAX_BATCH) bounds sk_http_do_many().
  */
 struct sk_http *sk_http_new(const struct sk_tls *tls, long timeout_ms,
-	    const char *unix_path);
+	    const char *unix_path, int concurrency);
 void	sk_http_free(struct sk_http *h);
 
 /*
@@ -54,6 +58,14 @@ void	sk_http_free(struct sk_http *h);
  */
 enum sk_send sk_http_do(struct sk_http *h, const struct sk_http_req *r,
 	    long *status, struct sbuf *err);
+
+/*
+ * Perform n requests at once, over up to n connections, and wait for
+ * all of them; res[i] and errs[i] are request i's result and reason.
+ * n is at most the client's concurrency (one at a time without it).
+ */
+void	sk_http_do_many(struct sk_http *h, const struct sk_http_req *r,
+	    size_t n, enum sk_send *res, struct sbuf *errs);
 
 /* Free the strings of a struct sk_tls. */
 void	sk_tls_clear(struct sk_tls *t);

@@ -72,7 +72,7 @@ fileout_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 }
 
 static const struct sk_output_ops fileout_ops = {
-	fileout_send, NULL, fileout_free,
+	fileout_send, NULL, fileout_free, NULL,
 };
 
 int

@@ -705,6 +705,49 @@ es_url(struct httpout *h, struct sbuf *url)
 	}
 }
 
+/* The request for one alert; body and url are the caller's buffers. */
+static void
+build(struct httpout *h, const struct sk_alert *a, struct sbuf *body,
+    struct sbuf *url, struct sk_http_req *r)
+{
+	switch (h->kind) {
+	case K_SLACK:
+		slack_payload(h, a, body);
+		break;
+	case K_TEAMS:
+		teams_payload(h, a, body);
+		break;
+	case K_PAGERDUTY:
+		pagerduty_payload(h, a, body);
+		break;
+	case K_ALERTMANAGER:
+		alertmanager_payload(h, a, body);
+		break;
+	case K_LOKI:
+		loki_payload(h, a, body);
+		break;
+	case K_ES:
+		es_payload(h, a, body);
+		es_url(h, url);
+		break;
+	case K_WEBHOOK:
+		sbuf_put(body, a->json, a->jsonlen);
+		break;
+	}
+	memset(r, 0, sizeof(*r));
+	r->method = h->method;
+	r->url = url->len > 0 ? sbuf_str(url) : h->url;
+	r->ctype = h->ctype;
+	r->body = sbuf_str(body);
+	r->len = body->len;
+	r->headers = h->headers;
+	r->nheaders = h->nheaders;
+	r->userpwd = h->userpwd;
+	if (log_get_level() >= LOG_DEBUG)
+		log_debug("%s: %s %s: %s", h->name, r->method, r->url,
+		    sbuf_str(body));
+}
+
 static enum sk_send
 httpout_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 {
@@ -714,50 +757,38 @@ httpout_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 	enum sk_send rc;
 	long status;
 
-	switch (h->kind) {
-	case K_SLACK:
-		slack_payload(h, a, &body);
-		break;
-	case K_TEAMS:
-		teams_payload(h, a, &body);
-		break;
-	case K_PAGERDUTY:
-		pagerduty_payload(h, a, &body);
-		break;
-	case K_ALERTMANAGER:
-		alertmanager_payload(h, a, &body);
-		break;
-	case K_LOKI:
-		loki_payload(h, a, &body);
-		break;
-	case K_ES:
-		es_payload(h, a, &body);
-		es_url(h, &url);
-		break;
-	case K_WEBHOOK:
-		sbuf_put(&body, a->json, a->jsonlen);
-		break;
-	}
-	memset(&r, 0, sizeof(r));
-	r.method = h->method;
-	r.url = url.len > 0 ? sbuf_str(&url) : h->url;
-	r.ctype = h->ctype;
-	r.body = sbuf_str(&body);
-	r.len = body.len;
-	r.headers = h->headers;
-	r.nheaders = h->nheaders;
-	r.userpwd = h->userpwd;
+	build(h, a, &body, &url, &r);
 	rc = sk_http_do(h->http, &r, &status, err);
-	if (log_get_level() >= LOG_DEBUG)
-		log_debug("%s: %s %s -> %ld: %s", h->name, r.method, r.url,
-		    status, sbuf_str(&body));
 	sbuf_free(&body);
 	sbuf_free(&url);
 	return rc;
 }
 
+static void
+httpout_send_many(void *arg, const struct sk_alert *const *a, size_t n,
+    enum sk_send *res, struct sbuf *errs)
+{
+	struct httpout *h = arg;
+	struct sbuf body[SK_OUTPUT_MAX_BATCH], url[SK_OUTPUT_MAX_BATCH];
+	struct sk_http_req r[SK_OUTPUT_MAX_BATCH];
+	size_t i;
+
+	memset(body, 0, sizeof(body));
+	memset(url, 0, sizeof(url));
+	memset(r, 0, sizeof(r));
+	if (n > SK_OUTPUT_MAX_BATCH)
+		n = SK_OUTPUT_MAX_BATCH;
+	for (i = 0; i < n; i++)
+		build(h, a[i], &body[i], &url[i], &r[i]);
+	sk_http_do_many(h->http, r, n, res, errs);
+	for (i = 0; i < n; i++) {
+		sbuf_free(&body[i]);
+		sbuf_free(&url[i]);
+	}
+}
+
 static const struct sk_output_ops httpout_ops = {
-	httpout_send, NULL, httpout_free,
+	httpout_send, NULL, httpout_free, httpout_send_many,
 };
 
 static struct httpout *
@@ -793,18 +824,32 @@ httpout_finish(const struct sk_build *b, const char *section,
     struct httpout *h, struct sk_output ***outs, size_t *n, char *err,
     size_t errlen)
 {
+	struct sk_output *o;
 	struct sk_tls tls;
+	char key[128];
+	long conc;
 	int prio;
 
 	memset(&tls, 0, sizeof(tls));
+	snprintf(key, sizeof(key), "%s.maxconcurrentrequests", section);
 	if (sk_conf_prio(b->conf, section, SK_PRIO_NONE, &prio, err,
 	    errlen) != 0 || sk_conf_tls(b->conf, section, &tls, err,
+	    errlen) != 0 || sk_conf_int(b->conf, key, 1, &conc, err,
 	    errlen) != 0) {
 		sk_tls_clear(&tls);
 		httpout_free(h);
 		return -1;
 	}
-	h->http = sk_http_new(&tls, b->delivery->timeout_ms, NULL);
+	/* As in falcosidekick, 0 means no limit: ours is the batch size. */
+	if (conc == 0 || conc > SK_OUTPUT_MAX_BATCH)
+		conc = SK_OUTPUT_MAX_BATCH;
+	if (conc < 0) {
+		sk_conf_fail(b->conf, key, err, errlen, "must not be negative");
+		sk_tls_clear(&tls);
+		httpout_free(h);
+		return -1;
+	}
+	h->http = sk_http_new(&tls, b->delivery->timeout_ms, NULL, (int)conc);
 	sk_tls_clear(&tls);
 	if (h->http == NULL) {
 		snprintf(err, errlen, "%s: cannot create an HTTP client",
@@ -812,8 +857,9 @@ httpout_finish(const struct sk_build *b, const char *section,
 		httpout_free(h);
 		return -1;
 	}
-	sk_outputs_add(outs, n, sk_output_new(h->name, &httpout_ops, h, prio,
-	    b->delivery));
+	o = sk_output_new(h->name, &httpout_ops, h, prio, b->delivery);
+	sk_output_set_concurrency(o, (int)conc);
+	sk_outputs_add(outs, n, o);
 	return 0;
 }
 

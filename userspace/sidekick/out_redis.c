@@ -226,7 +226,7 @@ redis_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 }
 
 static const struct sk_output_ops redis_ops = {
-	redis_send, NULL, redis_free,
+	redis_send, NULL, redis_free, NULL,
 };
 
 int

@@ -262,7 +262,7 @@ out:
 }
 
 static const struct sk_output_ops cresp_ops = {
-	cresp_send, cresp_match, cresp_free,
+	cresp_send, cresp_match, cresp_free, NULL,
 };
 
 static int
@@ -341,7 +341,7 @@ sk_out_container(const struct sk_build *b, struct sk_output ***outs,
 		cresp_free(r);
 		return -1;
 	}
-	r->http = sk_http_new(NULL, b->delivery->timeout_ms, r->socket);
+	r->http = sk_http_new(NULL, b->delivery->timeout_ms, r->socket, 1);
 	if (r->http == NULL) {
 		snprintf(err, errlen, "containerresponse: no HTTP client");
 		cresp_free(r);
@@ -471,7 +471,7 @@ prog_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 }
 
 static const struct sk_output_ops prog_ops = {
-	prog_send, prog_match, prog_free,
+	prog_send, prog_match, prog_free, NULL,
 };
 
 int

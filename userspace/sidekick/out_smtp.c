@@ -224,7 +224,7 @@ smtp_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 }
 
 static const struct sk_output_ops smtp_ops = {
-	smtp_send, NULL, smtp_free,
+	smtp_send, NULL, smtp_free, NULL,
 };
 
 int

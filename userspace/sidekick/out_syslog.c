@@ -152,7 +152,7 @@ slog_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 }
 
 static const struct sk_output_ops slog_ops = {
-	slog_send, NULL, slog_free,
+	slog_send, NULL, slog_free, NULL,
 };
 
 int

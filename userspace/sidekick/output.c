@@ -35,6 +35,8 @@ struct qent {
 	struct sk_alert	*a;
 	char		*spool;		/* its spool file, or NULL */
 	int		 attempts;
+	int		 done;		/* delivered or given up, behind
+					   an entry still being retried */
 };
 
 struct sk_output {
@@ -42,6 +44,7 @@ struct sk_output {
 	char		*name;
 	void		*priv;
 	int		 minprio;
+	int		 batch;		/* alerts in flight at once */
 	struct sk_delivery d;
 	char		*spooldir;	/* <spooldir>/<name>, or NULL */
 
@@ -100,6 +103,7 @@ sk_output_new(const char *name, const struct sk_output_ops *ops, void *priv,
 	pthread_condattr_t ca;
 
 	o->ops = ops;
+	o->batch = 1;
 	o->name = xstrdup(name);
 	o->priv = priv;
 	o->minprio = minprio;
@@ -117,6 +121,14 @@ sk_output_new(const char *name, const struct sk_output_ops *ops, void *priv,
 	pthread_cond_init(&o->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	return o;
+}
+
+void
+sk_output_set_concurrency(struct sk_output *o, int n)
+{
+	if (o->ops->send_many == NULL || n < 1)
+		n = 1;
+	o->batch = n < SK_OUTPUT_MAX_BATCH ? n : SK_OUTPUT_MAX_BATCH;
 }
 
 static int
@@ -287,7 +299,7 @@ spool_load(struct sk_output *o)
 			continue;
 		}
 		o->ring[(o->head + o->count) % o->d.queuesize] =
-		    (struct qent){ a, path, 0 };
+		    (struct qent){ a, path, 0, 0 };
 		o->count++;
 	}
 	free(names);
@@ -349,7 +361,7 @@ spool_queue(struct sk_output *o)
 	for (i = 0; i < o->count; i++) {
 		struct qent *e = &o->ring[(o->head + i) % o->d.queuesize];
 
-		if (e->spool == NULL)
+		if (e->spool == NULL && !e->done)
 			e->spool = spool_write(o, e->a);
 	}
 }
@@ -358,14 +370,15 @@ static void *
 worker(void *arg)
 {
 	struct sk_output *o = arg;
-	struct sbuf err = SBUF_INIT;
+	struct sbuf errs[SK_OUTPUT_MAX_BATCH];
+	const struct sk_alert *batch[SK_OUTPUT_MAX_BATCH];
+	enum sk_send res[SK_OUTPUT_MAX_BATCH];
+	size_t idx[SK_OUTPUT_MAX_BATCH], n, i;
+	long wait;
 
+	memset(errs, 0, sizeof(errs));
 	pthread_mutex_lock(&o->mu);
 	for (;;) {
-		struct qent *e;
-		struct sk_alert *a;
-		enum sk_send r;
-
 		while (o->count == 0 && o->spool_pending == 0 && !o->stopping)
 			pthread_cond_wait(&o->cv, &o->mu);
 		if (o->stopping)
@@ -374,46 +387,75 @@ worker(void *arg)
 			spool_load(o);
 			continue;
 		}
-		e = &o->ring[o->head];
-		a = e->a;
+		/*
+		 * The oldest alerts not yet finished.  Their ring slots stay
+		 * put while the lock is dropped: producers only append, and
+		 * only this thread pops.
+		 */
+		for (i = 0, n = 0; i < o->count && n < (size_t)o->batch; i++) {
+			size_t k = (o->head + i) % o->d.queuesize;
+
+			if (o->ring[k].done)
+				continue;
+			idx[n] = k;
+			batch[n] = o->ring[k].a;
+			n++;
+		}
 		pthread_mutex_unlock(&o->mu);
 
-		sbuf_reset(&err);
-		r = o->ops->send(o->priv, a, &err);
+		for (i = 0; i < n; i++)
+			sbuf_reset(&errs[i]);
+		if (n > 1)
+			o->ops->send_many(o->priv, batch, n, res, errs);
+		else
+			res[0] = o->ops->send(o->priv, batch[0], &errs[0]);
 
 		pthread_mutex_lock(&o->mu);
-		e = &o->ring[o->head];
-		if (e->attempts > 0)
-			stat_add(o, a->prio, SK_STAT_RETRIED);
-		if (r == SK_SEND_OK) {
-			stat_add(o, a->prio, SK_STAT_SENT);
-			if (o->outage)
-				log_notice("%s: delivering again", o->name);
-			o->outage = 0;
-			pop(o);
-			continue;
+		wait = 0;
+		for (i = 0; i < n; i++) {
+			struct qent *e = &o->ring[idx[i]];
+			struct sk_alert *a = e->a;
+
+			if (e->attempts > 0)
+				stat_add(o, a->prio, SK_STAT_RETRIED);
+			if (res[i] == SK_SEND_OK) {
+				stat_add(o, a->prio, SK_STAT_SENT);
+				e->done = 1;
+				continue;
+			}
+			stat_add(o, a->prio, SK_STAT_FAILED);
+			if (res[i] == SK_SEND_RETRY &&
+			    e->attempts < o->d.maxretries) {
+				e->attempts++;
+				log_warn("%s: %s; retry %d of %d for alert %s",
+				    o->name, sbuf_str(&errs[i]), e->attempts,
+				    o->d.maxretries, a->uuid);
+				if (backoff_ms(o, e->attempts) > wait)
+					wait = backoff_ms(o, e->attempts);
+				continue;
+			}
+			log_err("%s: giving up alert %s (rule \"%s\") after %d "
+			    "attempt(s): %s", o->name, a->uuid, a->rule,
+			    e->attempts + 1, sbuf_str(&errs[i]));
+			stat_add(o, a->prio, SK_STAT_DROPPED);
+			e->done = 1;
 		}
-		stat_add(o, a->prio, SK_STAT_FAILED);
-		if (r == SK_SEND_RETRY && e->attempts < o->d.maxretries) {
-			e->attempts++;
-			log_warn("%s: %s; retry %d of %d for alert %s",
-			    o->name, sbuf_str(&err), e->attempts,
-			    o->d.maxretries, a->uuid);
+		while (o->count > 0 && o->ring[o->head].done)
+			pop(o);
+		if (wait > 0) {
 			if (!o->outage) {
 				o->outage = 1;
 				spool_queue(o);
 			}
-			wait_ms(o, backoff_ms(o, e->attempts));
-			continue;
+			wait_ms(o, wait);
+		} else if (o->outage) {
+			log_notice("%s: delivering again", o->name);
+			o->outage = 0;
 		}
-		log_err("%s: giving up alert %s (rule \"%s\") after %d "
-		    "attempt(s): %s", o->name, a->uuid, a->rule,
-		    e->attempts + 1, sbuf_str(&err));
-		stat_add(o, a->prio, SK_STAT_DROPPED);
-		pop(o);
 	}
 	pthread_mutex_unlock(&o->mu);
-	sbuf_free(&err);
+	for (i = 0; i < SK_OUTPUT_MAX_BATCH; i++)
+		sbuf_free(&errs[i]);
 	return NULL;
 }
 
@@ -488,7 +530,7 @@ sk_output_offer(struct sk_output *o, struct sk_alert *a)
 		return -1;
 	}
 	o->ring[(o->head + o->count) % o->d.queuesize] =
-	    (struct qent){ sk_alert_ref(a), NULL, 0 };
+	    (struct qent){ sk_alert_ref(a), NULL, 0, 0 };
 	o->count++;
 	stat_add(o, a->prio, SK_STAT_QUEUED);
 	if (o->count == 1)
@@ -515,6 +557,11 @@ sk_output_stop(struct sk_output *o)
 	while (o->count > 0) {
 		struct qent *e = &o->ring[o->head];
 
+		if (e->done) {
+			/* Delivered behind one still being retried. */
+			pop(o);
+			continue;
+		}
 		if (e->spool == NULL && o->spooldir != NULL)
 			e->spool = spool_write(o, e->a);
 		if (e->spool != NULL) {

@@ -51,7 +51,16 @@ struct sk_output_ops {
 	/* Optional filter beyond the minimum priority; 1 to accept. */
 	int	(*match)(void *priv, const struct sk_alert *a);
 	void	(*free)(void *priv);
+	/*
+	 * Optional: deliver n alerts at once (n is at most the output's
+	 * concurrency), result and reason per alert in res and errs.
+	 */
+	void	(*send_many)(void *priv, const struct sk_alert *const *a,
+	    size_t n, enum sk_send *res, struct sbuf *errs);
 };
+
+/* Most alerts an output has in flight at once. */
+#define SK_OUTPUT_MAX_BATCH	16
 
 struct sk_delivery {
 	size_t		 queuesize;	/* alerts held in memory */
@@ -70,6 +79,14 @@ struct sk_delivery {
 struct sk_output *sk_output_new(const char *name,
 	    const struct sk_output_ops *ops, void *priv, int minprio,
 	    const struct sk_delivery *d);
+
+/*
+ * Let an output with send_many() keep up to n alerts in flight (1 by
+ * default).  With more than one, a failed alert is retried while later
+ * ones are delivered, so the receiver may see them out of order.  Call
+ * before sk_output_start().
+ */
+void	sk_output_set_concurrency(struct sk_output *o, int n);
 
 /*
  * Create the spool folder, count what an earlier run left there, and

@@ -148,7 +148,7 @@ store_free(void *arg)
 }
 
 static const struct sk_output_ops store_ops = {
-	store_send, NULL, store_free,
+	store_send, NULL, store_free, NULL,
 };
 
 static int

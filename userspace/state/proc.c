@@ -263,7 +263,8 @@ state_seed_proc(struct state *s, const char *procdir)
 		if ((td = opendir(tdir)) == NULL)
 			continue;
 		fdt = fdt_new();
-		(void)pathf(base, sizeof(base), "%s/%s/fd", procdir, pe->d_name);
+		(void)pathf(base, sizeof(base), "%s/%s/fd", procdir,
+		    pe->d_name);
 		scan_fds(base, fdt);
 		while ((te = readdir(td)) != NULL) {
 			struct st_thread *t;

@@ -24,7 +24,7 @@ enum kind {
 	K_NONE, K_OPEN, K_CLOSE, K_SOCKET, K_CONNECT, K_ACCEPT, K_BIND,
 	K_LISTEN, K_PIPE, K_SOCKETPAIR, K_DUP, K_FCNTL, K_NEWFD, K_CHDIR,
 	K_FCHDIR, K_CLONE, K_EXECVE, K_PROCEXIT, K_SETUID, K_SETRESUID,
-	K_SETGID, K_SETRESGID,
+	K_SETGID, K_SETRESGID, K_SEND, K_RECV,
 };
 
 /* Parameters looked up by name. */
@@ -97,6 +97,10 @@ static const struct {
 	{ "procexit", K_PROCEXIT, 0 },
 	{ "setuid", K_SETUID, 0 }, { "setresuid", K_SETRESUID, 0 },
 	{ "setgid", K_SETGID, 0 }, { "setresgid", K_SETRESGID, 0 },
+	{ "send", K_SEND, 0 }, { "sendto", K_SEND, 0 },
+	{ "sendmsg", K_SEND, 0 }, { "sendmmsg", K_SEND, 0 },
+	{ "recv", K_RECV, 0 }, { "recvfrom", K_RECV, 0 },
+	{ "recvmsg", K_RECV, 0 }, { "recvmmsg", K_RECV, 0 },
 };
 
 static void
@@ -530,8 +534,10 @@ fd_from_scap(const struct scap_fd *sf)
 		memcpy(f->sip, sf->dip, 16);
 		f->cport = sf->sport;
 		f->sport = sf->dport;
-		inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->cip, a, sizeof(a));
-		inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, b, sizeof(b));
+		inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->cip, a,
+		    sizeof(a));
+		inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, b,
+		    sizeof(b));
 		snprintf(name, sizeof(name), "%s:%u->%s:%u", a, f->cport, b,
 		    f->sport);
 		free(f->name);
@@ -544,7 +550,8 @@ fd_from_scap(const struct scap_fd *sf)
 		f->role = STFD_ROLE_SERVER;
 		memcpy(f->sip, sf->sip, 16);
 		f->sport = sf->sport;
-		inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, a, sizeof(a));
+		inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, a,
+		    sizeof(a));
 		snprintf(name, sizeof(name), "%s:%u", a, f->sport);
 		free(f->name);
 		f->name = xstrdup(name);
@@ -590,8 +597,7 @@ state_seed_capture(struct state *s, const struct scap_reader *r)
 		t->vtid = x->vtid;
 		t->vpid = x->vpid;
 		thread_set_str(&t->comm, x->comm, strlen(x->comm));
-		/* args holds argv[0] first in the process list? No: exe
-		   is argv[0] and args the rest, as in events. */
+		/* As in events: exe is argv[0], args the rest. */
 		thread_set_str(&t->exe, x->exe, strlen(x->exe));
 		thread_set_str(&t->exepath, x->exepath, strlen(x->exepath));
 		alen = x->args_len;
@@ -709,7 +715,9 @@ do_open(struct state *s, struct st_thread *t, const struct fevt *ev,
 	flags = (uint32_t)pu64(ev, d, P_FLAGS, 0);
 	f = fdt_new_fd(fd, (flags & FL_FILE_FLAGS_O_DIRECTORY) ?
 	    STFD_DIRECTORY : STFD_FILE, resolve_at(s, t, dirfd, path, len));
-	f->nameraw = xstrndup(path, len);
+	/* the raw path only when it differs (it mostly does not) */
+	if (strlen(f->name) != len || memcmp(f->name, path, len) != 0)
+		f->nameraw = xstrndup(path, len);
 	f->flags = flags;
 	f->cloexec = (flags & FL_FILE_FLAGS_O_CLOEXEC) != 0;
 	f->dev = (uint32_t)pu64(ev, d, P_DEV, 0);
@@ -774,6 +782,79 @@ set_tuple(struct st_fd *f, const uint8_t *p, size_t len, int role)
 	    f->sport);
 	free(f->name);
 	f->name = xstrdup(name);
+}
+
+/* Make the socket name again from its ends. */
+static void
+name_tuple(struct st_fd *f)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], name[300];
+
+	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->cip, a, sizeof(a));
+	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, b, sizeof(b));
+	snprintf(name, sizeof(name), "%s:%u->%s:%u", a, f->cport, b,
+	    f->sport);
+	free(f->name);
+	f->name = xstrdup(name);
+}
+
+static void
+swap_ends(struct st_fd *f)
+{
+	uint8_t ip[16];
+	uint16_t port;
+
+	memcpy(ip, f->cip, 16);
+	memcpy(f->cip, f->sip, 16);
+	memcpy(f->sip, ip, 16);
+	port = f->cport;
+	f->cport = f->sport;
+	f->sport = port;
+}
+
+/*
+ * A datagram (or not yet named) socket learns its ends from the tuple of
+ * send and receive calls.  Send tuples run local -> remote, receive
+ * tuples remote -> local; the role, when unknown, is guessed from the
+ * direction of the first transfer (a client writes first).  An
+ * unspecified local address towards a loopback peer is the loopback.
+ * XXX: other unspecified local addresses would need the interface list.
+ */
+static void
+do_transfer(struct state *s, struct st_thread *t, const struct fevt *ev,
+    const struct evdesc *d, int incoming)
+{
+	static const uint8_t lo6[16] = { [15] = 1 }, zero[16] = { 0 };
+	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
+	int64_t fd = pi64(ev, d, P_FD, -1);
+	struct st_fd *f = state_fd(s, t, fd);
+	int i = d->p[P_TUPLE], role;
+	uint8_t *local;
+
+	if (f == NULL || pi64(ev, d, P_RES, -1) < 0 || !has(ev, d, P_TUPLE) ||
+	    (f->name[0] != '\0' && f->l4proto == ST_L4_TCP))
+		return;
+	if (ev->param[i][0] != FL_SOCKET_FAMILIES_AF_INET &&
+	    ev->param[i][0] != FL_SOCKET_FAMILIES_AF_INET6)
+		return;
+	role = f->role != 0 ? f->role : incoming ? STFD_ROLE_SERVER :
+	    STFD_ROLE_CLIENT;
+	set_tuple(f, ev->param[i], ev->plen[i], role);
+	if (f->af == 0)
+		return;
+	/* set_tuple() put the tuple's source in cip */
+	if (incoming == (role == STFD_ROLE_CLIENT))
+		swap_ends(f);
+	local = role == STFD_ROLE_CLIENT ? f->cip : f->sip;
+	if (f->af == 6 && memcmp(local, zero, 16) == 0 &&
+	    memcmp(role == STFD_ROLE_CLIENT ? f->sip : f->cip, lo6, 16) == 0)
+		memcpy(local, lo6, 16);
+	if (f->af == 4 && memcmp(local, zero, 4) == 0 &&
+	    (role == STFD_ROLE_CLIENT ? f->sip : f->cip)[0] == 127)
+		memcpy(local, lo4, 4);
+	if (f->l4proto == ST_L4_UNKNOWN)
+		f->l4proto = ST_L4_UDP;
+	name_tuple(f);
 }
 
 static void
@@ -1187,10 +1268,10 @@ do_execve(struct state *s, struct st_thread *t, const struct fevt *ev,
 	t->exe_ino_mtime = pu64(ev, d, P_EXE_MTIME, t->exe_ino_mtime);
 	if (has(ev, d, P_FLAGS)) {
 		fl = pu64(ev, d, P_FLAGS, 0);
-		t->exe_writable = (fl & FL_EXECVE_FLAGS_EXE_WRITABLE) != 0;
-		t->exe_upper_layer = (fl & FL_EXECVE_FLAGS_EXE_UPPER_LAYER) != 0;
-		t->exe_lower_layer = (fl & FL_EXECVE_FLAGS_EXE_LOWER_LAYER) != 0;
-		t->exe_from_memfd = (fl & FL_EXECVE_FLAGS_EXE_FROM_MEMFD) != 0;
+		t->exe_writable = !!(fl & FL_EXECVE_FLAGS_EXE_WRITABLE);
+		t->exe_upper_layer = !!(fl & FL_EXECVE_FLAGS_EXE_UPPER_LAYER);
+		t->exe_lower_layer = !!(fl & FL_EXECVE_FLAGS_EXE_LOWER_LAYER);
+		t->exe_from_memfd = !!(fl & FL_EXECVE_FLAGS_EXE_FROM_MEMFD);
 	}
 	/* An exec without a comm (old captures) names the process after
 	   its exe. */
@@ -1207,7 +1288,7 @@ do_execve(struct state *s, struct st_thread *t, const struct fevt *ev,
 	/* The executable's path: what the kernel resolved, else the name
 	   passed to exec made absolute; else it stays as it was. */
 	if ((p = pstr(ev, d, P_TRUSTED_EXEPATH, &len)) != NULL && len > 0)
-		thread_set_str(&t->exepath, p, len);	/* as the kernel saw it */
+		thread_set_str(&t->exepath, p, len);
 	else if ((p = pstr(ev, d, P_FILENAME, &len)) != NULL && len > 0) {
 		p = resolve_at(s, t, FE_AT_FDCWD, p, len);
 		thread_set_str(&t->exepath, p, strlen(p));
@@ -1360,6 +1441,12 @@ state_process(struct state *s, const struct fevt *ev)
 		break;
 	case K_PROCEXIT:
 		do_procexit(s, t, ev, d);
+		break;
+	case K_SEND:
+		do_transfer(s, t, ev, d, 0);
+		break;
+	case K_RECV:
+		do_transfer(s, t, ev, d, 1);
 		break;
 	case K_SETUID:
 		if (pi64(ev, d, P_RES, -1) == 0)

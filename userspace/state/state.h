@@ -66,7 +66,8 @@ struct st_fd {
 	uint8_t		 cip[16], sip[16];
 	uint16_t	 cport, sport;
 	char		*name;		/* path or tuple text; never NULL */
-	char		*nameraw;	/* the path as the event gave it */
+	char		*nameraw;	/* the path as the event gave it, or
+					   NULL when it equals name */
 };
 
 /* The fd table of a process, shared by its threads. */
