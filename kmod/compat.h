@@ -48,6 +48,16 @@ static inline void falco_vm_flags_set(struct vm_area_struct *vma,
 #endif
 }
 
+static inline void falco_vm_flags_clear(struct vm_area_struct *vma,
+					unsigned long flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
 /* 6.6 and 6.7: inode timestamps moved behind accessors. */
 static inline u64 falco_inode_ctime_ns(struct inode *inode)
 {

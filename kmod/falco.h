@@ -28,7 +28,7 @@ struct falco_ring {
 	unsigned long		npages;
 	u64			size;		/* data bytes, power of two */
 	u64			lost;		/* drops not yet in a gap */
-	u32			lost_mask;	/* their falco_drop_reason bits */
+	u32			lost_mask;	/* their drop reason bits */
 	unsigned int		cpu;
 	struct falco_consumer	*owner;
 	struct irq_work		wake_work;	/* wakes owner->wait */
@@ -101,8 +101,10 @@ void falco_netlink_exit(void);
 /* Allocation counting, on in debug builds (FALCO_DEBUG_ALLOC). */
 #ifdef FALCO_DEBUG_ALLOC
 extern atomic_t falco_live_allocs;
-#define falco_alloc_note(p)	do { if (p) atomic_inc(&falco_live_allocs); } while (0)
-#define falco_free_note(p)	do { if (p) atomic_dec(&falco_live_allocs); } while (0)
+#define falco_alloc_note(p) \
+	do { if (p) atomic_inc(&falco_live_allocs); } while (0)
+#define falco_free_note(p) \
+	do { if (p) atomic_dec(&falco_live_allocs); } while (0)
 #else
 #define falco_alloc_note(p)	do { } while (0)
 #define falco_free_note(p)	do { } while (0)

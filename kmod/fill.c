@@ -70,7 +70,7 @@ struct falco_ctx {
 	long			ret;
 	unsigned long		args[6];
 	u16			type;
-	u16			sc;		/* FE_SC_*, or FE_SC_MAX for none */
+	u16			sc;		/* FE_SC_*; FE_SC_MAX: none */
 	u16			nr;		/* native syscall number */
 	struct linux_binprm	*bprm;		/* sched_process_exec */
 	u32			hotplug[2];	/* cpu, action */
@@ -832,9 +832,10 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 		return fill_u64(f, x->ret < 0 ? 0 :
 				falco_fd_sk(falco_ufd(a, s->b)));
 	case OP_SOCKFLAGS:
-		return fill_u32(f, (a & SOCK_NONBLOCK ?
-				    FL_FILE_FLAGS_O_NONBLOCK : 0) |
-				(a & SOCK_CLOEXEC ? FL_FILE_FLAGS_O_CLOEXEC : 0));
+		b = a & SOCK_NONBLOCK ? FL_FILE_FLAGS_O_NONBLOCK : 0;
+		if (a & SOCK_CLOEXEC)
+			b |= FL_FILE_FLAGS_O_CLOEXEC;
+		return fill_u32(f, b);
 	case OP_BACKLOG:
 		if (s->b == 0)
 			return fill_u8(f, falco_backlog((int)a, 0));
@@ -856,10 +857,12 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 		const struct cred *cred = current_cred();
 
 		if (s->b == 0)
-			return fill_u64(f, falco_cap_u64(cred->cap_inheritable));
-		if (s->b == 1)
-			return fill_u64(f, falco_cap_u64(cred->cap_permitted));
-		return fill_u64(f, falco_cap_u64(cred->cap_effective));
+			a = falco_cap_u64(cred->cap_inheritable);
+		else if (s->b == 1)
+			a = falco_cap_u64(cred->cap_permitted);
+		else
+			a = falco_cap_u64(cred->cap_effective);
+		return fill_u64(f, a);
 	}
 	case OP_ZERO16:
 		return fill_u16(f, 0);

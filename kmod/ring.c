@@ -10,11 +10,11 @@
  * preemption disabled and a per-CPU guard against re-entry (fill.c), so
  * at most one writer touches a ring at any time and it needs no lock.
  *
- *	info page (shared, RW for userspace)      data pages (RO), mapped twice
- *	+------+------+------+---------+          +-------------------+-----
- *	| head | tail | size | counters|          | p0 p1 ... pN-1    | p0 p1 ...
- *	+------+------+------+---------+          +-------------------+-----
- *	                                          ^ tail&mask  ^ head&mask
+ *	info page (RW for userspace)    data pages (RO), mapped twice
+ *	+------+------+------+-------+  +-------------------+---------
+ *	| head | tail | size | counts|  | p0 p1 ... pN-1    | p0 p1 ...
+ *	+------+------+------+-------+  +-------------------+---------
+ *	                                ^ tail&mask  ^ head&mask
  *
  * head and tail are 64-bit byte counts that only grow, so head - tail is
  * the number of bytes in use with no wrap ambiguity and no wasted byte.
@@ -187,6 +187,8 @@ int falco_ring_mmap(struct falco_ring *r, struct vm_area_struct *vma,
 		return -EINVAL;
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;
+	/* Nor can mprotect() make it writable later. */
+	falco_vm_flags_clear(vma, VM_MAYWRITE);
 	falco_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	for (i = 0; i < 2 * r->npages; i++) {
 		err = remap_pfn_range(vma, addr + i * PAGE_SIZE,

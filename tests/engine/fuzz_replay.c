@@ -21,7 +21,7 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MAX_EVENTS	300
+#define MAX_EVENTS	100
 
 static struct rules_loader *loader;
 static struct sbuf line;

@@ -2,8 +2,8 @@
 # libs IPv6 tuples), and the throughput benchmark.
 UNIT_TESTS += test_engine
 test_engine_SRCS := tests/engine/test_engine.c tests/state/evbuild.c
-test_engine_LIBS := engine state outputs metrics config scapfile rules \
-	filter schema util
+test_engine_LIBS := engine container state outputs metrics config scapfile \
+	rules filter schema util
 test_engine_LDLIBS := -lcmocka -lyaml -lpcre2-8 -ljson-c -lcurl -lz
 
 BENCHES += bench_engine

@@ -122,8 +122,11 @@ test_format_proc(void **unused)
 	    "0123456789abcdef0123456789abcdef");
 	expect(&f, "%thread.cap_effective", "CAP_SYS_ADMIN");
 	expect(&f, "%proc.duration", "2000000000");
+	expect(&f, "%proc.nthreads %proc.nchilds", "1 0");
 	/* padding and truncation: %N pads to N or cuts at N */
 	expect(&f, "[%6proc.name][%2proc.pname]", "[cat   ][ba]");
+	/* gone since Falco 0.41: an empty string, no output field */
+	expect(&f, "a %container.info b", "a  b");
 	/* a field name ends where no longer field text starts */
 	expect(&f, "%proc.name.%proc.pid)", "cat.200)");
 	teardown_tree(&f);
@@ -143,8 +146,8 @@ test_format_fd_evt(void **unused)
 	EVB(&f.rec, FE_SYSCALL_OPENAT_2_X, 6 * SEC, 200, "-2", "-100",
 	    "../etc/nope", "0x106", "0644", "0", "0");
 	feed(&f);
-	expect(&f, "%fd.num %fd.name %fd.directory %fd.filename",
-	    "-1 /etc/nope /etc nope");
+	expect(&f, "%fd.num %fd.name %fd.directory %fd.filename %fd.nameraw",
+	    "-1 /etc/nope /etc nope ../etc/nope");
 	expect(&f, "%evt.res %evt.rawres %evt.failed", "ENOENT -2 true");
 	expect(&f, "%evt.type %evt.dir %evt.num %evt.category",
 	    "openat < 6 file");

@@ -102,7 +102,7 @@ check workload-ran has "$c" '^workload status=0'
 check openat-enter has "$c" \
     '^evt SYSCALL_OPENAT_2_E .* dirfd=-100 name=/tmp/falco-kmod/created flags=[0-9]+\(O_TRUNC\|O_CREAT\|O_WRONLY\) mode=0666'
 check openat-exit has "$c" \
-    '^evt SYSCALL_OPENAT_2_X .* fd=[0-9]+ dirfd=-100 name=/tmp/falco-kmod/created flags=[0-9]+\(O_TRUNC\|O_CREAT\|O_WRONLY\|O_F_CREATED\) mode=0666 dev=[0-9]+ ino=[1-9]'
+    '^evt SYSCALL_OPENAT_2_X .* fd=[0-9]+ dirfd=-100 name=/tmp/falco-kmod/created flags=[0-9]+\(O_TRUNC\|O_CREAT\|O_WRONLY\|O_F_CREATED\) mode=0666 dev=[0-9A-F]+ ino=[1-9]'
 check execve has "$c" \
     '^evt SYSCALL_EXECVE_19_X .* res=0 exe=/bin/echo args=falco-arg-one.falco-arg-two. .* comm=echo .*trusted_exepath=/usr/bin/echo .*filename=/bin/echo$'
 check execve-write has "$c" \
@@ -122,7 +122,7 @@ check unlinkat has "$c" \
     '^evt SYSCALL_UNLINKAT_2_X .* res=0 dirfd=-100 name=/tmp/falco-kmod/created '
 check sendmsg has "$c" '^evt SOCKET_SENDMSG_X .* res=9 data=falco-msg fd=[0-9]+ size=9 tuple=127\.0\.0\.1:'
 check recvmsg has "$c" '^evt SOCKET_RECVMSG_X .* res=9 size=9 data=falco-msg '
-check mkdir has "$c" '^evt SYSCALL_MKDIR(_2|AT)_X .* res=0 .*path=/tmp/falco-kmod/dir mode=0?750'
+check mkdir has "$c" '^evt SYSCALL_MKDIR(_2|AT)_X .* res=0 .*path=/tmp/falco-kmod/dir mode=1E8$' # 0750, printed in hex
 check rename has "$c" '^evt SYSCALL_RENAME(AT2?)?_X .* res=0 .*/tmp/falco-kmod/dir .*/tmp/falco-kmod/moved'
 check symlink has "$c" '^evt SYSCALL_SYMLINK(AT)?_X .* res=0 target=/tmp/falco-kmod/moved .*/tmp/falco-kmod/link'
 check chmod has "$c" '^evt SYSCALL_(F?CHMOD|FCHMODAT)_X .* res=0 .*/tmp/falco-kmod/moved mode='

@@ -9,6 +9,8 @@
 set -u
 
 rel=$(uname -r)
+# The console line before ours may end in escape codes: start clean.
+echo
 status=0
 
 pass() {

@@ -85,7 +85,7 @@ if ! deb_install FALCO_DRIVER_CHOICE=; then
 fi
 pass pkg-install
 check installed-falco-version \
-    [ "$(/usr/bin/falco --version | sed -n 's/^Falco version: //p')" = "$version" ]
+    [ "$(/usr/bin/falco --version | sed -n 's/^Falco version: \([^ ]*\).*/\1/p')" = "$version" ]
 
 if [ -n "$expect" ]; then
 	check install-auto-modern-ebpf grep -q 'driver modern_ebpf, unit falco-modern-bpf.service' "$tmpout"

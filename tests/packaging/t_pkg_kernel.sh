@@ -98,10 +98,16 @@ for p in initramfs-tools dracut tiny-initramfs; do
 		itool=
 	fi
 done
-for p in $itool linux-base; do
+for p in $itool ${itool:+$itool-core} linux-base; do
 	dpkg-query -W "$p" >/dev/null 2>&1 || ours="$ours $p"
 done
 ours=$(echo "$ours" | tr ' ' '\n' | sort -u | tr '\n' ' ')
+
+# What DKMS and the kernels create outside packages, if absent now.
+made=
+for f in /lib/modules /var/lib/dkms/mok.key /var/lib/dkms/mok.pub; do
+	[ -e "$f" ] || made="$made $f"
+done
 
 cleanup() {
 	dpkg --purge falco falco-dkms >> "$log" 2>&1 || true
@@ -110,6 +116,13 @@ cleanup() {
 		DEBIAN_FRONTEND=noninteractive apt-get purge -y -q $ours \
 		    >> "$log" 2>&1 || true
 	fi
+	for f in $made; do
+		if [ -d "$f" ]; then
+			rmdir "$f" 2>/dev/null || true
+		else
+			rm -f "$f"
+		fi
+	done
 }
 trap cleanup EXIT
 

@@ -255,6 +255,15 @@ else
 fi
 check loader-download-depmod grep -q 'extra/falco.ko' "$root/lib/modules/$krel/modules.dep"
 
+# Once installed, it is kept: no second download.
+dl $krel "$url"
+if [ "$rc" -eq 0 ] && grep -q 'already installed' "$err" &&
+    ! grep -q downloading "$err"; then
+	pass loader-installed-kept
+else
+	fail loader-installed-kept
+fi
+
 # The same module against a daemon of another driver API major.
 rm -f "$ko"
 fake_falco 2.0.0 4.5.1

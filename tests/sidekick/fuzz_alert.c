@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *fk[] = { "custom.key" }, *fv[] = { "v" };
 	static const char *tags[] = { "t1" };
-	static struct sk_enrich en = { fk, fv, 1, tags, 1 };
+	static struct sk_enrich en = { fk, fv, 1, tags, 1, "_", NULL, NULL, 0 };
 	struct sk_alert *a, *b;
 	char err[256];
 

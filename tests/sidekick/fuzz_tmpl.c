@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Fuzzer for the template parser and interpreter: any text is parsed,
- * and what parses is run against a fixed alert.
+ * with "." the alert or (odd sizes) its fields map, and what parses
+ * is run against a fixed alert.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	t = sk_tmpl_parse("fuzz", text, err, sizeof(err));
+	t = sk_tmpl_parse_ex("fuzz", text, (int)(size % 2), err, sizeof(err));
 	if (t != NULL) {
 		sk_tmpl_exec(t, a, &out, err, sizeof(err));
 		sk_tmpl_free(t);

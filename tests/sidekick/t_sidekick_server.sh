@@ -111,6 +111,8 @@ bad_start startup_unknown_field 'slack:
   messageformat: "{{ .Rul }}"' 'can.t evaluate field Rul'
 bad_start startup_yaml_error 'slack: [' 'bad.yaml:2:1'
 bad_start startup_bad_port 'listenport: 99999' 'listenport'
+bad_start startup_bad_templatedfield 'templatedfields:
+  ns: "{{ range . }}x{{ end }}"' 'bad.yaml:2:3: templatedfields: template error: ns:1:4'
 bad_start startup_bad_bool 'debug: maybe' "bad.yaml:1:8: debug: 'maybe' is not a boolean"
 rc=0
 SLACK_WEBHOOKURL=http://127.0.0.1:1/ SLACK_MINIMUMPRIORITY=bogus \
@@ -177,17 +179,73 @@ stop_sk
 # are added to every alert.
 : >"$SK_TMP/hook.log"
 start_sk "$SK_TMP/c.yaml" CUSTOMFIELDS='env:prod,owner:%SK_OWNER' \
-    SK_OWNER=secops CUSTOMTAGS='team-a, zz'
-post "$SK_DATA/alert.json" >/dev/null
+    SK_OWNER=secops CUSTOMTAGS='team-a, zz' BRACKETREPLACER=_ \
+    TEMPLATEDFIELDS='ns:{{ or (index . "k8s.ns.name") "default" }}'
+sed 's/"fd.name"/"proc.aname[2]":"bash","fd.name"/' "$SK_DATA/alert.json" \
+    >"$SK_TMP/brackets.json"
+post "$SK_TMP/brackets.json" >/dev/null
 wait_lines 5 "$SK_TMP/hook.log" -ge 1 || true
 check customfields_added python3 -c 'import json, sys
 p = json.loads(json.loads(open(sys.argv[1]).readline())["body"])
 assert p["output_fields"]["env"] == "prod", p
 assert p["output_fields"]["owner"] == "secops", p
+assert p["output_fields"]["proc.aname_2"] == "bash", p
+assert p["output_fields"]["ns"] == "default", p
+assert "proc.aname[2]" not in p["output_fields"], p
 assert p["tags"] == ["filesystem", "mitre_credential_access", "team-a",
                      "zz"], p["tags"]
 ' "$SK_TMP/hook.log"
 stop_sk
+
+# tlsserver: HTTPS on the listen port; /ping and /metrics moved to a
+# plain port of their own.
+if command -v openssl >/dev/null 2>&1; then
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+	    -keyout "$SK_TMP/key.pem" -out "$SK_TMP/cert.pem" >/dev/null 2>&1
+	plain=$(free_port)
+	cat >"$SK_TMP/tls.yaml" <<EOC
+tlsserver:
+  deploy: true
+  certfile: "$SK_TMP/cert.pem"
+  keyfile: "$SK_TMP/key.pem"
+  notlsport: $plain
+  notlspaths: ["/ping", "/metrics"]
+webhook:
+  address: "http://127.0.0.1:$hook_port/tls"
+EOC
+	SK_PORT=$(free_port)
+	LISTENADDRESS=127.0.0.1 LISTENPORT=$SK_PORT "$SK_BIN" \
+	    -c "$SK_TMP/tls.yaml" >>"$SK_TMP/sk.log" 2>&1 &
+	SK_PID=$!
+	SK_PIDS="$SK_PIDS $SK_PID"
+	u=https://127.0.0.1:$SK_PORT
+	check tls_up wait_until 10 curl -skf "$u/healthz" -o /dev/null
+	: >"$SK_TMP/hook.log"
+	check tls_post [ "$(curl -sk -o /dev/null -w '%{http_code}' \
+	    --data-binary "@$SK_DATA/alert.json" "$u/")" = 200 ]
+	check tls_forwarded wait_lines 5 "$SK_TMP/hook.log" = 1
+	check tls_verifies_with_cert curl -sf --cacert "$SK_TMP/cert.pem" \
+	    "$u/healthz" -o /dev/null
+	check tls_plain_refused [ "$(curl -s -o /dev/null -w '%{http_code}' \
+	    "http://127.0.0.1:$SK_PORT/healthz")" != 200 ]
+	check tls_notls_ping [ "$(curl -s "http://127.0.0.1:$plain/ping")" = \
+	    pong ]
+	check tls_notls_metrics curl -sf "http://127.0.0.1:$plain/metrics" \
+	    -o /dev/null
+	check tls_notls_only_listed [ "$(curl -s -o /dev/null \
+	    -w '%{http_code}' "http://127.0.0.1:$plain/healthz")" = 404 ]
+	check tls_moved_path_gone [ "$(curl -sk -o /dev/null \
+	    -w '%{http_code}' "$u/ping")" = 404 ]
+	stop_sk
+	bad_start tls_mutual_unsupported 'tlsserver:
+  deploy: true
+  mutualtls: true' 'tlsserver.mutualtls: client certificates are not supported'
+	bad_start tls_missing_cert 'tlsserver:
+  deploy: true
+  certfile: /nonexistent.pem' 'tlsserver: /nonexistent.pem'
+else
+	echo "SKIP: tls: openssl is not installed"
+fi
 
 # The systemd unit runs the daemon the way the guide does, and under
 # StateDirectory= the spool goes there.

@@ -244,7 +244,7 @@ test_alert_defaults_and_enrich(void **state)
 	    "{\"b\":1,\"a\":\"x\"},\"tags\":[\"z\",\"b\"]}";
 	const char *fk[] = { "env", "a" }, *fv[] = { "prod", "over" };
 	const char *tags[] = { "cluster1", "b" };
-	struct sk_enrich en = { fk, fv, 2, tags, 2 };
+	struct sk_enrich en = { fk, fv, 2, tags, 2, NULL, NULL, NULL, 0 };
 	struct sk_alert *a;
 	char err[256];
 
@@ -266,6 +266,44 @@ test_alert_defaults_and_enrich(void **state)
 	    NULL)), "prod");
 	assert_null(strstr(a->json, "hostname"));
 	sk_alert_unref(a);
+}
+
+static void
+test_alert_templated_fields(void **state)
+{
+	const char *keys[] = { "ns", "img" };
+	struct sk_tmpl *t[2];
+	struct sk_enrich en;
+	struct sk_alert *a;
+	char err[256], *buf;
+	size_t len;
+
+	(void)state;
+	t[0] = sk_tmpl_parse_ex("ns", "{{ or (index . \"k8s.ns.name\") "
+	    "\"default\" }}", 1, err, sizeof(err));
+	t[1] = sk_tmpl_parse_ex("img", "{{ .container_image }}/{{ index . "
+	    "\"k8s.pod.name\" }}", 1, err, sizeof(err));
+	assert_non_null(t[0]);
+	assert_non_null(t[1]);
+	/* With a map for ".", alert members are not fields of it. */
+	assert_null(sk_tmpl_parse_ex("x", "{{ .Rule.x }}", 1, err,
+	    sizeof(err)));
+	memset(&en, 0, sizeof(en));
+	en.tkeys = keys;
+	en.tmpls = t;
+	en.ntmpl = 2;
+	buf = slurp(DATA "alert.json", &len);
+	a = sk_alert_parse(buf, len, &en, err, sizeof(err));
+	free(buf);
+	assert_non_null(a);
+	assert_string_equal(json_object_get_string(sk_alert_field(a, "ns",
+	    NULL)), "default");
+	assert_string_equal(json_object_get_string(sk_alert_field(a, "img",
+	    NULL)), "alpine:3.19/web-7d4f");
+	assert_int_equal(a->nfields, 11);
+	sk_alert_unref(a);
+	sk_tmpl_free(t[0]);
+	sk_tmpl_free(t[1]);
 }
 
 static void
@@ -493,7 +531,7 @@ test_output_retry_and_spool(void **state)
 /* Several in flight: the first alert of each batch fails once. */
 struct fake_many {
 	int	calls;
-	int	seen[64];	/* deliveries per alert, by prio-tagged id */
+	int	seen[64];	/* deliveries, by the rule's number */
 	int	failed_first;
 };
 
@@ -600,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_tmpl_exec_errors),
 		cmocka_unit_test(test_alert_parse),
 		cmocka_unit_test(test_alert_defaults_and_enrich),
+		cmocka_unit_test(test_alert_templated_fields),
 		cmocka_unit_test(test_alert_rejects),
 		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_alert_small_year),

@@ -110,6 +110,7 @@ test_clone_child_side_and_threads(void **unused)
 	assert_non_null(t);
 	assert_int_equal(t->pid, 200);
 	assert_ptr_equal(state_main_thread(s, t), state_thread(s, 200));
+	assert_int_equal(state_nthreads(s, 200), 2);
 	EVB(&rec, FE_SYSCALL_OPEN_X, 9 * SEC, 201, "5", "/etc/hosts", "1",
 	    "0", "0", "0");
 	feed(s);

@@ -11,30 +11,44 @@
 #define FB_MAX_ARGV		16
 #define FB_CGROUP_DEPTH		6
 
-/* Before 6.2 the RSS counters were atomics in struct mm_rss_stat. */
-struct mm_struct___pre62 {
-	struct {
-		atomic_long_t count[4];
-	} rss_stat;
-};
+/*
+ * Kernel layouts that changed are read at offsets computed from CO-RE
+ * relocations that resolve on every kernel: a relocation against a field
+ * that does not exist fails, and the instruction libbpf then poisons was
+ * rejected by the 6.1 verifier even where it could never run.
+ */
 
-struct kernfs_node___pre615 {
-	struct kernfs_node *parent;
-};
-
+/*
+ * RSS counter i of mm: atomics in struct mm_rss_stat before 6.2, then an
+ * array of struct percpu_counter (whose count is read, as Falco does).
+ */
 static __always_inline long
 fb_mm_counter(struct mm_struct *mm, int i)
 {
+	unsigned long off = bpf_core_field_offset(struct mm_struct, rss_stat);
 	long v = 0;
 
-	if (bpf_core_type_exists(struct mm_rss_stat)) {
-		struct mm_struct___pre62 *old = (void *)mm;
-
-		BPF_CORE_READ_INTO(&v, old, rss_stat.count[i].counter);
-	} else {
-		BPF_CORE_READ_INTO(&v, mm, rss_stat[i].count);
-	}
+	if (bpf_core_type_exists(struct mm_rss_stat))
+		off += i * sizeof(long);
+	else
+		off += i * bpf_core_type_size(struct percpu_counter) +
+		    bpf_core_field_offset(struct percpu_counter, count);
+	bpf_probe_read_kernel(&v, sizeof(v), (char *)mm + off);
 	return v < 0 ? 0 : v;
+}
+
+/*
+ * The parent of a kernfs node: the field was renamed __parent in 6.15;
+ * under either name it is the pointer just before name.
+ */
+static __always_inline struct kernfs_node *
+fb_kn_parent(struct kernfs_node *kn)
+{
+	struct kernfs_node *p = NULL;
+
+	bpf_probe_read_kernel(&p, sizeof(p), (char *)kn +
+	    bpf_core_field_offset(struct kernfs_node, name) - sizeof(p));
+	return p;
 }
 
 static __always_inline uint32_t
@@ -233,11 +247,7 @@ fb_cgroup_entry(struct fb_rec *r, struct task_struct *t, int id)
 			break;
 		names[i] = (uint64_t)BPF_CORE_READ(kn, name);
 		depth++;
-		if (bpf_core_field_exists(kn->__parent))
-			kn = BPF_CORE_READ(kn, __parent);
-		else
-			kn = BPF_CORE_READ((struct kernfs_node___pre615 *)kn,
-			    parent);
+		kn = fb_kn_parent(kn);
 	}
 	/* The root's name is empty; a path cut by the depth gets a '/'. */
 	if (kn != NULL)

@@ -131,6 +131,7 @@ engine_new(struct state *st, struct rules_set *rs,
 	e->rs = rs;
 	e->opts = *o;
 	engine_ctx_init(&e->ctx, st, o->hostname);
+	e->ctx.cmeta = o->cmeta;
 	e->nrules = rs != NULL ? rules_count(rs) : 0;
 	e->fmts = xcalloc(e->nrules + 1, sizeof(*e->fmts));
 	e->counts = xcalloc(e->nrules + 1, sizeof(*e->counts));

@@ -28,11 +28,15 @@
 struct rules_set;
 struct rule;
 struct alert;
+struct container_meta;
+struct container_rec;
 
 /*
  * The event context extractors read (the ctx of filter_eval()).  Set st,
- * ev, t, evnum and the times; the scratch members belong to the
- * extractors.  engine_ctx_init()/engine_ctx_free() manage them.
+ * ev, t, evnum and the times; the scratch and cache members belong to
+ * the extractors.  evnum must change with every event: the per-event
+ * caches are keyed on it.  engine_ctx_init()/engine_ctx_free() manage
+ * the context; engine_process() fills it.
  */
 #define ENGINE_SCRATCH	8
 
@@ -47,13 +51,23 @@ struct engine_ctx {
 	   ENGINE_SCRATCH further extractions. */
 	struct sbuf	 scratch[ENGINE_SCRATCH];
 	unsigned	 next;
-	struct sbuf	 path;		/* fd/fs.path helper */
+	struct sbuf	 path;		/* the failed open's path ... */
+	struct sbuf	 pathraw;	/* ... and as the event gave it */
 	/* The event's fd, looked up once per event (evnum and ev). */
 	uint64_t	 fd_evnum;
 	const struct fevt *fd_ev;
 	const struct st_fd *fd_cached;
 	struct st_fd	 fd_tmp;	/* stands in after a failed open */
 	void		*memo;		/* per-event values (extract.c) */
+	/*
+	 * Container metadata (NULL: none, container.* beyond the id are
+	 * not available).  The record of the event's container is looked
+	 * up once per event and held until the next one.
+	 */
+	struct container_meta *cmeta;
+	struct container_rec *crec;
+	uint64_t	 crec_evnum;
+	const struct fevt *crec_ev;
 };
 
 void	engine_ctx_init(struct engine_ctx *c, struct state *st,
@@ -72,9 +86,11 @@ struct efmt;
 
 /*
  * Compile a rule output format: literal text and %field, %field[arg],
- * %Nfield (value padded with spaces to N characters).  A '%' that does
- * not start a known field is an error.  Returns NULL with a message in
- * err (errlen bytes).
+ * %Nfield (the value cut or padded with blanks to exactly N characters).
+ * A field name is the longest prefix that names a field ("%proc.name."
+ * is proc.name and a dot).  A '%' that does not start a field usable in
+ * outputs is an error.  Returns NULL with a message in err (errlen
+ * bytes).
  */
 struct efmt *efmt_compile(const char *fmt, char *err, size_t errlen);
 void	efmt_free(struct efmt *f);
@@ -112,6 +128,9 @@ struct engine_append {
 
 struct engine_opts {
 	int		 match_all;	/* rule_matching: all */
+	/* Runtime metadata for container.* and k8s.*; NULL: none (as in
+	   replay).  Owned by the caller, must outlive the engine. */
+	struct container_meta *cmeta;
 	const struct engine_append *append;	/* in order */
 	size_t		 nappend;
 	const char	*hostname;	/* evt.hostname */

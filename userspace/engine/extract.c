@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "container/container.h"
 #include "engine/engine.h"
 #include "engine/engine_int.h"
 #include "filter/filter.h"
@@ -65,7 +66,13 @@ enum op {
 	O_FS_NAME, O_FS_NAMERAW, O_FS_SOURCE, O_FS_SOURCERAW, O_FS_TARGET,
 	O_FS_TARGETRAW,
 	/* container / k8s */
-	O_C_ID, O_C_FULL_ID, O_C_NAME, O_C_TYPE, O_C_OTHER,
+	O_C_ID, O_C_FULL_ID, O_C_NAME, O_C_TYPE, O_C_IMAGE, O_C_IMAGE_ID,
+	O_C_PRIVILEGED, O_C_MOUNTS, O_C_MOUNT, O_C_MOUNT_SOURCE,
+	O_C_MOUNT_DEST, O_C_MOUNT_MODE, O_C_MOUNT_RDWR, O_C_MOUNT_PROP,
+	O_C_IMAGE_REPO, O_C_IMAGE_TAG, O_C_IMAGE_DIGEST, O_C_START_TS,
+	O_C_DURATION, O_C_IP, O_C_LABEL, O_C_LABELS, O_K8S_POD_NAME,
+	O_K8S_POD_UID, O_K8S_SANDBOX, O_K8S_FULL_SANDBOX, O_K8S_POD_LABEL,
+	O_K8S_POD_LABELS, O_K8S_NS, O_C_OTHER,
 	O_MAX
 };
 
@@ -182,6 +189,26 @@ static const struct {
 	{ "fs.path.targetraw", O_FS_TARGETRAW },
 	{ "container.id", O_C_ID }, { "container.full_id", O_C_FULL_ID },
 	{ "container.name", O_C_NAME }, { "container.type", O_C_TYPE },
+	{ "container.image", O_C_IMAGE }, { "container.image.id", O_C_IMAGE_ID },
+	{ "container.privileged", O_C_PRIVILEGED },
+	{ "container.mounts", O_C_MOUNTS }, { "container.mount", O_C_MOUNT },
+	{ "container.mount.source", O_C_MOUNT_SOURCE },
+	{ "container.mount.dest", O_C_MOUNT_DEST },
+	{ "container.mount.mode", O_C_MOUNT_MODE },
+	{ "container.mount.rdwr", O_C_MOUNT_RDWR },
+	{ "container.mount.propagation", O_C_MOUNT_PROP },
+	{ "container.image.repository", O_C_IMAGE_REPO },
+	{ "container.image.tag", O_C_IMAGE_TAG },
+	{ "container.image.digest", O_C_IMAGE_DIGEST },
+	{ "container.start_ts", O_C_START_TS },
+	{ "container.duration", O_C_DURATION }, { "container.ip", O_C_IP },
+	{ "container.label", O_C_LABEL }, { "container.labels", O_C_LABELS },
+	{ "k8s.pod.name", O_K8S_POD_NAME }, { "k8s.pod.id", O_K8S_POD_UID },
+	{ "k8s.pod.uid", O_K8S_POD_UID },
+	{ "k8s.pod.sandbox_id", O_K8S_SANDBOX },
+	{ "k8s.pod.full_sandbox_id", O_K8S_FULL_SANDBOX },
+	{ "k8s.pod.label", O_K8S_POD_LABEL },
+	{ "k8s.pod.labels", O_K8S_POD_LABELS }, { "k8s.ns.name", O_K8S_NS },
 };
 
 /* Opcodes of each registered class, indexed by field id. */
@@ -316,7 +343,7 @@ engine_fields_init(void)
 
 /* Direct-mapped cache of class -> opcode table: extraction is hot. */
 #define OPCACHE	16
-static struct {
+static __thread struct {
 	const struct field_class *cls;
 	const uint16_t	*ops;
 } opcache[OPCACHE];
@@ -358,7 +385,9 @@ engine_ctx_free(struct engine_ctx *c)
 	for (i = 0; i < ENGINE_SCRATCH; i++)
 		sbuf_free(&c->scratch[i]);
 	sbuf_free(&c->path);
+	sbuf_free(&c->pathraw);
 	free(c->memo);
+	container_rec_unref(c->crec);
 }
 
 static struct sbuf *
@@ -721,7 +750,9 @@ event_fd(struct engine_ctx *c)
 	sbuf_reset(&c->path);
 	engine_resolve_path(c, dirfd, path, len, &c->path);
 	tmp->name = c->path.buf;
-	tmp->nameraw = NULL;
+	sbuf_reset(&c->pathraw);
+	sbuf_put(&c->pathraw, path, len);
+	tmp->nameraw = c->pathraw.buf;
 	return c->fd_cached = tmp;
 }
 
@@ -731,8 +762,17 @@ is_ip(const struct st_fd *f)
 	return f->af == 4 || f->af == 6;
 }
 
-/* fd.typechar values: one string per type, filled on first use. */
-static char tc[32][2];
+/* fd.typechar values (state_fdtype_char() as strings). */
+static const char tc[32][2] = {
+	[STFD_UNKNOWN] = "o", [STFD_FILE] = "f", [STFD_DIRECTORY] = "d",
+	[STFD_IPV4] = "4", [STFD_IPV6] = "6", [STFD_IPV4_SERVER] = "4",
+	[STFD_IPV6_SERVER] = "6", [STFD_FIFO] = "p", [STFD_UNIX] = "u",
+	[STFD_EVENT] = "e", [STFD_UNSUPPORTED] = "o", [STFD_SIGNALFD] = "s",
+	[STFD_EVENTPOLL] = "l", [STFD_INOTIFY] = "i", [STFD_TIMERFD] = "t",
+	[STFD_NETLINK] = "n", [16] = "o", [STFD_BPF] = "b",
+	[STFD_USERFAULTFD] = "u", [STFD_IOURING] = "r", [STFD_MEMFD] = "m",
+	[STFD_PIDFD] = "P",
+};
 
 /* A listening socket has no client end yet. */
 static int
@@ -766,8 +806,9 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 	case O_FD_TYPE:
 		return v_cstr(out, state_fdtype_name(f->type));
 	case O_FD_TYPECHAR:
-		tc[f->type & 31][0] = state_fdtype_char(f->type);
-		return v_str(out, tc[f->type & 31], 1);
+		if (f->type >= 32 || tc[f->type][0] == '\0')
+			return v_str(out, "o", 1);
+		return v_str(out, tc[f->type], 1);
 	case O_FD_NAME:
 		return v_cstr(out, f->name);
 	case O_FD_NAMERAW:
@@ -842,6 +883,9 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 			return 0;
 		return v_u(out, FT_PORT, client ? f->sport : f->cport);
 	case O_FD_L4PROTO:
+		/* like libs: unknown until the socket has a role */
+		if (f->role == 0 && f->l4proto != ST_L4_RAW)
+			return 0;
 		switch (f->l4proto) {
 		case ST_L4_TCP: return v_cstr(out, "tcp");
 		case ST_L4_UDP: return v_cstr(out, "udp");
@@ -1421,11 +1465,12 @@ proc_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 			sb->buf[--sb->len] = '\0';
 		return v_sb(out, sb);
 	case O_T_CGROUP: {
-		const char *cg = t->cgroups, *end = t->cgroups + t->cgroups_len;
+		const char *cg = t->cgroups, *end;
 		size_t klen;
 
 		if (ref->arg_key == NULL || cg == NULL)
 			return 0;
+		end = cg + t->cgroups_len;
 		klen = strlen(ref->arg_key);
 		while (cg < end) {
 			size_t n = strnlen(cg, (size_t)(end - cg));
@@ -1443,9 +1488,17 @@ proc_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 	case O_P_STDIN_NAME: return std_fd(c, 0, 1, out);
 	case O_P_STDOUT_NAME: return std_fd(c, 1, 1, out);
 	case O_P_STDERR_NAME: return std_fd(c, 2, 1, out);
+	case O_P_NTHREADS:
+		return v_u(out, FT_UINT64, state_nthreads(c->st, t->pid));
+	case O_P_NCHILDS: {
+		size_t n = state_nthreads(c->st, t->pid);
+
+		/* the threads beside the main one */
+		return v_u(out, FT_UINT64, n > 0 && !m->dead &&
+		    m->tid == t->pid ? n - 1 : n);
+	}
 	default:
-		/* proc.nthreads, proc.nchilds, proc.loginshellid: XXX not
-		   tracked. */
+		/* proc.loginshellid: XXX not tracked. */
 		return 0;
 	}
 }
@@ -1489,10 +1542,57 @@ user_field(struct engine_ctx *c, uint16_t op, struct fvals *out)
 	}
 }
 
+/*
+ * The metadata record of the event's container, looked up once per
+ * event; NULL while the runtime has not answered (or without metadata).
+ */
+static const struct container_rec *
+event_container(struct engine_ctx *c)
+{
+	struct container_rec *rec = NULL;
+
+	if (c->cmeta == NULL || c->t == NULL || c->t->container_id[0] == '\0')
+		return NULL;
+	if (c->crec_evnum == c->evnum && c->crec_ev == c->ev)
+		return c->crec;
+	container_rec_unref(c->crec);
+	c->crec = NULL;
+	c->crec_evnum = c->evnum;
+	c->crec_ev = c->ev;
+	if (container_meta_lookup(c->cmeta, c->t->container_id, &rec) ==
+	    CONTAINER_META_READY)
+		c->crec = rec;
+	return c->crec;
+}
+
+/* The mount named by a [N] or [glob] argument (glob on source or dest). */
+static const struct container_mount *
+mount_arg(const struct container_rec *r, const struct field_ref *ref,
+    int by_dest)
+{
+	const char *k = ref->arg_key;
+	char *end;
+	unsigned long i;
+
+	if (k == NULL)
+		return NULL;
+	if (*k >= '0' && *k <= '9') {
+		i = strtoul(k, &end, 10);
+		if (*end == '\0')
+			return i < r->nmounts ? &r->mounts[i] : NULL;
+	}
+	return container_rec_mount_find(r, k, by_dest);
+}
+
 static int
-container_field(struct engine_ctx *c, uint16_t op, struct fvals *out)
+container_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
+    struct fvals *out)
 {
 	struct st_thread *t = c->t;
+	const struct container_rec *r;
+	const struct container_mount *m;
+	struct sbuf *sb;
+	const char *v = NULL;
 	int host;
 
 	if (t == NULL)
@@ -1505,13 +1605,92 @@ container_field(struct engine_ctx *c, uint16_t op, struct fvals *out)
 	case O_C_FULL_ID:
 		return v_cstr(out, host ? "host" : t->container_id);
 	case O_C_NAME:
-		return host ? v_cstr(out, "host") : 0;
-	case O_C_TYPE:
-		/* XXX: the runtime is only known with metadata lookup */
-		return 0;
+		if (host)
+			return v_cstr(out, "host");
+		break;
 	default:
+		if (host)
+			return 0;
+		break;
+	}
+	if ((r = event_container(c)) == NULL)
+		return 0;
+	switch (op) {
+	case O_C_NAME: v = r->name; break;
+	case O_C_TYPE: v = r->type; break;
+	case O_C_IMAGE: v = r->image; break;
+	case O_C_IMAGE_ID: v = r->image_id; break;
+	case O_C_IMAGE_REPO: v = r->image_repo; break;
+	case O_C_IMAGE_TAG: v = r->image_tag; break;
+	case O_C_IMAGE_DIGEST: v = r->image_digest; break;
+	case O_C_IP: v = r->ip; break;
+	case O_K8S_POD_NAME: v = r->k8s_pod_name; break;
+	case O_K8S_POD_UID: v = r->k8s_pod_uid; break;
+	case O_K8S_NS: v = r->k8s_ns; break;
+	case O_K8S_FULL_SANDBOX: v = r->k8s_sandbox_id; break;
+	case O_K8S_SANDBOX:
+		if (r->k8s_sandbox_id == NULL)
+			return 0;
+		return v_str(out, r->k8s_sandbox_id,
+		    strnlen(r->k8s_sandbox_id, 12));
+	case O_C_PRIVILEGED:
+		return v_u(out, FT_BOOL, r->privileged != 0);
+	case O_C_START_TS:
+		if (r->start_ns <= 0)
+			return 0;
+		return v_u(out, FT_ABSTIME, (uint64_t)r->start_ns);
+	case O_C_DURATION:
+		if (r->start_ns <= 0 || c->ev->hdr->ts < (uint64_t)r->start_ns)
+			return 0;
+		return v_u(out, FT_RELTIME,
+		    c->ev->hdr->ts - (uint64_t)r->start_ns);
+	case O_C_LABEL:
+		v = ref->arg_key != NULL ?
+		    container_rec_label(r, ref->arg_key) : NULL;
+		break;
+	case O_K8S_POD_LABEL:
+		v = ref->arg_key != NULL ?
+		    container_rec_pod_label(r, ref->arg_key) : NULL;
+		break;
+	case O_C_LABELS:
+		sb = scratch(c);
+		container_labels_render(r->labels, r->nlabels, sb);
+		return v_sb(out, sb);
+	case O_K8S_POD_LABELS:
+		sb = scratch(c);
+		container_labels_render(r->pod_labels, r->npod_labels, sb);
+		return v_sb(out, sb);
+	case O_C_MOUNTS:
+		sb = scratch(c);
+		container_mounts_render(r, sb);
+		return v_sb(out, sb);
+	/* [N] or [glob]: a glob names the source, except for
+	   mount.source, whose glob names the destination */
+	case O_C_MOUNT:
+		if ((m = mount_arg(r, ref, 0)) == NULL)
+			return 0;
+		sb = scratch(c);
+		container_mount_render(m, sb);
+		return v_sb(out, sb);
+	case O_C_MOUNT_SOURCE:
+		if ((m = mount_arg(r, ref, 1)) == NULL)
+			return 0;
+		v = m->source;
+		break;
+	case O_C_MOUNT_DEST: case O_C_MOUNT_MODE: case O_C_MOUNT_RDWR:
+	case O_C_MOUNT_PROP:
+		if ((m = mount_arg(r, ref, 0)) == NULL)
+			return 0;
+		if (op == O_C_MOUNT_RDWR)
+			return v_cstr(out, m->rw ? "true" : "false");
+		v = op == O_C_MOUNT_DEST ? m->dest : op == O_C_MOUNT_MODE ?
+		    m->mode : m->propagation;
+		break;
+	default:
+		/* healthchecks, host namespaces, CNI: XXX not looked up */
 		return 0;
 	}
+	return v != NULL ? v_cstr(out, v) : 0;
 }
 
 /*
@@ -1522,7 +1701,7 @@ container_field(struct engine_ctx *c, uint16_t op, struct fvals *out)
  */
 static const uint8_t memo_ok[O_MAX] = {
 	[O_EVT_TYPE] = 1, [O_EVT_DIR] = 1, [O_EVT_OPEN_READ] = 1,
-	[O_EVT_OPEN_WRITE] = 1, [O_EVT_RES] = 1, [O_FD_NUM] = 1,
+	[O_EVT_OPEN_WRITE] = 1, [O_FD_NUM] = 1,
 	[O_FD_TYPE] = 1, [O_FD_TYPECHAR] = 1, [O_FD_NAME] = 1,
 	[O_FD_DIRECTORY] = 1, [O_FD_FILENAME] = 1, [O_FD_L4PROTO] = 1,
 	[O_FD_SPORT] = 1, [O_FD_SIP] = 1, [O_FD_CIP] = 1, [O_P_NAME] = 1,
@@ -1540,11 +1719,39 @@ struct memo {
 static int extract_op(struct engine_ctx *, uint16_t,
     const struct field_ref *, struct fvals *);
 
+/*
+ * Opcode of a field reference, cached by the reference's address: the
+ * opcode depends only on (class, id), which the entry keeps and checks,
+ * so a reference reusing a freed one's address is still right.
+ */
+#define REFCACHE	1024
+static __thread struct {
+	const struct field_ref *ref;
+	const struct field_class *cls;
+	uint16_t	 id;
+	uint16_t	 op;
+} refcache[REFCACHE];
+
+static uint16_t
+ref_op(const struct field_ref *ref)
+{
+	size_t h = ((uintptr_t)ref >> 3) % REFCACHE;
+
+	if (refcache[h].ref == ref && refcache[h].cls == ref->cls &&
+	    refcache[h].id == ref->id)
+		return refcache[h].op;
+	refcache[h].ref = ref;
+	refcache[h].cls = ref->cls;
+	refcache[h].id = ref->id;
+	refcache[h].op = op_of(ref);
+	return refcache[h].op;
+}
+
 int
 engine_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 {
 	struct engine_ctx *c = ctx;
-	uint16_t op = op_of(ref);
+	uint16_t op = ref_op(ref);
 	struct memo *m;
 	int r;
 
@@ -1593,10 +1800,9 @@ extract_op(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 	case O_FS_TARGET: case O_FS_TARGETRAW:
 		return fs_path(c, fs_dst_idx[c->ev->hdr->type],
 		    op == O_FS_TARGETRAW, out);
-	case O_C_ID: case O_C_FULL_ID: case O_C_NAME: case O_C_TYPE:
-	case O_C_OTHER:
-		return container_field(c, op, out);
 	default:
+		if (op >= O_C_ID && op <= O_C_OTHER)
+			return container_field(c, op, ref, out);
 		return 0;
 	}
 }

@@ -124,7 +124,15 @@ efmt_compile(const char *fmt, char *err, size_t errlen)
 			efmt_free(f);
 			return NULL;
 		}
-		add_tok(f, &t);
+		/*
+		 * %container.info is an empty string since Falco 0.41 (the
+		 * suggested container fields of append_output replaced it).
+		 */
+		if (strcmp(t.ref.info->name, "container.info") == 0) {
+			free(t.name);
+			free(t.ref.arg_key);
+		} else
+			add_tok(f, &t);
 		p += used;
 		lit = p;
 	}

@@ -44,7 +44,7 @@ r_fd(void *arg, const struct fevt *ev, int64_t fd, char type[3],
 	if (c->t == NULL || (f = state_fd(c->st, c->t, fd)) == NULL)
 		return -1;
 	type[n++] = state_fdtype_char(f->type);
-	if (f->af != 0) {
+	if (f->af != 0 && (f->role != 0 || f->l4proto == ST_L4_RAW)) {
 		switch (f->l4proto) {
 		case ST_L4_TCP: type[n++] = 't'; break;
 		case ST_L4_UDP: type[n++] = 'u'; break;

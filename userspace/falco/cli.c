@@ -198,13 +198,19 @@ opt_markdown(struct cli *c, const char *a)
 static int
 opt_print(struct cli *c, const char *a)
 {
+	char *kv;
+
 	if (strcmp(a, "c") == 0 || strcmp(a, "k") == 0 ||
 	    strcmp(a, "container") == 0 || strcmp(a, "kubernetes") == 0) {
 		log_warn("-p%s is deprecated and has no effect", a);
 		return 0;
 	}
+	/* What it did is what an append_output entry without match does. */
 	log_warn("-p is deprecated, use append_output in falco.yaml");
-	c->print_fmt = a;
+	xasprintf(&kv, "append_output[].extra_output=%s", a);
+	c->overrides = xreallocarray(c->overrides, c->noverrides + 1,
+	    sizeof(*c->overrides));
+	c->overrides[c->noverrides++] = kv;
 	return 0;
 }
 
@@ -274,7 +280,7 @@ static const struct removed_opt {
 static const struct clopt {
 	const char	*lng;
 	int		 shrt;		/* 0: long only */
-	int		 has_arg;	/* no_argument, required_, optional_ */
+	int		 has_arg;	/* getopt_long's has_arg */
 	int		(*fn)(struct cli *, const char *);
 	const char	*arg;
 	const char	*help;

@@ -37,7 +37,6 @@ struct cli {
 	int		 print_ignored;	/* -i */
 	int		 page_size;	/* --page-size */
 	const char	*format;	/* --format text|markdown|json */
-	const char	*print_fmt;	/* -p (deprecated) */
 	char		**enable_sources; /* --enable-source, in order */
 	size_t		 nenable_sources;
 	char		**disable_sources; /* --disable-source */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "falco/commands.h"
 #include "filter/filter.h"
 #include "rules/rules.h"
@@ -399,24 +400,50 @@ out:
 int
 cmd_describe(const struct cli *c)
 {
-	struct rules_loader *l;
+	struct rules_loader *l = NULL;
 	struct rules_result *r;
+	struct config *cfg = config_new();
 	struct sbuf sb = SBUF_INIT;
-	char perr[1024];
+	struct cli cc = *c;
+	char perr[1024], *errp = NULL;
+	const char **cf, *s;
 	char **paths = NULL;
-	size_t i, n = 0;
-	int rc = 0;
+	size_t i, n = 0, nc = 0;
+	int rc = 0, p;
 
-	if (c->nrules == 0) {
-		/* XXX: rules_files from falco.yaml (-c) are read once the
-		 * configuration library is wired in. */
+	/* rules_files, json_output and priority come from falco.yaml and
+	   -o, as for the daemon; -r replaces rules_files. */
+	if (c->config != NULL)
+		rc = config_load(cfg, c->config, c->overrides, c->noverrides,
+		    0, &errp);
+	else
+		rc = config_load_string(cfg, "", 0, "<defaults>",
+		    c->overrides, c->noverrides, 0, &errp);
+	if (rc != 0) {
+		fprintf(stderr, "Error: %s\n", errp != NULL ? errp : "");
+		rc = 1;
+		goto out;
+	}
+	cc.json_output = config_bool(cfg, "json_output", c->json_output);
+	if ((s = config_str(cfg, "priority", NULL)) != NULL &&
+	    (p = rules_priority_parse(s)) >= 0)
+		cc.min_priority = p;
+	if (c->nrules > 0) {
+		for (i = 0; i < c->nrules; i++)
+			rules_expand_path(c->rules[i], &paths, &n);
+	} else {
+		cf = config_rules_files(cfg, &nc);
+		for (i = 0; i < nc; i++)
+			rules_expand_path(cf[i], &paths, &n);
+		free(cf);
+	}
+	if (n == 0) {
 		fprintf(stderr, "Error: You must specify at least one rules "
 		    "file/directory via -r or a rules_file entry in "
 		    "falco.yaml\n");
-		return 1;
+		rc = 1;
+		goto out;
 	}
-	for (i = 0; i < c->nrules; i++)
-		rules_expand_path(c->rules[i], &paths, &n);
 	l = rules_loader_new();
 	log_info("Loading rules from:");
 	for (i = 0; i < n && rc == 0; i++) {
@@ -439,15 +466,18 @@ cmd_describe(const struct cli *c)
 	if (rc == 0 && rules_loader_ruleset(l) != NULL) {
 		struct rules_set *rs = rules_loader_ruleset(l);
 
-		rules_set_min_priority(rs, c->min_priority);
+		rules_set_min_priority(rs, cc.min_priority);
 		if (c->describe_all || c->describe != NULL)
-			rc = print_description(c, rs);
+			rc = print_description(&cc, rs);
 	}
+out:
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
 	sbuf_free(&sb);
 	rules_loader_free(l);
+	config_free(cfg);
+	free(errp);
 	return rc;
 }
 

@@ -81,12 +81,13 @@ struct daemon {
 	atomic_int	 stopping;
 	int		 metrics_on;	/* periodic snapshot alert */
 	int64_t		 metrics_ms;
+	int		 watch_on;	/* watch_config_files */
 
 	/* Hand-over between watcher and event loop, under gen_lock. */
 	pthread_mutex_t	 gen_lock;
 	struct gen	*pending;	/* built, waiting for the swap */
 	struct gen	*retired;	/* swapped out, to free */
-	struct gen	*current;	/* NULL: the caller's first objects */
+	struct gen	*current;	/* NULL: the caller's objects */
 	atomic_int	 have_pending;
 	char		**watch;	/* watcher-owned copy of the list */
 	size_t		 nwatch;
@@ -212,13 +213,13 @@ gen_rules(const struct cli *c, struct gen *g, struct sbuf *err)
 
 		log_info("   %s", paths[i]);
 		r = rules_load_file(g->l, paths[i]);
-
 		sbuf_reset(&sb);
 		rules_result_verbose(r, &sb);
 		if (!rules_result_ok(r)) {
 			sbuf_puts(err, sbuf_str(&sb));
 			rc = -1;
-		}
+		} else if (rules_result_has_warnings(r))
+			log_warn("%s", sbuf_str(&sb));
 		rules_result_free(r);
 	}
 	if (rc == 0 && rules_loader_check_plugins(g->l, perr,
@@ -354,6 +355,7 @@ daemon_run_nodriver(const struct cli *c)
 	sigset_t set;
 	siginfo_t si;
 	struct timespec tick = { 0, 100 * 1000000L };
+	uint64_t end_ms = 0;
 	int sig, rc = 1;
 
 	/* Before the first thread: SIGINT and SIGTERM are taken with
@@ -374,7 +376,12 @@ daemon_run_nodriver(const struct cli *c)
 	    .cfg = &g->cfg, .loader = &g->l, .engine = &g->e,
 	    .out = &g->out })) == NULL)
 		goto out;
+	/* -M: without events, seconds of the clock. */
+	if (c->duration > 0)
+		end_ms = mono_ms() + (uint64_t)c->duration * 1000;
 	for (;;) {
+		if (end_ms != 0 && mono_ms() >= end_ms)
+			break;
 		sig = sigtimedwait(&set, &si, &tick);
 		if (sig == SIGINT || sig == SIGTERM) {
 			log_info("%s received, exiting...",
@@ -603,21 +610,41 @@ metrics_snapshot(struct daemon *d)
 
 /* ---- the watcher thread ---------------------------------------------- */
 
-/* (Re)create the inotify watches for the list in d->watch. */
-static void
-watch_reset(struct daemon *d, const struct config *cfg)
+/* Read and discard pending inotify events; 1 if there were any. */
+static int
+drain_inotify(int fd)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	int any = 0;
+
+	while (fd != -1 && read(fd, buf, sizeof(buf)) > 0)
+		any = 1;
+	return any;
+}
+
+/*
+ * (Re)create the inotify watches for the paths in d->watch.  By path:
+ * an editor that saves by renaming a new file over the old one leaves
+ * the old inode's watch dead, so every reload attempt calls this again.
+ * Returns 1 if the old watches had seen a change not yet handled.
+ */
+static int
+watch_reset(struct daemon *d)
 {
 	size_t i;
+	int changed = 0;
 
-	if (d->inofd != -1)
+	if (d->inofd != -1) {
+		changed = drain_inotify(d->inofd);
 		close(d->inofd);
+	}
 	d->inofd = -1;
-	if (!config_bool(cfg, "watch_config_files", 1))
-		return;
+	if (!d->watch_on)
+		return changed;
 	if ((d->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
 		log_warn("Cannot watch the configuration files: %s",
 		    strerror(errno));
-		return;
+		return changed;
 	}
 	for (i = 0; i < d->nwatch; i++)
 		if (inotify_add_watch(d->inofd, d->watch[i], IN_MODIFY |
@@ -626,6 +653,7 @@ watch_reset(struct daemon *d, const struct config *cfg)
 		    IN_MOVE_SELF) == -1)
 			log_debug("Cannot watch %s: %s", d->watch[i],
 			    strerror(errno));
+	return changed;
 }
 
 static void
@@ -647,19 +675,42 @@ restart_failure(struct daemon *d, const char *why)
 	sbuf_free(&msg);
 }
 
+/* metrics.* as a configuration sets them (watcher-owned after start). */
 static void
+metrics_config(struct daemon *d, const struct config *cfg)
+{
+	d->metrics_on = config_bool(cfg, "metrics.enabled", 0) &&
+	    config_bool(cfg, "metrics.output_rule", 1);
+	d->metrics_ms = config_duration_ms(cfg, "metrics.interval",
+	    3600 * 1000);
+	/* The snapshot is not meant as a busy loop. */
+	if (d->metrics_ms < 100)
+		d->metrics_ms = 100;
+}
+
+#define RELOAD_OK	0x1	/* a new generation is pending */
+#define RELOAD_AGAIN	0x2	/* files changed while it was built */
+
+/*
+ * Build and hand over a new generation; RELOAD_* flags.  The watches
+ * are renewed first, so that a change made while the files are read
+ * is seen (then RELOAD_AGAIN, or a pending inotify event).
+ */
+static int
 try_reload(struct daemon *d, const char *why)
 {
 	struct sbuf err = SBUF_INIT;
 	struct gen *g, *old;
 	size_t i;
+	int rc;
 
+	(void)watch_reset(d);
 	log_info("%s: checking the new configuration and rules", why);
 	g = gen_build(d->p.cli, d->p.st, d->p.eo, d->host, &err);
 	if (g == NULL) {
 		restart_failure(d, sbuf_str(&err));
 		sbuf_free(&err);
-		return;
+		return 0;
 	}
 	sbuf_free(&err);
 	/* Watch what the new configuration names from now on. */
@@ -668,7 +719,11 @@ try_reload(struct daemon *d, const char *why)
 	d->nwatch = 0;
 	for (i = 0; i < g->nwatch; i++)
 		strv_add(&d->watch, &d->nwatch, g->watch[i]);
-	watch_reset(d, g->cfg);
+	d->watch_on = config_bool(g->cfg, "watch_config_files", 1);
+	rc = RELOAD_OK | (watch_reset(d) ? RELOAD_AGAIN : 0);
+	/* XXX: the webserver keeps its first settings; Falco restarts it
+	 * with the rest, a change of its port needs a restart here. */
+	metrics_config(d, g->cfg);
 	pthread_mutex_lock(&d->gen_lock);
 	old = d->pending;
 	d->pending = g;
@@ -677,6 +732,7 @@ try_reload(struct daemon *d, const char *why)
 	/* A newer build replaces one the loop has not taken yet. */
 	gen_free(old);
 	log_info("Hot restart: new configuration and rules are ready");
+	return rc;
 }
 
 static void
@@ -694,18 +750,6 @@ free_retired(struct daemon *d)
 	}
 }
 
-/* Read and discard pending inotify events; 1 if there were any. */
-static int
-drain_inotify(int fd)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	int any = 0;
-
-	while (fd != -1 && read(fd, buf, sizeof(buf)) > 0)
-		any = 1;
-	return any;
-}
-
 static void *
 watcher(void *arg)
 {
@@ -715,7 +759,7 @@ watcher(void *arg)
 	uint64_t next_metrics = 0, due = 0, now;
 	const char *why = NULL;
 	char c;
-	int timeout;
+	int timeout, r;
 
 	if (d->metrics_on)
 		next_metrics = mono_ms() + (uint64_t)d->metrics_ms;
@@ -768,8 +812,15 @@ watcher(void *arg)
 		now = mono_ms();
 		if (due != 0 && now >= due && !atomic_load(&d->stopping)) {
 			due = 0;
-			try_reload(d, why);
+			r = try_reload(d, why);
 			why = NULL;
+			if (r & RELOAD_OK)
+				next_metrics = d->metrics_on ?
+				    now + (uint64_t)d->metrics_ms : 0;
+			if (r & RELOAD_AGAIN) {
+				why = "A watched file changed";
+				due = mono_ms() + DEBOUNCE_MS;
+			}
 		}
 		if (next_metrics != 0 && now >= next_metrics) {
 			next_metrics = now + (uint64_t)d->metrics_ms;
@@ -839,6 +890,9 @@ daemon_tick(struct daemon *d, uint64_t ts)
 		swap_in(d);
 	if (++d->nticks % PUBLISH_EVERY == 0)
 		snap_publish(d);
+	/* The lock guards the readings /metrics shows; once a second. */
+	if (!drops_due(d->drops, ts))
+		return 0;
 	pthread_mutex_lock(&d->snap_lock);
 	rc = drops_check(d->drops, ts, *d->p.out);
 	pthread_mutex_unlock(&d->snap_lock);
@@ -917,6 +971,7 @@ daemon_start(const struct daemon_params *p)
 	struct sbuf err = SBUF_INIT;
 	char *errp = NULL;
 	sigset_t set;
+	size_t i;
 
 	d->p = *p;
 	d->sigfd = d->inofd = d->wake[0] = d->wake[1] = -1;
@@ -925,6 +980,10 @@ daemon_start(const struct daemon_params *p)
 	pthread_mutex_init(&d->snap_lock, NULL);
 	outputs_hostname(d->host, sizeof(d->host));
 	setup_logging(cfg);
+	log_info("Falco version: %s", FALCO_VERSION);
+	for (i = 0; i < config_nfiles(cfg); i++)
+		log_info("%s %s", i == 0 ? "Falco initialized with "
+		    "configuration files:" : "  and", config_file(cfg, i));
 	if (p->cli->pidfile != NULL &&
 	    write_pidfile(d, p->cli->pidfile) != 0)
 		goto fail;
@@ -935,12 +994,7 @@ daemon_start(const struct daemon_params *p)
 	d->drops = drops_new(&dc, p->stats, p->stats_arg);
 	metrics_setup(d);
 	snap_rules_reset(d);
-	d->metrics_on = config_bool(cfg, "metrics.enabled", 0) &&
-	    config_bool(cfg, "metrics.output_rule", 1);
-	d->metrics_ms = config_duration_ms(cfg, "metrics.interval",
-	    3600 * 1000);
-	if (d->metrics_ms < 100)
-		d->metrics_ms = 100;
+	metrics_config(d, cfg);
 	if (d->metrics_on)
 		log_info("Setting metrics interval to %s, equivalent to "
 		    "%lld (ms)", config_str(cfg, "metrics.interval", "1h"),
@@ -971,7 +1025,8 @@ daemon_start(const struct daemon_params *p)
 		goto fail;
 	}
 	initial_watch(d);
-	watch_reset(d, cfg);
+	d->watch_on = config_bool(cfg, "watch_config_files", 1);
+	(void)watch_reset(d);
 	if (pthread_create(&d->thr, NULL, watcher, d) != 0) {
 		fprintf(stderr, "Error: cannot start the watcher thread\n");
 		goto fail;
@@ -1059,16 +1114,4 @@ int
 daemon_exit_status(const struct daemon *d)
 {
 	return d != NULL ? d->exit_status : 1;
-}
-
-uint64_t
-daemon_reloads(const struct daemon *d)
-{
-	return atomic_load(&((struct daemon *)(uintptr_t)d)->reloads);
-}
-
-uint64_t
-daemon_reload_failures(const struct daemon *d)
-{
-	return atomic_load(&((struct daemon *)(uintptr_t)d)->reload_failures);
 }

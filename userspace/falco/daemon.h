@@ -43,8 +43,8 @@ struct daemon_params {
 	const struct cli	*cli;
 	struct state		*st;
 	const struct engine_opts *eo;	/* template for reloaded engines */
-	int			 replay;	/* a capture replay: Falco starts
-						   no webserver then */
+	/* A capture replay: Falco starts no webserver then. */
+	int			 replay;
 	capture_stats_fn	 stats;		/* NULL: no counters */
 	void			*stats_arg;
 	/*
@@ -87,10 +87,6 @@ void	daemon_free(struct daemon *d);
 /* The exit status the run should end with: 1 after the drop monitor's
    exit action, else 0. */
 int	daemon_exit_status(const struct daemon *d);
-
-/* Number of reloads swapped in / refused so far. */
-uint64_t daemon_reloads(const struct daemon *d);
-uint64_t daemon_reload_failures(const struct daemon *d);
 
 /*
  * engine.kind=nodriver (and no -e): no event source at all.  Falco then

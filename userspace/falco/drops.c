@@ -204,6 +204,12 @@ perform(struct drops *d, uint64_t ts, const struct capture_stats *dl,
 }
 
 int
+drops_due(const struct drops *d, uint64_t ts)
+{
+	return d->next_check_ns == 0 || ts > d->next_check_ns;
+}
+
+int
 drops_check(struct drops *d, uint64_t ts, struct outputs *out)
 {
 	struct capture_stats now, dl;

@@ -43,7 +43,7 @@ struct capture_stats {
 	uint64_t	 n_drops_scratch_map;
 	uint64_t	 n_drops_page_faults;
 	uint64_t	 n_drops_bug;
-	int		 ebpf;		/* the source is an eBPF driver */
+	int		 ebpf;		/* an eBPF driver */
 };
 
 /*
@@ -107,6 +107,12 @@ void	drops_set_config(struct drops *d, const struct drops_config *dc);
  * line has been logged).
  */
 int	drops_check(struct drops *d, uint64_t ts_ns, struct outputs *out);
+
+/*
+ * Nonzero when drops_check() has work to do at ts (a reading is due, or
+ * the first event): lets the caller skip its locking on other events.
+ */
+int	drops_due(const struct drops *d, uint64_t ts_ns);
 
 /* Number of times the actions ran (for tests and the summary). */
 uint64_t drops_num_actions(const struct drops *d);

@@ -4,6 +4,6 @@
 # webserver, metrics; drops.c: the drop monitor).
 PROGS += falco
 falco_SRCS := $(wildcard userspace/falco/*.c)
-falco_LIBS := engine state outputs webserver metrics config scapfile \
-	rules filter schema util
+falco_LIBS := engine container state outputs webserver metrics config \
+	scapfile rules filter schema util
 falco_LDLIBS := -lyaml -lpcre2-8 -ljson-c -lcurl -lz -lmicrohttpd

@@ -15,6 +15,7 @@
 
 #include "sidekick/alert.h"
 #include "sidekick/prio.h"
+#include "sidekick/tmpl.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -425,11 +426,84 @@ detach(struct sk_alert *a)
 	a->root = NULL;
 }
 
+/* Rename "a[b]" fields to "a<rep>b", as bracketreplacer asks. */
+static void
+replace_brackets(struct json_object *of, const char *rep)
+{
+	struct json_object_iterator it, end;
+	char **old = NULL;
+	size_t n = 0, i;
+
+	it = json_object_iter_begin(of);
+	end = json_object_iter_end(of);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		const char *k = json_object_iter_peek_name(&it);
+
+		if (strchr(k, '[') == NULL)
+			continue;
+		old = xreallocarray(old, n + 1, sizeof(*old));
+		old[n++] = xstrdup(k);
+	}
+	for (i = 0; i < n; i++) {
+		struct sbuf nk = SBUF_INIT;
+		struct json_object *v = NULL;
+		const char *p;
+
+		for (p = old[i]; *p != '\0'; p++) {
+			if (*p == '[')
+				sbuf_puts(&nk, rep);
+			else if (*p != ']')
+				sbuf_putc(&nk, *p);
+		}
+		json_object_object_get_ex(of, old[i], &v);
+		json_object_object_add(of, sbuf_str(&nk), json_object_get(v));
+		json_object_object_del(of, old[i]);
+		sbuf_free(&nk);
+		free(old[i]);
+	}
+	free(old);
+}
+
+/* The sorted field array of output_fields; -1 if one is not a scalar. */
+static int
+collect_fields(struct sk_alert *a, struct json_object *of, char *err,
+    size_t errlen)
+{
+	struct json_object_iterator it, end;
+	size_t n;
+
+	n = (size_t)json_object_object_length(of);
+	if (n == 0) {
+		snprintf(err, errlen, "empty output_fields");
+		return -1;
+	}
+	a->fields = xcalloc(n, sizeof(*a->fields));
+	it = json_object_iter_begin(of);
+	end = json_object_iter_end(of);
+	while (!json_object_iter_equal(&it, &end) && a->nfields < n) {
+		struct json_object *v = json_object_iter_peek_value(&it);
+
+		if (v != NULL && (json_object_is_type(v, json_type_object) ||
+		    json_object_is_type(v, json_type_array))) {
+			snprintf(err, errlen,
+			    "output_fields values must be scalars");
+			return -1;
+		}
+		a->fields[a->nfields].key = json_object_iter_peek_name(&it);
+		a->fields[a->nfields].val = v;
+		a->nfields++;
+		json_object_iter_next(&it);
+	}
+	qsort(a->fields, a->nfields, sizeof(*a->fields), field_cmp);
+	return 0;
+}
+
 static struct sk_alert *
 fail(struct sk_alert *a, struct json_object *root, char *err, size_t errlen,
     const char *msg)
 {
-	snprintf(err, errlen, "%s", msg);
+	if (msg != NULL)
+		snprintf(err, errlen, "%s", msg);
 	if (a == NULL && root != NULL)
 		json_object_put(root);
 	alert_free(a);
@@ -465,7 +539,6 @@ sk_alert_parse_next(const char *buf, size_t len, size_t *used,
 	struct json_object *root, *of = NULL, *tags = NULL;
 	struct sk_alert *a;
 	const char *s, *rule, *prio, *tstr;
-	struct json_object_iterator it, end;
 	enum json_tokener_error je;
 	size_t i, n, skip = 0;
 	int bad = 0;
@@ -534,29 +607,42 @@ sk_alert_parse_next(const char *buf, size_t len, size_t *used,
 	    of == NULL || !json_object_is_type(of, json_type_object))
 		return fail(a, root, err, errlen,
 		    "missing or invalid output_fields");
+	if (en != NULL && en->bracket != NULL && *en->bracket != '\0')
+		replace_brackets(of, en->bracket);
 	if (en != NULL)
 		for (i = 0; i < en->nfields; i++)
 			json_object_object_add(of, en->fkeys[i],
 			    json_object_new_string(en->fvals[i]));
-	n = (size_t)json_object_object_length(of);
-	if (n == 0)
-		return fail(a, root, err, errlen, "empty output_fields");
-	a->fields = xcalloc(n, sizeof(*a->fields));
-	it = json_object_iter_begin(of);
-	end = json_object_iter_end(of);
-	while (!json_object_iter_equal(&it, &end) && a->nfields < n) {
-		struct json_object *v = json_object_iter_peek_value(&it);
+	if (collect_fields(a, of, err, errlen) != 0)
+		return fail(a, root, err, errlen, NULL);
+	if (en != NULL && en->ntmpl > 0) {
+		/*
+		 * Templated fields see the fields so far (custom ones
+		 * included), then join them.
+		 */
+		struct json_object **vals;
 
-		if (v != NULL && (json_object_is_type(v, json_type_object) ||
-		    json_object_is_type(v, json_type_array)))
-			return fail(a, root, err, errlen,
-			    "output_fields values must be scalars");
-		a->fields[a->nfields].key = json_object_iter_peek_name(&it);
-		a->fields[a->nfields].val = v;
-		a->nfields++;
-		json_object_iter_next(&it);
+		vals = xcalloc(en->ntmpl, sizeof(*vals));
+		for (i = 0; i < en->ntmpl; i++) {
+			struct sbuf v = SBUF_INIT;
+			char terr[256];
+
+			if (sk_tmpl_exec(en->tmpls[i], a, &v, terr,
+			    sizeof(terr)) != 0)
+				log_err("templatedfields %s: %s", en->tkeys[i],
+				    terr);
+			vals[i] = json_object_new_string(sbuf_str(&v));
+			sbuf_free(&v);
+		}
+		for (i = 0; i < en->ntmpl; i++)
+			json_object_object_add(of, en->tkeys[i], vals[i]);
+		free(vals);
+		free(a->fields);
+		a->fields = NULL;
+		a->nfields = 0;
+		if (collect_fields(a, of, err, errlen) != 0)
+			return fail(a, root, err, errlen, NULL);
 	}
-	qsort(a->fields, a->nfields, sizeof(*a->fields), field_cmp);
 
 	n = en != NULL ? en->ntags : 0;
 	if (json_object_object_get_ex(root, "tags", &tags) && tags != NULL) {

@@ -18,6 +18,7 @@
 
 struct json_object;
 struct sbuf;
+struct sk_tmpl;
 
 struct sk_field {
 	const char		*key;
@@ -45,13 +46,22 @@ struct sk_alert {
 	char		*keys;		/* the field names */
 };
 
-/* Custom fields and tags added to every alert (config customfields/tags). */
+/*
+ * What the configuration adds to every alert: custom fields and tags,
+ * the bracketreplacer that turns "proc.aname[2]" into "proc.aname_2"
+ * (NULL or "": names kept), and templated fields, whose templates are
+ * run against the fields (sk_tmpl_parse_ex() with mapdot).
+ */
 struct sk_enrich {
 	const char	**fkeys;
 	const char	**fvals;
 	size_t		  nfields;
 	const char	**tags;
 	size_t		  ntags;
+	const char	 *bracket;
+	const char	**tkeys;
+	struct sk_tmpl	**tmpls;
+	size_t		  ntmpl;
 };
 
 /*

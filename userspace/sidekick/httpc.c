@@ -65,8 +65,8 @@ sk_http_new(const struct sk_tls *tls, long timeout_ms, const char *unix_path,
 		h->multi = curl_multi_init();
 		if (h->multi != NULL) {
 			/* One connection per request in flight, kept open. */
-			curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-			    (long)concurrency);
+			curl_multi_setopt(h->multi,
+			    CURLMOPT_MAX_HOST_CONNECTIONS, (long)concurrency);
 			curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
 			    (long)concurrency);
 		}

@@ -21,6 +21,7 @@
 #include "sidekick/output.h"
 #include "sidekick/outputs.h"
 #include "sidekick/server.h"
+#include "sidekick/tmpl.h"
 #include "sidekick/webui.h"
 #include "util/log.h"
 #include "util/sbuf.h"
@@ -63,6 +64,37 @@ load_enrich(const struct sk_conf *c, struct sk_enrich *en, struct sk_kv **kv,
 	en->nfields = k;
 	en->ntags = sk_conf_list(c, "customtags", tags);
 	en->tags = (const char **)*tags;
+	en->bracket = sk_conf_str(c, "bracketreplacer", "");
+}
+
+/*
+ * templatedfields: name -> template over the fields map.  Returns 0, or
+ * -1 with the template error in err.
+ */
+static int
+load_templated(const struct sk_conf *c, struct sk_enrich *en,
+    struct sk_kv **kv, size_t *nkv, char *err, size_t errlen)
+{
+	char terr[512];
+	size_t i;
+
+	*nkv = sk_conf_map(c, "templatedfields", kv);
+	en->tkeys = xcalloc(*nkv + 1, sizeof(*en->tkeys));
+	en->tmpls = xcalloc(*nkv + 1, sizeof(*en->tmpls));
+	for (i = 0; i < *nkv; i++) {
+		struct sk_tmpl *t;
+
+		t = sk_tmpl_parse_ex((*kv)[i].key, (*kv)[i].val, 1, terr,
+		    sizeof(terr));
+		if (t == NULL) {
+			sk_conf_fail(c, "templatedfields", err, errlen,
+			    "template error: %s", terr);
+			return -1;
+		}
+		en->tkeys[en->ntmpl] = (*kv)[i].key;
+		en->tmpls[en->ntmpl++] = t;
+	}
+	return 0;
 }
 
 static int
@@ -104,6 +136,73 @@ load_delivery(const struct sk_conf *c, struct sk_delivery *d, char **spool,
 	return 0;
 }
 
+static char *
+read_pem(const char *path, char *err, size_t errlen)
+{
+	struct sbuf sb = SBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "tlsserver: %s: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_put(&sb, buf, n);
+	fclose(f);
+	if (sb.len == 0) {
+		snprintf(err, errlen, "tlsserver: %s is empty", path);
+		sbuf_free(&sb);
+		return NULL;
+	}
+	return sbuf_detach(&sb);
+}
+
+/* tlsserver.*: HTTPS for the listener, plain HTTP for notlspaths. */
+static int
+load_tls(const struct sk_conf *c, struct sk_server_cfg *scfg, char **cert,
+    char **key, char ***paths, char *err, size_t errlen)
+{
+	long port;
+	int deploy, mtls;
+
+	*cert = *key = NULL;
+	*paths = NULL;
+	if (sk_conf_bool(c, "tlsserver.deploy", 0, &deploy, err, errlen) ||
+	    sk_conf_bool(c, "tlsserver.mutualtls", 0, &mtls, err, errlen) ||
+	    sk_conf_int(c, "tlsserver.notlsport", 2810, &port, err, errlen))
+		return -1;
+	if (!deploy)
+		return 0;
+	if (mtls) {
+		sk_conf_fail(c, "tlsserver.mutualtls", err, errlen,
+		    "client certificates are not supported");
+		return -1;
+	}
+	if (port < 1 || port > 65535) {
+		sk_conf_fail(c, "tlsserver.notlsport", err, errlen,
+		    "%ld is not a port number", port);
+		return -1;
+	}
+	*cert = read_pem(sk_conf_str(c, "tlsserver.certfile",
+	    "/etc/certs/server/server.crt"), err, errlen);
+	if (*cert == NULL)
+		return -1;
+	*key = read_pem(sk_conf_str(c, "tlsserver.keyfile",
+	    "/etc/certs/server/server.key"), err, errlen);
+	if (*key == NULL)
+		return -1;
+	sk_conf_list(c, "tlsserver.notlspaths", paths);
+	scfg->tls_cert = *cert;
+	scfg->tls_key = *key;
+	scfg->notls_paths = *paths;
+	scfg->notls_port = (int)port;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -114,7 +213,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL;
-	char err[1024], **tags = NULL, *spool = NULL;
+	char err[1024], **tags = NULL, *spool = NULL, *cert, *key;
+	char **notls;
 	struct sk_conf *conf;
 	struct sk_enrich en;
 	struct sk_kv *kv = NULL;
@@ -128,7 +228,8 @@ main(int argc, char **argv)
 	struct sk_output *uiout = NULL;
 	struct sbuf names = SBUF_INIT;
 	sigset_t sigs;
-	size_t nouts = 0, nkv = 0, i;
+	size_t nouts = 0, nkv = 0, ntkv = 0, i;
+	struct sk_kv *tkv = NULL;
 	long port, maxbody, threads;
 	int ch, debug, sig;
 
@@ -183,6 +284,8 @@ main(int argc, char **argv)
 	sk_http_global_init();
 	memset(&en, 0, sizeof(en));
 	load_enrich(conf, &en, &kv, &nkv, &tags);
+	if (load_templated(conf, &en, &tkv, &ntkv, err, sizeof(err)) != 0)
+		fatal("%s", err);
 	b.conf = conf;
 	b.delivery = &d;
 	b.enrich = &en;
@@ -205,13 +308,16 @@ main(int argc, char **argv)
 	scfg.token = sk_conf_str(conf, "bearertoken", "");
 	scfg.threads = (int)threads;
 	scfg.webui = ui;
+	if (load_tls(conf, &scfg, &cert, &key, &notls, err, sizeof(err)) != 0)
+		fatal("%s", err);
 	srv = sk_server_start(&scfg, core, err, sizeof(err));
 	if (srv == NULL)
 		fatal("%s", err);
 	log_info("enabled outputs: %s", nouts > 0 ? sbuf_str(&names) :
 	    "none");
-	log_info("falcosidekick %s listening on %s:%ld", FALCO_VERSION,
-	    *scfg.address != '\0' ? scfg.address : "*", port);
+	log_info("falcosidekick %s listening on %s:%ld (%s)", FALCO_VERSION,
+	    *scfg.address != '\0' ? scfg.address : "*", port,
+	    cert != NULL ? "https" : "http");
 	sbuf_free(&names);
 
 	for (;;) {
@@ -231,9 +337,17 @@ main(int argc, char **argv)
 	sk_core_free(core);
 	free(en.fkeys);
 	free(en.fvals);
+	for (i = 0; i < en.ntmpl; i++)
+		sk_tmpl_free(en.tmpls[i]);
+	free(en.tmpls);
+	free(en.tkeys);
+	sk_conf_kv_free(tkv, ntkv);
 	sk_conf_kv_free(kv, nkv);
 	sk_conf_strv_free(tags);
 	sk_conf_free(conf);
 	free(spool);
+	free(cert);
+	free(key);
+	sk_conf_strv_free(notls);
 	return 0;
 }

@@ -570,6 +570,9 @@ loki_payload(struct httpout *h, const struct sk_alert *a, struct sbuf *sb)
 	for (i = 0; h->en != NULL && i < h->en->nfields; i++)
 		if (is_string_field(a, h->en->fkeys[i], &val))
 			loki_label(&s, h->en->fkeys[i], val);
+	for (i = 0; h->en != NULL && i < h->en->ntmpl; i++)
+		if (is_string_field(a, h->en->tkeys[i], &val))
+			loki_label(&s, h->en->tkeys[i], val);
 	for (i = 0; h->lokilabels != NULL && h->lokilabels[i] != NULL; i++)
 		if (is_string_field(a, h->lokilabels[i], &val))
 			loki_label(&s, h->lokilabels[i], val);

@@ -35,8 +35,8 @@ struct qent {
 	struct sk_alert	*a;
 	char		*spool;		/* its spool file, or NULL */
 	int		 attempts;
-	int		 done;		/* delivered or given up, behind
-					   an entry still being retried */
+	/* Delivered or given up, behind an entry still being retried. */
+	int		 done;
 };
 
 struct sk_output {

@@ -19,6 +19,8 @@
 
 struct sk_server {
 	struct MHD_Daemon	*d;
+	struct MHD_Daemon	*plain;		/* HTTP for notls */
+	char			**notls;	/* paths only on plain */
 	struct sk_core		*core;
 	size_t			 maxbody;
 	char			*token;
@@ -180,6 +182,45 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	return reply(conn, MHD_HTTP_OK, NULL, "");
 }
 
+static int
+is_notls(const struct sk_server *s, const char *url)
+{
+	size_t i;
+
+	for (i = 0; s->notls != NULL && s->notls[i] != NULL; i++)
+		if (strcmp(s->notls[i], url) == 0)
+			return 1;
+	return 0;
+}
+
+/* The TLS daemon: paths moved to the plain port are not found here. */
+static enum MHD_Result
+handle_tls(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *data,
+    size_t *size, void **ptr)
+{
+	struct sk_server *s = cls;
+
+	if (*ptr != NULL && *size == 0 && is_notls(s, url))
+		return reply(conn, MHD_HTTP_NOT_FOUND,
+		    "text/plain; charset=utf-8", "404 page not found\n");
+	return handle(cls, conn, url, method, version, data, size, ptr);
+}
+
+/* The plain daemon next to a TLS one: only the listed paths. */
+static enum MHD_Result
+handle_plain(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *data,
+    size_t *size, void **ptr)
+{
+	struct sk_server *s = cls;
+
+	if (*ptr != NULL && *size == 0 && !is_notls(s, url))
+		return reply(conn, MHD_HTTP_NOT_FOUND,
+		    "text/plain; charset=utf-8", "404 page not found\n");
+	return handle(cls, conn, url, method, version, data, size, ptr);
+}
+
 static void
 done(void *cls, struct MHD_Connection *conn, void **ptr,
     enum MHD_RequestTerminationCode why)
@@ -201,9 +242,10 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 
 static struct MHD_Daemon *
 start(struct sk_server *s, unsigned int flags, const struct sk_server_cfg *cfg,
-    struct sockaddr *sa)
+    struct sockaddr *sa, int port, int tls)
 {
-	struct MHD_OptionItem opts[8];
+	struct MHD_OptionItem opts[10];
+	MHD_AccessHandlerCallback cb = handle;
 	int n = 0;
 
 	/* The logger goes first so that MHD never prints by itself. */
@@ -219,9 +261,29 @@ start(struct sk_server *s, unsigned int flags, const struct sk_server_cfg *cfg,
 	if (sa != NULL)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0,
 		    sa };
+	if (tls) {
+		flags |= MHD_USE_TLS;
+		opts[n++] = (struct MHD_OptionItem){
+		    MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert };
+		opts[n++] = (struct MHD_OptionItem){
+		    MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key };
+		if (s->notls != NULL)
+			cb = handle_tls;
+	} else if (s->notls != NULL)
+		cb = handle_plain;
 	opts[n] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	return MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL,
-	    handle, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, cb, s,
+	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+}
+
+static void
+set_port(struct sockaddr *sa, int port)
+{
+	if (sa->sa_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)sa)->sin6_port =
+		    htons((uint16_t)port);
 }
 
 struct sk_server *
@@ -232,6 +294,7 @@ sk_server_start(const struct sk_server_cfg *cfg, struct sk_core *core,
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 	struct sockaddr *sa = NULL;
+	int tls;
 	/* TURBO: no per-connection shutdown() and fewer syscalls. */
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_TURBO;
@@ -263,11 +326,28 @@ sk_server_start(const struct sk_server_cfg *cfg, struct sk_core *core,
 	s->webui = cfg->webui;
 	if (cfg->token != NULL && *cfg->token != '\0')
 		s->token = xstrdup(cfg->token);
-	s->d = start(s, flags, cfg, sa);
+	tls = cfg->tls_cert != NULL;
+	if (tls && cfg->notls_paths != NULL && cfg->notls_paths[0] != NULL)
+		s->notls = cfg->notls_paths;
+	s->d = start(s, flags, cfg, sa, cfg->port, tls);
 	if (s->d == NULL && sa == NULL) {
 		/* No IPv6 on this host: all IPv4 addresses then. */
-		s->d = start(s, flags & ~(unsigned int)MHD_USE_DUAL_STACK, cfg,
-		    NULL);
+		flags &= ~(unsigned int)MHD_USE_DUAL_STACK;
+		s->d = start(s, flags, cfg, NULL, cfg->port, tls);
+	}
+	if (s->d != NULL && s->notls != NULL) {
+		if (sa != NULL)
+			set_port(sa, cfg->notls_port);
+		s->plain = start(s, flags, cfg, sa, cfg->notls_port, 0);
+		if (s->plain == NULL) {
+			MHD_stop_daemon(s->d);
+			snprintf(err, errlen, "cannot listen on %s:%d",
+			    cfg->address != NULL && *cfg->address != '\0' ?
+			    cfg->address : "*", cfg->notls_port);
+			free(s->token);
+			free(s);
+			return NULL;
+		}
 	}
 	if (s->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d",
@@ -285,6 +365,8 @@ sk_server_stop(struct sk_server *s)
 {
 	if (s == NULL)
 		return;
+	if (s->plain != NULL)
+		MHD_stop_daemon(s->plain);
 	MHD_stop_daemon(s->d);
 	free(s->token);
 	free(s);

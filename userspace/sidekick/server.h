@@ -6,7 +6,9 @@
  *   GET /healthz   {"status": "ok"}
  *   GET /ping      pong
  *   GET /metrics   Prometheus text
- * with a body size limit and an optional bearer token (every route but
+ * over HTTP or HTTPS (falcosidekick's tlsserver keys, with an optional
+ * plain-HTTP port for a few paths), with a body size limit and an
+ * optional bearer token (every route but
  * /healthz, /ping and the web UI's static pages), plus the web UI's
  * GET /ui/ and /api/ routes when it is enabled.
  */
@@ -26,6 +28,15 @@ struct sk_server_cfg {
 	const char	*token;		/* "" or NULL: none */
 	int		 threads;
 	struct sk_webui	*webui;		/* NULL: no UI routes */
+	/* HTTPS: PEM certificate and key contents, or NULL for HTTP. */
+	const char	*tls_cert;
+	const char	*tls_key;
+	/*
+	 * With HTTPS, these paths ("/ping", "/metrics"...) are served over
+	 * plain HTTP on notls_port instead, and only there.
+	 */
+	char		**notls_paths;
+	int		 notls_port;
 };
 
 /* Start listening; returns the server or NULL with a message in err. */

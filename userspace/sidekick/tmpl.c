@@ -87,12 +87,14 @@ struct node {
 };
 
 struct sk_tmpl {
+	int		 mapdot;
 	char		*name;
 	struct node	*root;
 };
 
 /* Parser state. */
 struct parser {
+	int		 mapdot;	/* "." is the OutputFields map */
 	const char	*name;
 	const char	*src;
 	char		*err;
@@ -350,6 +352,18 @@ parse_field(struct parser *ps, const struct tok *t)
 	const char *p = t->p + 1, *end = t->p + t->len, *dot;
 	size_t n, i;
 
+	if (ps->mapdot) {
+		/* Templated fields: the data is the fields map itself. */
+		if (memchr(p, '.', end - p) != NULL) {
+			perr(ps, t->line, t->col, "a field value has no "
+			    "fields; use index . \"a.b\" for dotted names");
+			expr_free(e);
+			return NULL;
+		}
+		e->fld = F_OUTPUTFIELDS;
+		e->key = xstrndup(p, end - p);
+		return e;
+	}
 	dot = memchr(p, '.', end - p);
 	n = (dot != NULL ? dot : end) - p;
 	for (i = 0; i < sizeof(fld_names) / sizeof(fld_names[0]); i++)
@@ -595,6 +609,13 @@ append(struct node ***tail, struct node *n)
 struct sk_tmpl *
 sk_tmpl_parse(const char *name, const char *text, char *err, size_t errlen)
 {
+	return sk_tmpl_parse_ex(name, text, 0, err, errlen);
+}
+
+struct sk_tmpl *
+sk_tmpl_parse_ex(const char *name, const char *text, int mapdot, char *err,
+    size_t errlen)
+{
 	struct parser ps;
 	struct frame stack[TMPL_MAX_DEPTH];
 	struct node *root = NULL, **tail = &root;
@@ -603,6 +624,7 @@ sk_tmpl_parse(const char *name, const char *text, char *err, size_t errlen)
 	struct sk_tmpl *t;
 
 	memset(&ps, 0, sizeof(ps));
+	ps.mapdot = mapdot;
 	ps.name = name;
 	ps.src = text;
 	ps.err = err;
@@ -817,6 +839,7 @@ sk_tmpl_parse(const char *name, const char *text, char *err, size_t errlen)
 		return NULL;
 	}
 	t = xcalloc(1, sizeof(*t));
+	t->mapdot = mapdot;
 	t->name = xstrdup(name);
 	t->root = root;
 	return t;
@@ -1132,7 +1155,7 @@ eval(struct exec *x, const struct expr *e, struct val *v)
 	memset(v, 0, sizeof(*v));
 	switch (e->kind) {
 	case E_DOT:
-		v->kind = V_ALERT;
+		v->kind = x->t->mapdot ? V_FIELDS : V_ALERT;
 		return 0;
 	case E_STR:
 		v->kind = V_STR;

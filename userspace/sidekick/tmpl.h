@@ -32,6 +32,14 @@ struct sk_tmpl *sk_tmpl_parse(const char *name, const char *text,
 	    char *err, size_t errlen);
 
 /*
+ * As sk_tmpl_parse(), with mapdot set for falcosidekick's templatedfields:
+ * there "." is the OutputFields map, so {{.name}} and
+ * {{index . "k8s.ns.name"}} read fields.
+ */
+struct sk_tmpl *sk_tmpl_parse_ex(const char *name, const char *text,
+	    int mapdot, char *err, size_t errlen);
+
+/*
  * Append the expansion for alert a to out.  Returns 0, or -1 with a
  * message in err (for example index applied to a string); out may then
  * hold a partial expansion.  Thread-safe: templates are read-only.

@@ -121,11 +121,12 @@ id_of_path(const char *p, size_t len, char id[65])
 int
 state_container_id(const char *cgroups, size_t len, char id[65])
 {
-	const char *p = cgroups, *end = cgroups + len, *e, *eq;
+	const char *p = cgroups, *end, *e, *eq;
 
 	id[0] = '\0';
 	if (cgroups == NULL)
 		return 0;
+	end = cgroups + len;
 	while (p < end) {
 		e = memchr(p, '\0', (size_t)(end - p));
 		if (e == NULL)

@@ -22,7 +22,7 @@
 /* What an event does to the state. */
 enum kind {
 	K_NONE, K_OPEN, K_CLOSE, K_SOCKET, K_CONNECT, K_ACCEPT, K_BIND,
-	K_LISTEN, K_PIPE, K_SOCKETPAIR, K_DUP, K_FCNTL, K_NEWFD, K_CHDIR,
+	K_PIPE, K_SOCKETPAIR, K_DUP, K_FCNTL, K_NEWFD, K_CHDIR,
 	K_FCHDIR, K_CLONE, K_EXECVE, K_PROCEXIT, K_SETUID, K_SETRESUID,
 	K_SETGID, K_SETRESGID, K_SEND, K_RECV,
 };
@@ -71,7 +71,7 @@ static const struct {
 	{ "close", K_CLOSE, 0 },
 	{ "socket", K_SOCKET, 0 }, { "connect", K_CONNECT, 0 },
 	{ "accept", K_ACCEPT, 0 }, { "accept4", K_ACCEPT, 0 },
-	{ "bind", K_BIND, 0 }, { "listen", K_LISTEN, 0 },
+	{ "bind", K_BIND, 0 },
 	{ "pipe", K_PIPE, 0 }, { "pipe2", K_PIPE, 0 },
 	{ "socketpair", K_SOCKETPAIR, 0 },
 	{ "dup", K_DUP, 0 }, { "dup2", K_DUP, 0 }, { "dup3", K_DUP, 0 },
@@ -141,6 +141,8 @@ descs_init(void)
 	}
 }
 
+#define EXITED_RING	64
+
 struct state {
 	struct imap	 threads;
 	size_t		 max_threads;
@@ -152,6 +154,10 @@ struct state {
 	struct st_fdtable *close_fdt;	/* referenced */
 	int64_t		 close_fd;
 	uint64_t	 last_purge_ts;
+	/* tids removed by procexit lately (a late parent-side clone
+	   must not bring them back) */
+	int64_t		 exited[EXITED_RING];
+	size_t		 nexited;
 	struct state_stats st;
 	struct sbuf	 tmp;
 };
@@ -356,6 +362,7 @@ state_new(size_t max_threads, int host_users)
 	s->max_threads = max_threads ? max_threads : STATE_THREAD_TABLE_MAX;
 	s->host_users = host_users;
 	s->dead_tid = -1;
+	memset(s->exited, 0xff, sizeof(s->exited));	/* -1: none */
 	return s;
 }
 
@@ -489,6 +496,22 @@ size_t
 state_fd_count(struct st_thread *t)
 {
 	return t != NULL && t->fdt != NULL ? t->fdt->fds.n : 0;
+}
+
+size_t
+state_nthreads(struct state *s, int64_t pid)
+{
+	size_t i = 0, n = 0;
+	int64_t k;
+	void *v;
+
+	while (imap_next(&s->threads, &i, &k, &v)) {
+		struct st_thread *t = v;
+
+		if (t->pid == pid && !t->dead)
+			n++;
+	}
+	return n;
 }
 
 void
@@ -963,6 +986,9 @@ do_bind(struct state *s, struct st_thread *t, const struct fevt *ev,
 		memcpy(&f->sport, p + 17, 2);
 	} else
 		return;
+	/* Binding a port makes it a server socket (port 0: not yet). */
+	if (f->sport != 0)
+		f->role = STFD_ROLE_SERVER;
 	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, a, sizeof(a));
 	snprintf(name, sizeof(name), "%s:%u", a, f->sport);
 	free(f->name);
@@ -986,7 +1012,7 @@ do_newfd(struct state *s, struct st_thread *t, const struct fevt *ev,
 	if (d->newfd_type == STFD_MEMFD &&
 	    (name = pstr(ev, d, P_NAME, &len)) != NULL) {
 		free(f->name);
-		xasprintf(&f->name, "memfd:%.*s", (int)len, name);
+		f->name = xstrndup(name, len);
 	}
 	f->flags = (uint32_t)pu64(ev, d, P_FLAGS, 0);
 	fdt_put(t->fdt, f);
@@ -1153,6 +1179,17 @@ copy_from_parent(struct st_thread *c, const struct st_thread *p)
 	c->pidns_init_start_ts = p->pidns_init_start_ts;
 }
 
+static int
+recently_exited(const struct state *s, int64_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < EXITED_RING; i++)
+		if (s->exited[i] == tid)
+			return 1;
+	return 0;
+}
+
 static struct st_thread *
 do_clone(struct state *s, struct st_thread *t, const struct fevt *ev,
     const struct evdesc *d)
@@ -1170,14 +1207,38 @@ do_clone(struct state *s, struct st_thread *t, const struct fevt *ev,
 	if (child_side) {
 		/* The child reports itself: tid, pid and ptid are its own. */
 		ctid = (int64_t)ev->hdr->tid;
-		if (t != NULL && t->clone_ts != 0)
-			return t;	/* the parent side came first */
+		if (t != NULL && t->clone_ts != 0) {
+			/* the parent side came first: the ids are right here */
+			t->pid = pid;
+			t->ptid = ptid;
+			t->vtid = pi64(ev, d, P_VTID, t->vtid);
+			t->vpid = pi64(ev, d, P_VPID, t->vpid);
+			return t;
+		}
 		ppid = (flags & FL_CLONE_FLAGS_CLONE_THREAD) ? pid : ptid;
 		parent = state_thread(s, ppid);
 	} else {
 		/* The parent reports: the params describe the parent. */
 		ctid = res;
 		parent = t;
+		if (t != NULL && has(ev, d, P_VTID)) {
+			t->vtid = pi64(ev, d, P_VTID, t->vtid);
+			t->vpid = pi64(ev, d, P_VPID, t->vpid);
+		}
+		/*
+		 * The child side creates the child when res is not a tid
+		 * of ours (a child or caller in another pid namespace), for
+		 * vfork (the child may have run and exited already), and
+		 * when the child has already come and gone.
+		 */
+		if ((flags & (FL_CLONE_FLAGS_CLONE_CHILD_IN_PIDNS |
+		    FL_CLONE_FLAGS_CLONE_NEWPID |
+		    FL_CLONE_FLAGS_CLONE_PARENT |
+		    FL_CLONE_FLAGS_CLONE_VFORK)) ||
+		    (t != NULL && t->vtid >= 0 && t->vtid != t->tid) ||
+		    d == &descs[FE_SYSCALL_VFORK_20_X] ||
+		    recently_exited(s, ctid))
+			return t;
 		if ((c = state_thread(s, ctid)) != NULL && c->clone_ts != 0)
 			return t;	/* the child side came first */
 	}
@@ -1334,6 +1395,7 @@ flush_pending(struct state *s)
 	}
 	if (s->dead_tid >= 0) {
 		remove_thread(s, s->dead_tid);
+		s->exited[s->nexited++ % EXITED_RING] = s->dead_tid;
 		s->dead_tid = -1;
 	}
 }
@@ -1408,13 +1470,6 @@ state_process(struct state *s, const struct fevt *ev)
 	case K_BIND:
 		do_bind(s, t, ev, d);
 		break;
-	case K_LISTEN: {
-		struct st_fd *f = state_fd(s, t, pi64(ev, d, P_FD, -1));
-
-		if (f != NULL && pi64(ev, d, P_RES, -1) >= 0)
-			f->role = STFD_ROLE_SERVER;
-		break;
-	}
 	case K_PIPE:
 		do_pipe(s, t, ev, d, STFD_FIFO);
 		break;

@@ -168,6 +168,11 @@ struct st_fd *state_fd(struct state *s, struct st_thread *t, int64_t fd);
 int	state_fd_foreach(struct state *s, struct st_thread *t,
 	    int (*fn)(void *arg, struct st_fd *f), void *arg);
 size_t	state_fd_count(struct st_thread *t);
+/*
+ * Live threads of process pid, the main one included.  XXX: a scan of
+ * the table; fine for the rare rule that asks.
+ */
+size_t	state_nthreads(struct state *s, int64_t pid);
 
 const struct st_user *state_user(struct state *s, uint32_t uid);
 const struct st_group *state_group(struct state *s, uint32_t gid);

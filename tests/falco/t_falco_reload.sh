@@ -8,6 +8,7 @@
 # and the new rules add up to the count of an uninterrupted run.
 set -eu
 
+# shellcheck source=tests/falco/lib.sh
 . "$(dirname "$0")/lib.sh"
 need reload
 
@@ -22,14 +23,15 @@ cp "$tmp/v1.yaml" "$tmp/rules.yaml"
 # The reference: the whole capture, no reload.
 "$falco" -c "$tmp/cfg.yaml" -r "$tmp/v1.yaml" -e "$cap" >"$tmp/ref" 2>&1
 total=$(count "$tmp/ref" ': Warning v1 open ')
-check baseline_run "$([ "$total" -gt 100 ]; echo $?)" "$total alerts"
+check baseline_run "$([ "$total" -gt 100 ] && echo 0 || echo 1)" "$total alerts"
 
-# start_run ARGS...: falco on the FIFO; the writer holds the second half
-# back until $tmp/go exists (at most 30 s).
+# start_run ARGS...: falco on the FIFO with the rules in $rules; the
+# writer holds the second half back until $tmp/go exists (at most 30 s).
+rules=$tmp/rules.yaml
 start_run() {
 	rm -f "$tmp/go" "$tmp/fifo" "$tmp/out" "$tmp/err"
 	mkfifo "$tmp/fifo"
-	"$falco" -c "$tmp/cfg.yaml" -r "$tmp/rules.yaml" -e "$tmp/fifo" \
+	"$falco" -c "$tmp/cfg.yaml" -r "$rules" -e "$tmp/fifo" \
 	    "$@" >"$tmp/out" 2>"$tmp/err" &
 	fpid=$!
 	{
@@ -65,14 +67,14 @@ finish_run
 v1=$(count "$tmp/out" ': Warning v1 open ')
 v2=$(count "$tmp/out" ': Warning v2 open ')
 check inotify_exit "$rc" "exit status $rc"
-check inotify_both_rules "$([ "$v1" -gt 0 ] && [ "$v2" -gt 0 ]; echo $?)" \
+check inotify_both_rules "$([ "$v1" -gt 0 ] && [ "$v2" -gt 0 ] && echo 0 || echo 1)" \
     "v1=$v1 v2=$v2"
-check inotify_no_event_skipped "$([ $((v1 + v2)) -eq "$total" ]; echo $?)" \
+check inotify_no_event_skipped "$([ $((v1 + v2)) -eq "$total" ] && echo 0 || echo 1)" \
     "v1=$v1 + v2=$v2 != $total"
 check inotify_log "$(grep -q 'SIGHUP received, restarting\.\.\.' \
-    "$tmp/err"; echo $?)" "no restart line"
+    "$tmp/err" && echo 0 || echo 1)" "no restart line"
 check inotify_summary_new_rules "$(grep -q "^Events detected: $v2\$" \
-    "$tmp/out"; echo $?)" "summary is not the new rules' $v2"
+    "$tmp/out" && echo 0 || echo 1)" "summary is not the new rules' $v2"
 
 # 2. With watch_config_files off only SIGHUP reloads.
 cp "$tmp/v1.yaml" "$tmp/rules.yaml"
@@ -89,9 +91,9 @@ v2=$(count "$tmp/out" ': Warning v2 open ')
 check sighup_no_watch "$early" "reloaded without SIGHUP"
 check sighup_exit "$rc" "exit status $rc"
 check sighup_no_event_skipped "$([ "$v2" -gt 0 ] &&
-    [ $((v1 + v2)) -eq "$total" ]; echo $?)" "v1=$v1 + v2=$v2 != $total"
-check sighup_log "$(grep -q '^.*SIGHUP received: checking' "$tmp/err";
-    echo $?)" "no SIGHUP line"
+    [ $((v1 + v2)) -eq "$total" ] && echo 0 || echo 1)" "v1=$v1 + v2=$v2 != $total"
+check sighup_log "$(grep -q '^.*SIGHUP received: checking' "$tmp/err" &&
+    echo 0 || echo 1)" "no SIGHUP line"
 
 # 3. Broken rules: the old ones keep running, a Critical internal alert
 #    says why; fixing the file then reloads.
@@ -107,12 +109,12 @@ finish_run
 v1=$(count "$tmp/out" ': Warning v1 open ')
 v2=$(count "$tmp/out" ': Warning v2 open ')
 check broken_alert "$(grep -Eq ': Critical Falco internal: hot restart failure: ' \
-    "$tmp/out"; echo $?)" "no Critical internal alert"
+    "$tmp/out" && echo 0 || echo 1)" "no Critical internal alert"
 check broken_logged "$(grep -q 'Hot restart failure, keeping the running' \
-    "$tmp/err"; echo $?)" "no error line"
+    "$tmp/err" && echo 0 || echo 1)" "no error line"
 check broken_keeps_old "$failed_v2" "v2 alerts before the fix"
 check broken_then_fixed "$([ "$v2" -gt 0 ] &&
-    [ $((v1 + v2)) -eq "$total" ]; echo $?)" "v1=$v1 + v2=$v2 != $total"
+    [ $((v1 + v2)) -eq "$total" ] && echo 0 || echo 1)" "v1=$v1 + v2=$v2 != $total"
 check broken_exit "$rc" "exit status $rc"
 
 # 4. A configuration change swaps the outputs: JSON from then on.
@@ -123,10 +125,10 @@ printf 'json_output: true\n' >>"$tmp/cfg.yaml"
 wait_for "$tmp/err" "$ready" || true
 finish_run
 write_config "$tmp/cfg.yaml"
-text=$(count "$tmp/out" ': Warning v1 open ')
+text=$(count "$tmp/out" '^[0-9:.]+: Warning v1 open ')
 json=$(count "$tmp/out" '^\{"hostname":.*"output":"[^"]*Warning v1 open ')
 check config_reload_json "$([ "$json" -gt 0 ] &&
-    [ $((text + json)) -eq "$total" ]; echo $?)" \
+    [ $((text + json)) -eq "$total" ] && echo 0 || echo 1)" \
     "text=$text + json=$json != $total"
 
 # 5. SIGUSR1 reopens the file output (log rotation).
@@ -140,7 +142,7 @@ finish_run
 old=$(count "$tmp/events.1" 'v1 open')
 new=$(count "$tmp/events.txt" 'v1 open')
 check sigusr1_reopen "$([ "$new" -gt 0 ] &&
-    [ $((old + new)) -eq "$total" ]; echo $?)" "old=$old + new=$new != $total"
+    [ $((old + new)) -eq "$total" ] && echo 0 || echo 1)" "old=$old + new=$new != $total"
 
 # 6. SIGTERM stops cleanly: every detection delivered, then the summary;
 #    the pid file lives as long as the process.
@@ -150,17 +152,17 @@ pidf=$(cat "$tmp/falco.pid" 2>/dev/null || echo none)
 kill -TERM "$fpid"
 finish_run
 v1=$(count "$tmp/out" ': Warning v1 open ')
-check pidfile_written "$([ "$pidf" = "$fpid" ]; echo $?)" "$pidf != $fpid"
-check pidfile_removed "$([ ! -e "$tmp/falco.pid" ]; echo $?)" "still there"
+check pidfile_written "$([ "$pidf" = "$fpid" ] && echo 0 || echo 1)" "$pidf != $fpid"
+check pidfile_removed "$([ ! -e "$tmp/falco.pid" ] && echo 0 || echo 1)" "still there"
 check sigterm_exit "$rc" "exit status $rc"
-check sigterm_log "$(grep -q 'SIGTERM received, exiting\.\.\.' "$tmp/err";
-    echo $?)" "no SIGTERM line"
-check sigterm_stopped_early "$([ "$v1" -lt "$total" ]; echo $?)" \
+check sigterm_log "$(grep -q 'SIGTERM received, exiting\.\.\.' "$tmp/err" &&
+    echo 0 || echo 1)" "no SIGTERM line"
+check sigterm_stopped_early "$([ "$v1" -lt "$total" ] && echo 0 || echo 1)" \
     "$v1 of $total"
-check sigterm_drained "$(grep -q "^Events detected: $v1\$" "$tmp/out";
-    echo $?)" "summary differs from the $v1 alerts written"
+check sigterm_drained "$(grep -q "^Events detected: $v1\$" "$tmp/out" &&
+    echo 0 || echo 1)" "summary differs from the $v1 alerts written"
 check sigterm_stats "$(grep -q '^Triggered rules by rule name:$' \
-    "$tmp/out"; echo $?)" "no rule statistics"
+    "$tmp/out" && echo 0 || echo 1)" "no rule statistics"
 
 # 7. SIGINT, the same way.
 start_run
@@ -168,5 +170,26 @@ wait_for "$tmp/out" 'v1 open' || true
 kill -INT "$fpid"
 finish_run
 check sigint_exit "$rc" "exit status $rc"
-check sigint_log "$(grep -q 'SIGINT received, exiting\.\.\.' "$tmp/err";
-    echo $?)" "no SIGINT line"
+check sigint_log "$(grep -q 'SIGINT received, exiting\.\.\.' "$tmp/err" &&
+    echo 0 || echo 1)" "no SIGINT line"
+
+# 8. A rules directory, saved the way editors do (a new file renamed
+#    over the old one): a broken save is refused, the next one loads.
+mkdir "$tmp/rules.d"
+cp "$tmp/v1.yaml" "$tmp/rules.d/a.yaml"
+rules=$tmp/rules.d
+start_run
+wait_for "$tmp/out" 'v1 open' || true
+printf -- '- rule: broken\n  desc: no condition\n' >"$tmp/new.yaml"
+mv "$tmp/new.yaml" "$tmp/rules.d/a.yaml"
+wait_for "$tmp/out" 'Falco internal: hot restart failure' || true
+cp "$tmp/v2.yaml" "$tmp/new.yaml"
+mv "$tmp/new.yaml" "$tmp/rules.d/a.yaml"
+wait_for "$tmp/err" "$ready" || true
+finish_run
+v1=$(count "$tmp/out" ': Warning v1 open ')
+v2=$(count "$tmp/out" ': Warning v2 open ')
+f=$(count "$tmp/out" 'Critical Falco internal: hot restart failure')
+check rules_dir_rename "$([ "$f" -eq 1 ] && [ "$v2" -gt 0 ] &&
+    [ $((v1 + v2)) -eq "$total" ] && echo 0 || echo 1)" \
+    "failures=$f v1=$v1 + v2=$v2 != $total"

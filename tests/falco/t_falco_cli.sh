@@ -6,6 +6,7 @@
 # the output.
 set -eu
 
+# shellcheck source=tests/falco/lib.sh
 . "$(dirname "$0")/lib.sh"
 need cli
 
