@@ -116,42 +116,68 @@ $(grep '^FAIL: ' "$log" | sed "s/^FAIL: /  $name: /")"
 	stage_end
 fi
 
+# Run one fuzzer; its exit status lands in $logdir/<name>.rc.
+run_fuzzer() {
+	fz=$1
+	name=$(basename "$fz")
+	corpus=$top/build/fuzz-corpus/$name
+	mkdir -p "$corpus"
+	# libFuzzer takes folders only: seed files are copied into one.
+	seedfiles=$top/build/fuzz-seedfiles/$name
+	rm -rf "$seedfiles"
+	mkdir -p "$seedfiles"
+	seeds=$seedfiles
+	if [ -f "$top/tests/fuzz/$name.seeds" ]; then
+		while IFS= read -r line; do
+			case $line in ''|'#'*) continue ;; esac
+			line=$(eval "echo \"$line\"")
+			if [ -d "$line" ]; then
+				seeds="$seeds $line"
+			elif [ -f "$line" ]; then
+				cp "$line" "$seedfiles/"
+			fi
+		done <"$top/tests/fuzz/$name.seeds"
+	fi
+	rc=0
+	# shellcheck disable=SC2086
+	(cd "$corpus" && "$fz" -max_total_time="$FUZZ_SECONDS" \
+	    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+	    "$corpus" $seeds) >"$logdir/$name.log" 2>&1 || rc=$?
+	echo "$rc" >"$logdir/$name.rc"
+}
+
 if want fuzz; then
 	stage_start fuzz
+	# Two fuzzers at a time: one per core.
+	names=""
+	running=""
 	for fz in "$top"/build/fuzz/fuzz/*; do
 		[ -x "$fz" ] || continue
 		name=$(basename "$fz")
 		# shellcheck disable=SC2254
 		case $name in $T_FILTER) ;; *) continue ;; esac
-		corpus=$top/build/fuzz-corpus/$name
-		mkdir -p "$corpus"
-		# libFuzzer takes folders only: seed files are copied into one.
-		seedfiles=$top/build/fuzz-seedfiles/$name
-		rm -rf "$seedfiles"
-		mkdir -p "$seedfiles"
-		seeds=$seedfiles
-		if [ -f "$top/tests/fuzz/$name.seeds" ]; then
-			while IFS= read -r line; do
-				case $line in ''|'#'*) continue ;; esac
-				line=$(eval "echo \"$line\"")
-				if [ -d "$line" ]; then
-					seeds="$seeds $line"
-				elif [ -f "$line" ]; then
-					cp "$line" "$seedfiles/"
-				fi
-			done <"$top/tests/fuzz/$name.seeds"
-		fi
-		log=$logdir/$name.log
-		rc=0
+		names="$names $name"
+		run_fuzzer "$fz" &
+		running="$running $!"
 		# shellcheck disable=SC2086
-		(cd "$corpus" && "$fz" -max_total_time="$FUZZ_SECONDS" \
-		    -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-		    "$corpus" $seeds) >"$log" 2>&1 || rc=$?
+		set -- $running
+		if [ "$#" -ge 2 ]; then
+			wait "$1" || true
+			shift
+			running="$*"
+		fi
+	done
+	for pid in $running; do
+		wait "$pid" || true
+	done
+	for name in $names; do
+		rc=$(cat "$logdir/$name.rc" 2>/dev/null || echo 99)
+		log=$logdir/$name.log
 		if [ "$rc" -eq 0 ]; then
 			npass=$((npass + 1))
 			echo "   $name: ok ($(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}') runs)"
 		else
-			note_fail "$name: crash or leak, see $log"
+			note_fail "$name: crash or leak (exit $rc), see $log"
 			echo "   $name: FAILED"
 		fi
 	done

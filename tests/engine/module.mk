@@ -1,7 +1,8 @@
 # Tests of the engine: formatter, extractors, replays (pitfalls #6/#7,
 # libs IPv6 tuples), and the throughput benchmark.
 UNIT_TESTS += test_engine
-test_engine_SRCS := tests/engine/test_engine.c tests/state/evbuild.c
+test_engine_SRCS := tests/engine/test_engine.c tests/state/evbuild.c \
+	tests/container/mockapi.c
 test_engine_LIBS := engine container state outputs metrics config scapfile \
 	rules filter schema util
 test_engine_LDLIBS := -lcmocka -lyaml -lpcre2-8 -ljson-c -lcurl -lz

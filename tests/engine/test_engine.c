@@ -17,7 +17,9 @@
 
 #include <cmocka.h>
 
+#include "../container/mockapi.h"
 #include "../state/evbuild.h"
+#include "container/container.h"
 #include "engine/engine.h"
 #include "filter/filter.h"
 #include "outputs/outputs.h"
@@ -213,6 +215,79 @@ test_format_fd_evt(void **unused)
 	feed(&f);
 	expect(&f, "%evt.category %evt.buffer", "file hello");
 	teardown_tree(&f);
+}
+
+#define CID	"0123456789abcdef0123456789abcdef" \
+	"0123456789abcdef0123456789abcdef"
+
+/* container.* and k8s.* from runtime metadata (a mock Docker API). */
+static void
+test_container_metadata(void **unused)
+{
+	static const char inspect[] =
+	    "{\"Id\":\"" CID "\",\"Name\":\"/web\","
+	    "\"State\":{\"Running\":true,"
+	    "\"StartedAt\":\"1970-01-01T00:00:01Z\"},"
+	    "\"Image\":\"sha256:aaaa\","
+	    "\"HostConfig\":{\"Privileged\":true},"
+	    "\"Mounts\":[{\"Source\":\"/srv/www\",\"Destination\":"
+	    "\"/usr/share/www\",\"Mode\":\"ro\",\"RW\":false,"
+	    "\"Propagation\":\"rprivate\"}],"
+	    "\"Config\":{\"Image\":\"docker.io/library/nginx:1.25\","
+	    "\"Labels\":{\"tier\":\"front\","
+	    "\"io.kubernetes.pod.name\":\"web-0\","
+	    "\"io.kubernetes.pod.namespace\":\"shop\"}}}";
+	char dir[] = "/tmp/test_engine_cm_XXXXXX", sock[128];
+	const char *socks[2];
+	struct container_meta_options o;
+	struct container_meta *cm;
+	struct mockapi *api;
+	struct fixture f;
+
+	(void)unused;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/docker.sock", dir);
+	api = mockapi_start(sock);
+	assert_non_null(api);
+	mockapi_route(api, "/v1.41/version", 200,
+	    "{\"Version\":\"24.0.7\",\"ApiVersion\":\"1.43\"}");
+	mockapi_route(api, "/v1.41/containers/" CID "/json", 200, inspect);
+	container_meta_options_init(&o);
+	socks[0] = sock;
+	socks[1] = NULL;
+	o.sockets = socks;
+	cm = container_meta_new(&o);
+	assert_non_null(cm);
+
+	setup_tree(&f);
+	f.ctx.cmeta = cm;
+	EVB(&f.rec, FE_SYSCALL_CLOSE_X, 6 * SEC, 200, "0", "9");
+	feed(&f);
+	/* not known yet: the lookup is under way */
+	expect(&f, "%container.id %container.name", "0123456789ab <NA>");
+	assert_int_equal(container_meta_wait_idle(cm, 10000), 0);
+	EVB(&f.rec, FE_SYSCALL_CLOSE_X, 7 * SEC, 200, "0", "9");
+	feed(&f);
+	expect(&f, "%container.name %container.image "
+	    "%container.image.repository %container.image.tag "
+	    "%container.privileged %container.label[tier]",
+	    "web docker.io/library/nginx:1.25 docker.io/library/nginx 1.25 "
+	    "true front");
+	expect(&f, "%container.mount.dest[/srv/*] %container.mount.rdwr[0] "
+	    "%container.mount.source[/usr/share/www] %container.start_ts "
+	    "%container.duration", "/usr/share/www false /srv/www "
+	    "1000000000 6000000000");
+	expect(&f, "%k8s.ns.name %k8s.pod.name %container.label[nope]",
+	    "shop web-0 <NA>");
+	/* a host process has no metadata */
+	EVB(&f.rec, FE_SYSCALL_CLOSE_X, 8 * SEC, 1, "0", "9");
+	feed(&f);
+	expect(&f, "%container.id %container.name %container.image",
+	    "host host <NA>");
+	teardown_tree(&f);
+	container_meta_free(cm);
+	mockapi_stop(api);
+	(void)rmdir(dir);
 }
 
 static void
@@ -747,6 +822,7 @@ main(void)
 		cmocka_unit_test(test_format_proc),
 		cmocka_unit_test(test_format_fd_evt),
 		cmocka_unit_test(test_format_errors),
+		cmocka_unit_test(test_container_metadata),
 		cmocka_unit_test(test_time_fields),
 		cmocka_unit_test(test_pitfall7_failed_open),
 		cmocka_unit_test(test_pitfall6_dirfd),
