@@ -30,6 +30,10 @@ run
 n=$(count "$tmp/out" "$alert")
 check default_rate "$([ "$rc" -eq 0 ] && [ "$n" -eq 1 ] && echo 0 ||
     echo 1)" "exit $rc, $n alerts instead of 1"
+# The end-of-run drop statistics on stderr.
+check drop_stats "$(grep -Eq '^   - event drop detected: (19|20) occurrences$' \
+    "$tmp/err" && grep -q '^   - num times actions taken: 1$' "$tmp/err" &&
+    echo 0 || echo 1)" "$(grep -A2 'drop monitoring' "$tmp/err" | tr '\n' ' ')"
 
 # One token per second: about one alert per second of events.
 run -o syscall_event_drops.rate=1 -o syscall_event_drops.max_burst=1

@@ -506,9 +506,59 @@ list_class(const struct cli *c, const struct field_class *fc)
 	printf("\n");
 }
 
+/* A field class as a markdown section (--format markdown). */
+static void
+list_class_md(const struct field_class *fc)
+{
+	size_t j;
+
+	printf("## Field Class: %s\n\n%s\n\nEvent Sources: %s\n\n",
+	    fc->name, fc->desc, fc->source);
+	printf("Name | Type | Description\n:----|:-----|:-----------\n");
+	for (j = 0; j < fc->nfields; j++) {
+		const struct field_info *f = &fc->fields[j];
+
+		if (f->flags & (FF_HIDDEN | FF_DEPRECATED))
+			continue;
+		printf("`%s` | %s | %s\n", f->name, ftype_name(f->type),
+		    f->desc);
+	}
+	printf("\n");
+}
+
+/* A field class as a JSON object (--format json). */
+static json_object *
+list_class_json(const struct field_class *fc)
+{
+	json_object *o = json_object_new_object(), *a, *f, *src;
+	size_t j;
+
+	json_object_object_add(o, "name", jstr(fc->name));
+	json_object_object_add(o, "desc", jstr(fc->desc));
+	src = json_object_new_array();
+	json_object_array_add(src, jstr(fc->source));
+	json_object_object_add(o, "event_sources", src);
+	a = json_object_new_array();
+	for (j = 0; j < fc->nfields; j++) {
+		const struct field_info *fi = &fc->fields[j];
+
+		if (fi->flags & (FF_HIDDEN | FF_DEPRECATED))
+			continue;
+		f = json_object_new_object();
+		json_object_object_add(f, "name", jstr(fi->name));
+		json_object_object_add(f, "type", jstr(ftype_name(fi->type)));
+		json_object_object_add(f, "desc", jstr(fi->desc));
+		json_object_array_add(a, f);
+	}
+	json_object_object_add(o, "fields", a);
+	return o;
+}
+
 int
 cmd_list_fields(const struct cli *c)
 {
+	const char *fmt = c->format != NULL ? c->format : "text";
+	json_object *all = NULL;
 	size_t i, j;
 
 	if (c->list_source != NULL && *c->list_source != '\0' &&
@@ -517,9 +567,19 @@ cmd_list_fields(const struct cli *c)
 		    "type\n");
 		return 1;
 	}
+	if (strcmp(fmt, "json") == 0)
+		all = json_object_new_array();
 	for (i = 0; i < fields_nclasses(); i++) {
 		const struct field_class *fc = fields_class(i);
 
+		if (all != NULL) {
+			json_object_array_add(all, list_class_json(fc));
+			continue;
+		}
+		if (!c->names_only && strcmp(fmt, "markdown") == 0) {
+			list_class_md(fc);
+			continue;
+		}
 		if (!c->names_only) {
 			list_class(c, fc);
 			continue;
@@ -528,6 +588,11 @@ cmd_list_fields(const struct cli *c)
 			if (!(fc->fields[j].flags & (FF_HIDDEN |
 			    FF_DEPRECATED)))
 				printf("%s\n", fc->fields[j].name);
+	}
+	if (all != NULL) {
+		printf("%s\n", json_object_to_json_string_ext(all,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(all);
 	}
 	return 0;
 }

@@ -79,8 +79,13 @@ struct daemon {
 	int		 inofd;
 	int		 wake[2];	/* wake[1]: stop or retired work */
 	atomic_int	 stopping;
-	int		 metrics_on;	/* periodic snapshot alert */
+	/* The metrics snapshot, from metrics.* (watcher-owned). */
+	int		 metrics_on;	/* periodic snapshot */
+	int		 metrics_rule;	/* as an internal alert */
 	int64_t		 metrics_ms;
+	int		 metrics_empty;	/* include_empty_values */
+	int		 metrics_mb;	/* convert_memory_to_mb */
+	char		*metrics_file;	/* output_file, or NULL */
 	int		 watch_on;	/* watch_config_files */
 
 	/* Hand-over between watcher and event loop, under gen_lock. */
@@ -541,23 +546,33 @@ value_reload_failures(void *arg)
 	return (double)atomic_load(&d->reload_failures);
 }
 
+/*
+ * The registry behind /metrics and the snapshot.  The *_enabled keys of
+ * the metrics block choose the families, once, at start.
+ */
 static void
-metrics_setup(struct daemon *d)
+metrics_setup(struct daemon *d, const struct config *cfg)
 {
 	d->m = metrics_new();
-	metrics_add_process(d->m, FALCO_VERSION);
-	metrics_add(d->m, "falcosecurity_scap_n_evts_total",
-	    "Events delivered by the event source.", METRIC_COUNTER, NULL,
-	    value_events, d);
-	metrics_add(d->m, "falcosecurity_scap_n_drops_total",
-	    "Events dropped by the driver, every cause.", METRIC_COUNTER,
-	    NULL, value_drops, d);
-	metrics_add_family(d->m, "falcosecurity_scap_n_drops_by_reason_total",
-	    "Events dropped by the driver, by cause.", METRIC_COUNTER,
-	    collect_drops, d);
-	metrics_add_family(d->m, "falcosecurity_falco_rules_matches_total",
-	    "Matches of each rule since the rules were loaded.",
-	    METRIC_COUNTER, collect_rules, d);
+	if (config_bool(cfg, "metrics.resource_utilization_enabled", 1))
+		metrics_add_process(d->m, FALCO_VERSION);
+	if (config_bool(cfg, "metrics.kernel_event_counters_enabled", 1)) {
+		metrics_add(d->m, "falcosecurity_scap_n_evts_total",
+		    "Events delivered by the event source.", METRIC_COUNTER,
+		    NULL, value_events, d);
+		metrics_add(d->m, "falcosecurity_scap_n_drops_total",
+		    "Events dropped by the driver, every cause.",
+		    METRIC_COUNTER, NULL, value_drops, d);
+		metrics_add_family(d->m,
+		    "falcosecurity_scap_n_drops_by_reason_total",
+		    "Events dropped by the driver, by cause.",
+		    METRIC_COUNTER, collect_drops, d);
+	}
+	if (config_bool(cfg, "metrics.rules_counters_enabled", 1))
+		metrics_add_family(d->m,
+		    "falcosecurity_falco_rules_matches_total",
+		    "Matches of each rule since the rules were loaded.",
+		    METRIC_COUNTER, collect_rules, d);
 	metrics_add(d->m, "falcosecurity_falco_hot_restarts_total",
 	    "Reloads of configuration and rules swapped in.",
 	    METRIC_COUNTER, NULL, value_reloads, d);
@@ -567,19 +582,39 @@ metrics_setup(struct daemon *d)
 	outputs_register_metrics(*d->p.out, d->m);
 }
 
-/* Key of a sample in the snapshot alert: "falco.x{k=v}". */
+struct snapshot {
+	struct daemon	*d;
+	struct alert	*a;
+};
+
+/*
+ * One sample of the snapshot: key "falco.x{k=v}" (the Prometheus name
+ * without its prefix, labels appended); memory in MB with
+ * convert_memory_to_mb; zeros only with include_empty_values.
+ */
 static void
 snapshot_field(void *arg, const char *name, const char *const *labels,
     double value)
 {
-	struct alert *a = arg;
+	struct snapshot *sn = arg;
+	struct alert *a = sn->a;
 	struct sbuf k = SBUF_INIT;
 	const char *n = name;
-	size_t i;
+	size_t i, len;
 
+	if (value == 0 && !sn->d->metrics_empty)
+		return;
 	if (strncmp(n, "falcosecurity_", 14) == 0)
 		n += 14;
-	sbuf_puts(&k, n);
+	len = strlen(n);
+	if (sn->d->metrics_mb && len > 6 &&
+	    strcmp(n + len - 6, "_bytes") == 0 &&
+	    strstr(n, "memory") != NULL) {
+		sbuf_put(&k, n, len - 6);
+		sbuf_puts(&k, "_mb");
+		value /= 1048576.0;
+	} else
+		sbuf_puts(&k, n);
 	if ((n = strchr(sbuf_str(&k), '_')) != NULL)
 		k.buf[n - sbuf_str(&k)] = '.';
 	for (i = 0; labels != NULL && labels[i] != NULL; i += 2)
@@ -594,18 +629,43 @@ snapshot_field(void *arg, const char *name, const char *const *labels,
 	sbuf_free(&k);
 }
 
-/* The "Falco internal: metrics snapshot" alert (watcher thread). */
+/*
+ * The "Falco internal: metrics snapshot" alert (watcher thread), sent
+ * to the outputs with output_rule and appended as one JSON line to
+ * output_file when it is set.
+ */
 static void
 metrics_snapshot(struct daemon *d)
 {
-	struct alert *a = alert_new_internal(now_ns(), ALERT_INFORMATIONAL,
-	    ALERT_RULE_METRICS, "Falco metrics snapshot");
+	struct snapshot sn;
+	struct alert_format fmt;
+	struct sbuf line = SBUF_INIT;
+	FILE *f;
 
-	metrics_foreach(d->m, snapshot_field, a);
-	pthread_mutex_lock(&d->out_lock);
-	(void)outputs_submit(*d->p.out, a);
-	pthread_mutex_unlock(&d->out_lock);
-	alert_free(a);
+	sn.d = d;
+	sn.a = alert_new_internal(now_ns(), ALERT_INFORMATIONAL,
+	    ALERT_RULE_METRICS, "Falco metrics snapshot");
+	metrics_foreach(d->m, snapshot_field, &sn);
+	if (d->metrics_rule) {
+		pthread_mutex_lock(&d->out_lock);
+		(void)outputs_submit(*d->p.out, sn.a);
+		pthread_mutex_unlock(&d->out_lock);
+	}
+	if (d->metrics_file != NULL) {
+		alert_format_defaults(&fmt);
+		fmt.json = 1;
+		fmt.hostname = d->host;
+		alert_render(sn.a, &fmt, &line);
+		sbuf_putc(&line, '\n');
+		if ((f = fopen(d->metrics_file, "a")) == NULL ||
+		    fwrite(line.buf, 1, line.len, f) != line.len)
+			log_err("metrics: cannot write %s: %s",
+			    d->metrics_file, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+	}
+	sbuf_free(&line);
+	alert_free(sn.a);
 }
 
 /* ---- the watcher thread ---------------------------------------------- */
@@ -679,8 +739,16 @@ restart_failure(struct daemon *d, const char *why)
 static void
 metrics_config(struct daemon *d, const struct config *cfg)
 {
+	const char *f = config_str(cfg, "metrics.output_file", NULL);
+
+	d->metrics_rule = config_bool(cfg, "metrics.output_rule", 1);
+	d->metrics_empty = config_bool(cfg, "metrics.include_empty_values",
+	    0);
+	d->metrics_mb = config_bool(cfg, "metrics.convert_memory_to_mb", 1);
+	free(d->metrics_file);
+	d->metrics_file = f != NULL && *f != '\0' ? xstrdup(f) : NULL;
 	d->metrics_on = config_bool(cfg, "metrics.enabled", 0) &&
-	    config_bool(cfg, "metrics.output_rule", 1);
+	    (d->metrics_rule || d->metrics_file != NULL);
 	d->metrics_ms = config_duration_ms(cfg, "metrics.interval",
 	    3600 * 1000);
 	/* The snapshot is not meant as a busy loop. */
@@ -992,7 +1060,7 @@ daemon_start(const struct daemon_params *p)
 		goto fail;
 	}
 	d->drops = drops_new(&dc, p->stats, p->stats_arg);
-	metrics_setup(d);
+	metrics_setup(d, cfg);
 	snap_rules_reset(d);
 	metrics_config(d, cfg);
 	if (d->metrics_on)
@@ -1049,6 +1117,8 @@ daemon_stop(struct daemon *d)
 	if (d == NULL)
 		return;
 	if (d->running) {
+		/* Falco prints these on stderr, the rule counts on stdout. */
+		drops_print_stats(d->drops, stderr);
 		atomic_store(&d->stopping, 1);
 		if (write(d->wake[1], &c, 1) != 1)
 			log_debug("watcher wake-up lost: %s",
@@ -1096,6 +1166,7 @@ daemon_free(struct daemon *d)
 	strv_free(d->watch, d->nwatch);
 	drops_free(d->drops);
 	free(d->versions);
+	free(d->metrics_file);
 	if (d->sigfd != -1)
 		close(d->sigfd);
 	if (d->inofd != -1)

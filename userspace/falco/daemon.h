@@ -14,6 +14,11 @@
  * daemon_tick(), between two events, so no event is skipped; the old
  * ones are drained and freed on the watcher thread.
  *
+ * XXX: a reload replaces the configuration, rules, outputs and engine;
+ * the event source, the state tables, the pid file and the webserver
+ * keep their start-up settings (Falco restarts those too, which a live
+ * capture could only do by losing events).
+ *
  * Threads: daemon_start(), daemon_tick(), daemon_stop() and
  * daemon_free() belong to the event loop's thread.
  */

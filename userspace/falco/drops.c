@@ -19,6 +19,7 @@ struct drops {
 	struct token_bucket	 bucket;
 	uint64_t		 next_check_ns;	/* 0: not started */
 	struct capture_stats	 last;
+	uint64_t		 ndetected;	/* seconds with drops */
 	uint64_t		 nactions;
 };
 
@@ -149,6 +150,16 @@ drops_num_actions(const struct drops *d)
 }
 
 void
+drops_print_stats(const struct drops *d, FILE *out)
+{
+	fprintf(out, "Syscall event drop monitoring:\n");
+	fprintf(out, "   - event drop detected: %llu occurrences\n",
+	    (unsigned long long)d->ndetected);
+	fprintf(out, "   - num times actions taken: %llu\n",
+	    (unsigned long long)d->nactions);
+}
+
+void
 drops_last_stats(const struct drops *d, struct capture_stats *st)
 {
 	*st = d->last;
@@ -244,7 +255,10 @@ drops_check(struct drops *d, uint64_t ts, struct outputs *out)
 		log_debug("Simulating syscall event drop");
 		dl.n_drops = 1;
 	}
-	if (dl.n_drops == 0 || d->cfg.actions == 0)
+	if (dl.n_drops == 0)
+		return 0;
+	d->ndetected++;
+	if (d->cfg.actions == 0)
 		return 0;
 	/* n_evts counts the dropped events too; simulation always fires. */
 	if (!d->cfg.simulate && dl.n_evts > 0 &&

@@ -16,6 +16,7 @@
 #define FALCO_DROPS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct config;
 struct outputs;
@@ -116,6 +117,12 @@ int	drops_due(const struct drops *d, uint64_t ts_ns);
 
 /* Number of times the actions ran (for tests and the summary). */
 uint64_t drops_num_actions(const struct drops *d);
+
+/*
+ * Falco's end-of-run lines: "Syscall event drop monitoring:", then the
+ * seconds with drops and the number of times the actions ran.
+ */
+void	drops_print_stats(const struct drops *d, FILE *out);
 
 /* The last cumulative reading (zeros before the first check). */
 void	drops_last_stats(const struct drops *d, struct capture_stats *st);

@@ -533,6 +533,21 @@ state_get_stats(const struct state *s, struct state_stats *st)
 	}
 }
 
+int
+state_thread_foreach(struct state *s,
+    int (*fn)(void *arg, struct st_thread *t), void *arg)
+{
+	size_t i = 0;
+	int64_t k;
+	void *v;
+	int r;
+
+	while (imap_next(&s->threads, &i, &k, &v))
+		if ((r = fn(arg, v)) != 0)
+			return r;
+	return 0;
+}
+
 /* ---- seeding ------------------------------------------------------ */
 
 static struct st_fd *

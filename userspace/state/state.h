@@ -154,6 +154,13 @@ struct st_thread *state_process(struct state *s, const struct fevt *ev);
 
 /* The thread tid, or NULL. */
 struct st_thread *state_thread(struct state *s, int64_t tid);
+/*
+ * Visit every thread of the table (any order); stops early and returns
+ * fn's value when fn returns != 0, else 0.  fn must not add or remove
+ * threads.
+ */
+int	state_thread_foreach(struct state *s,
+	    int (*fn)(void *arg, struct st_thread *t), void *arg);
 /* The main thread of t's process (t itself if it is the main one). */
 struct st_thread *state_main_thread(struct state *s, struct st_thread *t);
 /* The parent of t's process, or NULL. */
