@@ -13,119 +13,40 @@ set -eu
 top=${FALCO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${FALCO_BUILD:-$top/build}
 tool=$build/testbin/container_lookup
-conf=/etc/containers/containers.conf
 
 skip() {
 	echo "SKIP: podman: $1"
 	exit 0
 }
 
-[ "$(id -u)" -eq 0 ] || skip "needs root"
-command -v podman >/dev/null 2>&1 ||
-	skip "podman is not installed (scripts/install-deps.sh --test)"
-command -v runc >/dev/null 2>&1 ||
-	skip "runc is not installed (scripts/install-deps.sh --test)"
-bb=$(command -v busybox) || skip "busybox (busybox-static) is not installed"
-if ldd "$bb" >/dev/null 2>&1; then
-	skip "$bb is dynamically linked; the image needs busybox-static"
-fi
 [ -x "$tool" ] || skip "$tool is not built (make unit-tests)"
+
+# shellcheck source=tests/lib/podman.sh
+. "$top/tests/lib/podman.sh"
 
 scratch=$(mktemp -d /tmp/t_podman.XXXXXX)
 tag=$$
 img=localhost/falco-cmtest-$tag:1.0
 n1=falco-cmtest-$tag-plain
 n2=falco-cmtest-$tag-priv
-svc_pid=
-conf_action=none
-
-# cgroup folders podman creates at the hierarchy roots; the ones that did
-# not exist before the test are removed afterwards (if empty).
-cg_before=$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent \
-	2>/dev/null || true)
 
 cleanup() {
 	set +e
-	podman rm -f -t 0 "$n1" "$n2" >/dev/null 2>&1
-	podman rmi -f "$img" >/dev/null 2>&1
-	if [ -n "$svc_pid" ]; then
-		kill "$svc_pid" 2>/dev/null
-		wait "$svc_pid" 2>/dev/null
-	fi
-	case $conf_action in
-	created) rm -f "$conf" ;;
-	replaced) cp "$scratch/containers.conf.orig" "$conf" ;;
-	esac
-	for d in /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent; do
-		[ -d "$d" ] || continue
-		case " $(echo "$cg_before" | tr '\n' ' ') " in
-		*" $d "*) continue ;;
-		esac
-		[ -d "$d/conmon" ] && rmdir "$d/conmon" 2>/dev/null
-		rmdir "$d" 2>/dev/null
-	done
+	pm_cleanup
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# 1) Podman settings that work on these machines (recipes/containers.md):
-#    runc, cgroupfs, and rlimits no higher than the host's hard limits.
-N=$(awk '/^Max open files/ { print $5 }' /proc/self/limits)
-P=$(awk '/^Max processes/ { print $4 }' /proc/self/limits)
-M=$(cat /proc/sys/kernel/pid_max)
-if [ "$P" = unlimited ] || [ "$P" -gt "$M" ]; then
-	P=$M
-fi
-[ "$N" = unlimited ] && N=1048576
-cat >"$scratch/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=$N:$N", "nproc=$P:$P"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-EOF
-if [ ! -e "$conf" ]; then
-	mkdir -p /etc/containers
-	cp "$scratch/containers.conf" "$conf"
-	conf_action=created
-elif ! cmp -s "$conf" "$scratch/containers.conf"; then
-	cp "$conf" "$scratch/containers.conf.orig"
-	cp "$scratch/containers.conf" "$conf"
-	conf_action=replaced
-fi
+# Podman settings that work on these machines, a local busybox image and
+# the API service on our own socket (tests/lib/podman.sh).
+pm_setup "$scratch" "$img" || skip "$PM_WHY"
+sock=$PM_SOCK
 
-# 2) A local image from a busybox rootfs.
-R=$scratch/rootfs
-mkdir -p "$R/bin" "$R/etc" "$R/tmp" "$R/root" "$R/proc" "$R/sys" "$R/dev"
-cp "$bb" "$R/bin/busybox"
-for a in $("$R/bin/busybox" --list); do
-	[ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
-printf 'root:x:0:\n' >"$R/etc/group"
-tar -C "$R" -cf "$scratch/rootfs.tar" .
-if ! podman import --change 'CMD=["/bin/sh"]' --change 'ENV=PATH=/bin' \
-    "$scratch/rootfs.tar" "$img" >"$scratch/import.log" 2>&1; then
-	skip "podman import failed: $(tail -n 1 "$scratch/import.log")"
-fi
-
-# 3) The API service, on our own socket.
-sock=$scratch/podman.sock
-setsid podman system service --time=0 "unix://$sock" \
-	>"$scratch/service.log" 2>&1 &
-svc_pid=$!
-i=0
-while [ ! -S "$sock" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -S "$sock" ] ||
-	skip "podman system service did not create $sock: $(tail -n 1 "$scratch/service.log")"
-
-# 4) Two containers.
+# Two containers.
 mkdir -p "$scratch/data"
+pm_track "$n1"
+pm_track "$n2"
 if ! podman run -d --name "$n1" --network none --label app=falco-test \
     --label tier=unit -v "$scratch/data:/data:ro" "$img" sleep 300 \
     >"$scratch/run1.log" 2>&1; then
@@ -225,9 +146,9 @@ rc=0
 "$tool" -s "$sock" -t 5000 0123456789ab >"$scratch/c3.out" 2>&1 || rc=$?
 check "unknown id is unavailable" eq "$rc:$(value status "$scratch/c3.out")" \
 	"2:unavailable"
-kill "$svc_pid"
-wait "$svc_pid" 2>/dev/null || true
-svc_pid=
+kill "$PM_SVC_PID"
+wait "$PM_SVC_PID" 2>/dev/null || true
+PM_SVC_PID=
 rc=0
 "$tool" -s "$sock" -t 1000 "$id1" "$id2" >"$scratch/c4.out" \
 	2>"$scratch/c4.err" || rc=$?

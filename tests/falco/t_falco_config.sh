@@ -81,10 +81,13 @@ run rule_matching_all 0 '^Events detected: 9$' "rule_matching: all\n" \
 run unbuffered_flag 0 '^Events detected: 9$' "buffered_outputs: true\n" \
     -r "$tmp/rules.yaml" -U
 
-# log_stderr: false silences the operational log on stderr.
+# log_stderr: false silences the operational log on stderr; the drop
+# monitor's end-of-run lines are printed there all the same, as Falco
+# does.
 run log_stderr_off 0 '^Events detected: 9$' "" -r "$tmp/rules.yaml" \
     -o log_stderr=false
-check log_stderr_off_quiet "$([ ! -s "$tmp/err" ] && echo 0 || echo 1)" \
+check log_stderr_off_quiet "$(grep -v -e 'drop monitoring:$' \
+    -e '^   - ' "$tmp/err" | grep -q . && echo 1 || echo 0)" \
     "stderr: $(head -1 "$tmp/err")"
 # log_level: warning drops the info lines.
 run log_level_warning 0 '^Events detected: 9$' "log_level: warning\n" \

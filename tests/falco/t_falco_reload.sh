@@ -193,3 +193,21 @@ f=$(count "$tmp/out" 'Critical Falco internal: hot restart failure')
 check rules_dir_rename "$([ "$f" -eq 1 ] && [ "$v2" -gt 0 ] &&
     [ $((v1 + v2)) -eq "$total" ] && echo 0 || echo 1)" \
     "failures=$f v1=$v1 + v2=$v2 != $total"
+
+# 9. A file dropped into a config_files directory reloads too.
+mkdir "$tmp/conf.d"
+write_config "$tmp/cfg.yaml"
+printf 'config_files:\n  - %s\n' "$tmp/conf.d" >>"$tmp/cfg.yaml"
+rules=$tmp/rules.yaml
+cp "$tmp/v1.yaml" "$tmp/rules.yaml"
+start_run
+wait_for "$tmp/out" 'v1 open' || true
+printf 'json_output: true\n' >"$tmp/conf.d/json.yaml"
+wait_for "$tmp/err" "$ready" || true
+finish_run
+write_config "$tmp/cfg.yaml"
+text=$(count "$tmp/out" '^[0-9:.]+: Warning v1 open ')
+json=$(count "$tmp/out" '^\{"hostname":.*"output":"[^"]*Warning v1 open ')
+check config_dir_reload "$([ "$json" -gt 0 ] &&
+    [ $((text + json)) -eq "$total" ] && echo 0 || echo 1)" \
+    "text=$text + json=$json != $total"

@@ -46,7 +46,7 @@ url() {
 }
 
 start -o metrics.enabled=true -o webserver.prometheus_metrics_enabled=true \
-    -o metrics.interval=300ms
+    -o metrics.interval=300ms -o "metrics.output_file=$tmp/metrics.jsonl"
 check started "$([ "$port" -gt 0 ] && echo 0 || echo 1)" "no listen line"
 
 curl -s -D "$tmp/hdr" "$(url /healthz)" >"$tmp/body" || true
@@ -109,10 +109,23 @@ check metrics_type "$(grep -qi '^content-type: text/plain' "$tmp/mhdr" &&
 check not_found "$([ "$(curl -s -o /dev/null -w '%{http_code}' \
     "$(url /nope)")" = 404 ] && echo 0 || echo 1)" "not 404"
 
-# The periodic snapshot alert, every 300 ms.
+# The periodic snapshot alert, every 300 ms: memory in MB
+# (convert_memory_to_mb), zeros left out (include_empty_values).
 wait_for "$tmp/out" 'Informational Falco metrics snapshot \(' 30 || true
-check snapshot_alert "$(grep -q 'Informational Falco metrics snapshot (.*falco.memory_rss_bytes=[1-9]' \
-    "$tmp/out" && echo 0 || echo 1)" "no snapshot"
+snap=$(grep -m1 'Informational Falco metrics snapshot (' "$tmp/out" || true)
+check snapshot_alert "$(echo "$snap" | grep -Eq \
+    'falco\.memory_rss_mb=[0-9]+\.[0-9]+ ' && echo 0 || echo 1)" "$snap"
+check snapshot_no_zeros "$(echo "$snap" | grep -q '=0[ )]' && echo 1 ||
+    echo 0)" "$snap"
+check snapshot_file "$(python3 -c 'import json,sys
+n = 0
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    assert d["rule"] == "Falco internal: metrics snapshot"
+    assert d["output_fields"]["falco.host_num_cpus"] >= 1
+    n += 1
+assert n > 0
+' "$tmp/metrics.jsonl" && echo 0 || echo 1)" "bad $tmp/metrics.jsonl"
 
 # SIGHUP reloads without a driver too, and the counter shows it.
 kill -HUP "$fpid"
@@ -124,6 +137,16 @@ stop
 check sigterm_nodriver "$([ "$rc" -eq 0 ] &&
     grep -q '^Events detected: 0$' "$tmp/out" && echo 0 || echo 1)" \
     "exit $rc"
+
+# The *_enabled keys choose the families.
+start -o metrics.enabled=true -o webserver.prometheus_metrics_enabled=true \
+    -o metrics.kernel_event_counters_enabled=false \
+    -o metrics.rules_counters_enabled=false
+curl -s "$(url /metrics)" >"$tmp/metrics" || true
+check metrics_families_off "$(grep -q '^falcosecurity_falco_cpu_usage_ratio ' \
+    "$tmp/metrics" && ! grep -Eq 'scap_n_evts|rules_matches' \
+    "$tmp/metrics" && echo 0 || echo 1)" "wrong families"
+stop
 
 # Without prometheus_metrics_enabled there is no /metrics.
 start -o metrics.enabled=true

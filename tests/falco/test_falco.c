@@ -216,6 +216,13 @@ test_simulate_rate(void **state)
 	config_free(cfg);
 }
 
+/* A source whose counters cannot be read right now. */
+static int
+no_stats(void *arg, struct capture_stats *st)
+{
+	return -1;
+}
+
 static void
 test_exit_action(void **state)
 {
@@ -229,6 +236,12 @@ test_exit_action(void **state)
 	d = drops_new(&dc, NULL, NULL);
 	assert_int_equal(drops_check(d, SEC, NULL), 0);
 	assert_int_equal(drops_check(d, 3 * SEC, NULL), -1);
+	drops_free(d);
+	/* unreadable counters: simulate_drops still fires */
+	d = drops_new(&dc, no_stats, NULL);
+	assert_int_equal(drops_check(d, SEC, NULL), 0);
+	assert_int_equal(drops_check(d, 3 * SEC, NULL), -1);
+	assert_int_equal(drops_num_actions(d), 1);
 	drops_free(d);
 	sbuf_free(&err);
 	config_free(cfg);

@@ -76,6 +76,9 @@ put_str(struct fvals *out, const char *s)
 	out->n++;
 }
 
+/* Calls of proc_extract(), to see what the result cache saves. */
+static unsigned nproc_extract;
+
 static int
 proc_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 {
@@ -83,6 +86,7 @@ proc_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 	const char *name = ref->info->name;
 	size_t i;
 
+	nproc_extract++;
 	out->n = 0;
 	if (strcmp(name, "proc.name") == 0)
 		put_str(out, m->proc_name);
@@ -433,6 +437,71 @@ eval_on(const char *cond, struct mock *m)
 	return r;
 }
 
+static struct filter *
+compile_text(const char *cond)
+{
+	struct filter_err err;
+	struct filter *f;
+	struct ast *a;
+
+	if ((a = filter_parse(cond, 0, &err)) == NULL)
+		fail_msg("'%s': %s", cond, err.msg);
+	if ((f = filter_compile(a, &err, NULL, 0, NULL)) == NULL)
+		fail_msg("'%s': %s", cond, err.msg);
+	ast_free(a);
+	return f;
+}
+
+/*
+ * filter_eval_cached(): a sub-condition shared by two filters is
+ * evaluated once per event, a new event evaluates it again, results
+ * equal filter_eval()'s, and a slot reused by another condition within
+ * one event does not return the old condition's result.
+ */
+static void
+test_eval_cached(void **state)
+{
+	struct mock m = { "bash", { "sshd", NULL, NULL, NULL }, 42,
+	    "/etc/shadow", "10.1.2.3", { "file", NULL, NULL }, "bash" };
+	struct filter *f1, *f2, *f3;
+	unsigned before;
+
+	f1 = compile_text("proc.name in (sh, bash) and fd.name startswith "
+	    "/etc");
+	f2 = compile_text("proc.name in (sh, bash) and not fd.name "
+	    "startswith /etc");
+	filter_cache_next();
+	before = nproc_extract;
+	assert_true(filter_eval_cached(f1, &m));
+	assert_false(filter_eval_cached(f2, &m));
+	assert_int_equal(nproc_extract - before, 1);
+	/* the same results, uncached */
+	assert_true(filter_eval(f1, &m));
+	assert_false(filter_eval(f2, &m));
+	assert_int_equal(nproc_extract - before, 3);
+
+	/* next event: evaluated again */
+	m.proc_name = "zsh";
+	filter_cache_next();
+	before = nproc_extract;
+	assert_false(filter_eval_cached(f1, &m));
+	assert_false(filter_eval_cached(f2, &m));
+	assert_int_equal(nproc_extract - before, 1);
+
+	/* slots freed and reused inside one event */
+	m.proc_name = "bash";
+	filter_cache_next();
+	assert_true(filter_eval_cached(f1, &m));
+	filter_free(f1);
+	filter_free(f2);
+	f3 = compile_text("proc.name in (zsh, ksh)");
+	assert_false(filter_eval_cached(f3, &m));
+	m.proc_name = "zsh";
+	filter_cache_next();
+	assert_true(filter_eval_cached(f3, &m));
+	filter_free(f3);
+}
+
 static void
 test_eval_semantics(void **state)
 {
@@ -710,6 +779,7 @@ main(void)
 		cmocka_unit_test(test_boolean_eval),
 		cmocka_unit_test(test_compile),
 		cmocka_unit_test(test_eval_semantics),
+		cmocka_unit_test(test_eval_cached),
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_error_positions),
 		cmocka_unit_test(test_evttypes),

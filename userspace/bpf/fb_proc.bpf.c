@@ -138,6 +138,7 @@ fb_put_exec_tail1(struct fb_rec *r, struct task_struct *t)
 	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
 	struct inode *ino = BPF_CORE_READ(exe, f_inode);
 	const struct cred *cred = BPF_CORE_READ(t, cred);
+	uint64_t ctime = 0, mtime = 0;
 	uint32_t flags = 0;
 	char mfd[6] = {};
 
@@ -150,20 +151,14 @@ fb_put_exec_tail1(struct fb_rec *r, struct task_struct *t)
 	if (__builtin_memcmp(mfd, "memfd:", 6) == 0)
 		flags |= FL_EXECVE_FLAGS_EXE_FROM_MEMFD;
 	fb_put_u32(r, flags);
-	fb_put_u64(r, fb_cap(BPF_CORE_READ(cred, cap_inheritable)));
-	fb_put_u64(r, fb_cap(BPF_CORE_READ(cred, cap_permitted)));
-	fb_put_u64(r, fb_cap(BPF_CORE_READ(cred, cap_effective)));
+	/* Capability bits have the same numbers in events. */
+	fb_put_u64(r, fb_cred_caps(cred, cap_inheritable));
+	fb_put_u64(r, fb_cred_caps(cred, cap_permitted));
+	fb_put_u64(r, fb_cred_caps(cred, cap_effective));
 	fb_put_u64(r, BPF_CORE_READ(ino, i_ino));
-	if (bpf_core_field_exists(ino->i_ctime_sec)) {
-		fb_put_u64(r, BPF_CORE_READ(ino, i_ctime_sec) * 1000000000ull +
-		    BPF_CORE_READ(ino, i_ctime_nsec));
-		fb_put_u64(r, BPF_CORE_READ(ino, i_mtime_sec) * 1000000000ull +
-		    BPF_CORE_READ(ino, i_mtime_nsec));
-	} else {
-		/* XXX older layouts (timespec64 fields) report 0. */
-		fb_put_u64(r, 0);
-		fb_put_u64(r, 0);
-	}
+	fb_inode_times(ino, &ctime, &mtime);
+	fb_put_u64(r, ctime);
+	fb_put_u64(r, mtime);
 	fb_put_u32(r, BPF_CORE_READ(cred, euid.val));
 }
 
@@ -465,9 +460,9 @@ FB_EXIT_PROG(capset)
 	if (fb_begin(&r, FE_SYSCALL_CAPSET_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
-	fb_put_u64(&r, fb_cap(BPF_CORE_READ(cred, cap_inheritable)));
-	fb_put_u64(&r, fb_cap(BPF_CORE_READ(cred, cap_permitted)));
-	fb_put_u64(&r, fb_cap(BPF_CORE_READ(cred, cap_effective)));
+	fb_put_u64(&r, fb_cred_caps(cred, cap_inheritable));
+	fb_put_u64(&r, fb_cred_caps(cred, cap_permitted));
+	fb_put_u64(&r, fb_cred_caps(cred, cap_effective));
 	return fb_submit(&r);
 }
 

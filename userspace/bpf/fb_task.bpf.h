@@ -19,22 +19,72 @@
  */
 
 /*
- * RSS counter i of mm: atomics in struct mm_rss_stat before 6.2, then an
- * array of struct percpu_counter (whose count is read, as Falco does).
+ * RSS counter i of mm: four atomics (struct mm_rss_stat) before 6.2, then
+ * an array of four struct percpu_counter, whose count is read (as Falco
+ * does).  rss_stat lies between saved_auxv and binfmt in every version;
+ * its size, read from their offsets, tells the layouts apart.
  */
 static __always_inline long
 fb_mm_counter(struct mm_struct *mm, int i)
 {
-	unsigned long off = bpf_core_field_offset(struct mm_struct, rss_stat);
+	unsigned long start, span, off;
 	long v = 0;
 
-	if (bpf_core_type_exists(struct mm_rss_stat))
-		off += i * sizeof(long);
+	start = bpf_core_field_offset(struct mm_struct, saved_auxv) +
+	    bpf_core_field_size(struct mm_struct, saved_auxv);
+	span = bpf_core_field_offset(struct mm_struct, binfmt) - start;
+	if (span == 4 * sizeof(long))
+		off = start + i * sizeof(long);
 	else
-		off += i * bpf_core_type_size(struct percpu_counter) +
+		off = start + i * (span / 4) +
 		    bpf_core_field_offset(struct percpu_counter, count);
 	bpf_probe_read_kernel(&v, sizeof(v), (char *)mm + off);
 	return v < 0 ? 0 : v;
+}
+
+/*
+ * A capability set of cred: kernel_cap_t was u32 cap[2] before 6.3 and
+ * is u64 val since; read as 8 bytes, both give the same value on
+ * little-endian x86_64.
+ */
+#define fb_cred_caps(cred, field) ({					\
+	uint64_t c_ = 0;						\
+	bpf_probe_read_kernel(&c_, sizeof(c_), (char *)(cred) +		\
+	    bpf_core_field_offset(struct cred, field));			\
+	c_;								\
+})
+
+/*
+ * ctime and mtime of an inode in ns since the epoch (0 before 1970).
+ * They follow i_size: three struct timespec64 (atime, mtime, ctime)
+ * before 6.11, then three time64_t seconds and three u32 nanoseconds;
+ * the room up to i_lock tells which.
+ */
+static __always_inline void
+fb_inode_times(struct inode *ino, uint64_t *ctime, uint64_t *mtime)
+{
+	unsigned long base, span;
+	int64_t cs = 0, ms = 0;
+	uint32_t cn = 0, mn = 0;
+	char *p = (char *)ino;
+
+	base = bpf_core_field_offset(struct inode, i_size) + 8;
+	span = bpf_core_field_offset(struct inode, i_lock) - base;
+	if (span >= 48) {
+		bpf_probe_read_kernel(&ms, 8, p + base + 16);
+		bpf_probe_read_kernel(&mn, 4, p + base + 24);
+		bpf_probe_read_kernel(&cs, 8, p + base + 32);
+		bpf_probe_read_kernel(&cn, 4, p + base + 40);
+	} else {
+		bpf_probe_read_kernel(&ms, 8, p + base + 8);
+		bpf_probe_read_kernel(&cs, 8, p + base + 16);
+		bpf_probe_read_kernel(&mn, 4, p + base + 28);
+		bpf_probe_read_kernel(&cn, 4, p + base + 32);
+	}
+	/* Since 6.13 the top bit of the ctime nanoseconds is a flag. */
+	cn &= 0x3fffffff;
+	*ctime = cs < 0 ? 0 : cs * 1000000000ull + cn;
+	*mtime = ms < 0 ? 0 : ms * 1000000000ull + mn;
 }
 
 /*
@@ -123,13 +173,6 @@ fb_loginuid(struct task_struct *t)
 	if (bpf_core_field_exists(t->loginuid))
 		return BPF_CORE_READ(t, loginuid.val);
 	return 0xffffffff;
-}
-
-static __always_inline uint64_t
-fb_cap(kernel_cap_t c)
-{
-	/* Capability bits have the same numbers in events. */
-	return c.val;
 }
 
 /* Emit the argument block [start, end) of mm as exe + args. */

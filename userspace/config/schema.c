@@ -75,6 +75,7 @@ static const struct kdef kdefs[] = {
 	{ "config_files", K_ANY, 0, NULL },	/* checked by the merge */
 	{ "container_engines", K_ANY, KF_DEPRECATED, NULL },
 	{ "engine", K_MAP, 0, NULL },
+	{ "engine.capture_file", K_STR, 0, NULL },
 	{ "engine.ebpf", K_MAP, 0, NULL },
 	{ "engine.ebpf.buf_size_preset", K_UINT, 0, NULL },
 	{ "engine.ebpf.drop_failed_exit", K_BOOL, 0, NULL },

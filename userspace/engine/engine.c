@@ -221,10 +221,13 @@ engine_process(struct engine *e, const struct fevt *ev)
 	if (e->rs == NULL)
 		return 0;
 	rv = rules_for_evttype(e->rs, "syscall", ev->hdr->type, &n);
+	/* The rules share macros: their results are kept for this event. */
+	filter_cache_next();
 	for (i = 0; i < n; i++) {
 		const struct rule *r = rv[i];
 
-		if (r->filter == NULL || !filter_eval(r->filter, &e->ctx))
+		if (r->filter == NULL ||
+		    !filter_eval_cached(r->filter, &e->ctx))
 			continue;
 		hits++;
 		e->stats.detections++;

@@ -117,6 +117,19 @@ opt_trace(struct cli *c, const char *a)
 	return 0;
 }
 
+/* -w: the recording is a configuration key, so falco.yaml can set it. */
+static int
+opt_write(struct cli *c, const char *a)
+{
+	char *kv;
+
+	xasprintf(&kv, "engine.capture_file=%s", a);
+	c->overrides = xreallocarray(c->overrides, c->noverrides + 1,
+	    sizeof(*c->overrides));
+	c->overrides[c->noverrides++] = kv;
+	return 0;
+}
+
 static int
 opt_duration(struct cli *c, const char *a)
 {
@@ -308,6 +321,8 @@ static const struct clopt {
 	    "Load configuration and rules, then exit." },
 	{ NULL, 'e', required_argument, opt_trace, "<file>",
 	    "Replay a capture file (same as -o engine.kind=replay)." },
+	{ NULL, 'w', required_argument, opt_write, "<file>",
+	    "Record the live events to a .scap file (engine.capture_file)." },
 	{ NULL, 'M', required_argument, opt_duration, "<secs>",
 	    "Stop after this many seconds of events." },
 	{ "unbuffered", 'U', no_argument, opt_unbuffered, NULL,

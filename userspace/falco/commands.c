@@ -563,8 +563,8 @@ cmd_list_fields(const struct cli *c)
 
 	if (c->list_source != NULL && *c->list_source != '\0' &&
 	    strcmp(c->list_source, "syscall") != 0) {
-		fprintf(stderr, "Error: Value for --list must be a valid source "
-		    "type\n");
+		fprintf(stderr, "Error: Value for --list must be a valid "
+		    "source type\n");
 		return 1;
 	}
 	if (strcmp(fmt, "json") == 0)

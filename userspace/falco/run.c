@@ -4,9 +4,9 @@
  * wired together over an event source, until the source ends, -M expires
  * or a signal arrives; then the end-of-run summary on stdout.
  *
- * Event sources: the replay of a capture file (-e FILE, or
- * engine.kind=replay with engine.replay.capture_file).  Live drivers plug
- * in here later, seeding the state with state_seed_proc().
+ * Event sources come from the capture layer (falco/source.c): the replay
+ * of a capture file (-e FILE, or engine.kind=replay), or a live driver
+ * (engine.kind=modern_ebpf or kmod) whose state is seeded from /proc.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,12 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "capture/capture.h"
 #include "config/config.h"
+#include "container/container.h"
 #include "engine/engine.h"
 #include "falco/cli.h"
 #include "falco/daemon.h"
 #include "falco/run.h"
+#include "falco/source.h"
 #include "outputs/outputs.h"
 #include "rules/rules.h"
 #include "scapfile/scapfile.h"
@@ -298,28 +302,13 @@ on_alert(void *arg, const struct alert *a)
 	(void)outputs_submit(s->out, a);
 }
 
-/* The capture to replay, or NULL with a message printed. */
-static const char *
-replay_file(const struct cli *c, const struct config *cfg)
+static uint64_t
+wall_ns(void)
 {
-	const char *kind = config_str(cfg, "engine.kind", NULL);
-	const char *f;
+	struct timespec ts;
 
-	if (c->trace_file != NULL)
-		return c->trace_file;
-	if (kind != NULL && strcmp(kind, "replay") == 0) {
-		f = config_str(cfg, "engine.replay.capture_file", NULL);
-		if (f == NULL || *f == '\0') {
-			fprintf(stderr, "Error: engine.kind is replay but no "
-			    "engine.replay.capture_file is set\n");
-			return NULL;
-		}
-		return f;
-	}
-	/* XXX: live drivers (kmod, modern_ebpf) are wired in with them. */
-	fprintf(stderr, "Error: engine.kind '%s' is not available in this "
-	    "build; use engine.kind=replay\n", kind != NULL ? kind : "kmod");
-	return NULL;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
 int
@@ -328,7 +317,8 @@ cmd_run(const struct cli *c)
 	struct config *cfg = config_new();
 	struct rules_loader *l = NULL;
 	struct rules_set *rs;
-	struct scap_reader *rd = NULL;
+	struct capture *cap = NULL;
+	struct container_meta *cmeta = NULL;
 	struct state *st = NULL;
 	struct engine *e = NULL;
 	struct outputs *out = NULL;
@@ -338,10 +328,9 @@ cmd_run(const struct cli *c)
 	struct daemon *d = NULL;
 	struct appends apps;
 	struct fevt ev;
-	char err[1024], host[256], *errp = NULL;
-	const char *path, *s;
-	uint64_t first_ts = 0, limit_ns;
-	size_t nusers = 0;
+	char host[256], *errp = NULL;
+	const char *s;
+	uint64_t first_ts = 0, limit_ns, start_ns;
 	int rc = 1, r, prio, lvl;
 
 	memset(&apps, 0, sizeof(apps));
@@ -378,19 +367,13 @@ cmd_run(const struct cli *c)
 		goto out;
 	}
 	rules_set_min_priority(rs, prio);
-	if ((path = replay_file(c, cfg)) == NULL)
+	if ((cap = source_open(c, cfg, rs)) == NULL)
 		goto out;
-	if ((rd = scap_reader_open(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "Error: %s\n", err);
-		goto out;
-	}
-	/* Users the capture does not list come from this host's databases,
+	/* Users a capture does not list come from this host's databases,
 	   as for live capture. */
-	(void)scap_reader_users(rd, &nusers);
 	st = state_new((size_t)config_int(cfg,
 	    "falco_libs.thread_table_size", STATE_THREAD_TABLE_MAX),
-	    nusers == 0);
-	(void)state_seed_capture(st, rd);
+	    capture_host_users(cap));
 
 	outputs_options_from_config(&oo, cfg, c->unbuffered);
 	outputs_hostname(host, sizeof(host));
@@ -407,6 +390,7 @@ cmd_run(const struct cli *c)
 	s = config_str(cfg, "rule_matching", "first");
 	eo.match_all = strcasecmp(s, "all") == 0;
 	eo.hostname = host;
+	eo.cmeta = cmeta = source_cmeta(cap);
 	sink.out = out;
 	eo.alert = on_alert;
 	eo.alert_arg = &sink;
@@ -418,28 +402,40 @@ cmd_run(const struct cli *c)
 		goto out;
 	}
 	if ((d = daemon_start(&(struct daemon_params){ .cli = c, .st = st,
-	    .eo = &eo, .replay = 1, .cfg = &cfg, .loader = &l, .engine = &e,
+	    .eo = &eo, .replay = !capture_is_live(cap), .stats = source_stats,
+	    .stats_arg = cap, .cfg = &cfg, .loader = &l, .engine = &e,
 	    .out = &out })) == NULL)
 		goto out;
 
 	install_signals();
+	if (source_start(cap, st) != 0)
+		goto out;
 	limit_ns = (uint64_t)c->duration * 1000000000ULL;
-	while ((r = scap_reader_next(rd, &ev, NULL)) == 1) {
-		if (first_ts == 0)
-			first_ts = ev.hdr->ts;
-		if (limit_ns > 0 && ev.hdr->ts - first_ts > limit_ns)
-			break;
-		if (daemon_tick(d, ev.hdr->ts) != 0)
-			break;
-		(void)engine_process(e, &ev);
+	start_ns = wall_ns();
+	while ((r = capture_next(cap, &ev, 100)) >= CAPTURE_IDLE) {
+		if (r == CAPTURE_IDLE) {
+			/* A quiet live source: time still passes. */
+			if (limit_ns > 0 && wall_ns() - start_ns > limit_ns)
+				break;
+			if (daemon_tick(d, wall_ns()) != 0)
+				break;
+		} else {
+			if (first_ts == 0)
+				first_ts = ev.hdr->ts;
+			if (limit_ns > 0 && ev.hdr->ts > first_ts + limit_ns)
+				break;
+			if (daemon_tick(d, ev.hdr->ts) != 0)
+				break;
+			(void)engine_process(e, &ev);
+		}
 		if (stop_signal != 0) {
 			log_info("%s received, exiting...",
 			    stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
 			break;
 		}
 	}
-	if (r < 0) {
-		fprintf(stderr, "Error: %s\n", scap_reader_error(rd));
+	if (r == CAPTURE_ERROR) {
+		fprintf(stderr, "Error: %s\n", capture_error(cap));
 		outputs_stop(out);
 		goto out;
 	}
@@ -449,13 +445,16 @@ cmd_run(const struct cli *c)
 	engine_print_stats(e, stdout);
 	fflush(stdout);
 	rc = daemon_exit_status(d);
+	if (capture_close(cap) != 0)
+		rc = 1;
+	cap = NULL;
 out:
 	daemon_free(d);
 	engine_free(e);
+	container_meta_free(cmeta);
 	outputs_free(out);
 	state_free(st);
-	if (rd != NULL)
-		scap_reader_close(rd);
+	(void)capture_close(cap);
 	rules_loader_free(l);
 	appends_free(&apps);
 	config_free(cfg);

@@ -6,7 +6,8 @@
  * a value producer (a field, or transformers over fields) on the left, an
  * operator, and either constants already converted to the left side's
  * type or another producer on the right.  Regular expressions are
- * compiled once, string sets for 'in' are sorted for binary search.
+ * compiled once, string sets for 'in' are hashed, and identical
+ * sub-conditions share a per-event result cache (filter_eval_cached()).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -161,6 +162,9 @@ enum nkind { N_AND, N_OR, N_NOT, N_CHECK };
 
 struct fnode {
 	enum nkind	 kind;
+	uint32_t	 cid;		/* result cache slot (see intern) */
+	int		 shared;	/* another node has the same text */
+	int		 strfast;	/* one string constant, scalar op */
 	struct fnode	**kids;
 	size_t		 nkids;
 	/* N_CHECK */
@@ -170,7 +174,10 @@ struct fnode {
 	struct xnode	*rhs;		/* right-hand field or NULL */
 	struct cval	*vals;
 	size_t		 nvals;
-	int		 sorted;	/* vals sorted for bsearch */
+	int		 sorted;	/* vals sorted, string set in hset */
+	/* Open-addressing set over vals (indexes + 1, 0 = empty). */
+	uint32_t	*hset;
+	uint32_t	 hmask;
 };
 
 struct filter {
@@ -225,6 +232,163 @@ cwarn(struct cstate *cs, struct ast_pos pos, const char *fmt, ...)
 	w->pos = pos;
 }
 
+/* ---- shared sub-conditions --------------------------------------- */
+
+/*
+ * Rules repeat the same sub-conditions: a macro such as open_read is
+ * expanded into every rule that names it.  Every compiled node is
+ * interned by its canonical text (ast_to_string(), which determines the
+ * tree), and nodes with the same text share one result cache slot (cid),
+ * so filter_eval_cached() evaluates a shared sub-condition once per
+ * event.  The table is changed only by compiling and freeing, which
+ * happen on one thread (see filter.h); evaluation reads only the cid
+ * stored in the node.  Slots of freed nodes are reused: a result cached
+ * under a reused slot is never read again: every event starts a new
+ * generation (filter_cache_next()), and so does every evaluation after
+ * a slot was reused (intern_epoch).
+ */
+struct ientry {
+	char		*key;		/* NULL: empty */
+	uint32_t	 cid;
+	uint32_t	 refs;
+	struct fnode	*first;		/* the node that took the slot */
+};
+
+static struct ientry *itab;		/* open addressing, by key */
+static size_t itab_cap, itab_used;
+static uint32_t *ikeys_of;		/* cid -> index in itab + 1 */
+static size_t ncids;			/* cids handed out, from 1 */
+static uint32_t *free_cids;
+static size_t nfree_cids;
+/* Bumped when a slot is reused: evaluators then start a new generation. */
+static unsigned intern_epoch;
+
+/* A hash of len bytes, eight at a time (values are paths and names). */
+static uint64_t
+hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		s += 8;
+		len -= 8;
+	}
+	if (len > 0) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
+}
+
+static void
+itab_grow(void)
+{
+	struct ientry *old = itab;
+	size_t oldcap = itab_cap, i, j;
+
+	itab_cap = oldcap == 0 ? 256 : oldcap * 2;
+	itab = xcalloc(itab_cap, sizeof(*itab));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		j = hash_bytes(old[i].key, strlen(old[i].key)) &
+		    (itab_cap - 1);
+		while (itab[j].key != NULL)
+			j = (j + 1) & (itab_cap - 1);
+		itab[j] = old[i];
+		ikeys_of[old[i].cid] = (uint32_t)j + 1;
+	}
+	free(old);
+}
+
+/*
+ * Give n the slot of the sub-condition printed as key (taken: freed
+ * here).  A node whose text occurs more than once is marked shared: only
+ * shared nodes are worth caching.  The mark is set, never cleared, while
+ * other threads may evaluate the first node; either value of it gives
+ * the same result.
+ */
+static void
+intern_node(struct fnode *n, char *key)
+{
+	size_t j;
+	uint32_t cid;
+
+	if ((itab_used + 1) * 2 > itab_cap)
+		itab_grow();
+	j = hash_bytes(key, strlen(key)) & (itab_cap - 1);
+	while (itab[j].key != NULL) {
+		if (strcmp(itab[j].key, key) == 0) {
+			itab[j].refs++;
+			free(key);
+			n->cid = itab[j].cid;
+			__atomic_store_n(&n->shared, 1, __ATOMIC_RELAXED);
+			if (itab[j].first != NULL)
+				__atomic_store_n(&itab[j].first->shared, 1,
+				    __ATOMIC_RELAXED);
+			return;
+		}
+		j = (j + 1) & (itab_cap - 1);
+	}
+	if (nfree_cids > 0) {
+		cid = free_cids[--nfree_cids];
+		/* results cached under the old meaning are now wrong */
+		__atomic_add_fetch(&intern_epoch, 1, __ATOMIC_RELAXED);
+	} else {
+		cid = (uint32_t)++ncids;
+		ikeys_of = xreallocarray(ikeys_of, ncids + 1,
+		    sizeof(*ikeys_of));
+		free_cids = xreallocarray(free_cids, ncids + 1,
+		    sizeof(*free_cids));
+	}
+	itab[j].key = key;
+	itab[j].cid = cid;
+	itab[j].refs = 1;
+	itab[j].first = n;
+	ikeys_of[cid] = (uint32_t)j + 1;
+	itab_used++;
+	n->cid = cid;
+}
+
+/* Release n's reference to its slot (none: nothing). */
+static void
+intern_drop(struct fnode *n)
+{
+	size_t j, k, h;
+	uint32_t cid = n->cid;
+
+	if (cid == 0 || cid > ncids || ikeys_of[cid] == 0)
+		return;
+	j = ikeys_of[cid] - 1;
+	if (itab[j].first == n)
+		itab[j].first = NULL;
+	if (--itab[j].refs > 0)
+		return;
+	free(itab[j].key);
+	itab[j].key = NULL;
+	ikeys_of[cid] = 0;
+	free_cids[nfree_cids++] = cid;
+	itab_used--;
+	/* Re-place the rest of the probe run (linear probing delete). */
+	for (k = (j + 1) & (itab_cap - 1); itab[k].key != NULL;
+	    k = (k + 1) & (itab_cap - 1)) {
+		struct ientry e = itab[k];
+
+		itab[k].key = NULL;
+		h = hash_bytes(e.key, strlen(e.key)) & (itab_cap - 1);
+		while (itab[h].key != NULL)
+			h = (h + 1) & (itab_cap - 1);
+		itab[h] = e;
+		ikeys_of[e.cid] = (uint32_t)h + 1;
+	}
+}
+
 static void
 xnode_free(struct xnode *x)
 {
@@ -247,6 +411,8 @@ fnode_free(struct fnode *n)
 
 	if (n == NULL)
 		return;
+	intern_drop(n);
+	free(n->hset);
 	for (i = 0; i < n->nkids; i++)
 		fnode_free(n->kids[i]);
 	free(n->kids);
@@ -848,6 +1014,44 @@ evtype_known(const char *name)
 	return n > 0 ? 0 : -1;
 }
 
+/*
+ * The string constants of an 'in' check as a hash set (load factor at
+ * most 1/2): membership costs one hash of the value instead of a binary
+ * search over the list.
+ */
+static void
+build_hset(struct fnode *n)
+{
+	size_t cap = 4, i, j;
+
+	while (cap < n->nvals * 2)
+		cap *= 2;
+	n->hset = xcalloc(cap, sizeof(*n->hset));
+	n->hmask = (uint32_t)(cap - 1);
+	for (i = 0; i < n->nvals; i++) {
+		j = hash_bytes(n->vals[i].s, n->vals[i].len) & n->hmask;
+		while (n->hset[j] != 0)
+			j = (j + 1) & n->hmask;
+		n->hset[j] = (uint32_t)i + 1;
+	}
+}
+
+static int
+hset_has(const struct fnode *n, const char *p, size_t len)
+{
+	size_t j = hash_bytes(p, len) & n->hmask;
+	uint32_t k;
+
+	while ((k = n->hset[j]) != 0) {
+		const struct cval *c = &n->vals[k - 1];
+
+		if (c->len == len && (len == 0 || memcmp(c->s, p, len) == 0))
+			return 1;
+		j = (j + 1) & n->hmask;
+	}
+	return 0;
+}
+
 static struct fnode *compile_node(struct cstate *, const struct ast *);
 
 static struct fnode *
@@ -927,6 +1131,19 @@ compile_check(struct cstate *cs, const struct ast *a)
 			n->vals[i].v.v.s.len = n->vals[i].len;
 		}
 		n->sorted = 1;
+		build_hset(n);
+	}
+	if (n->nvals == 1 && n->mod == MOD_NONE && n->lhs->xf == XF_FIELD &&
+	    (is_str_type(n->lhs->type) || n->lhs->type == FT_BYTEBUF)) {
+		switch (n->op) {
+		case OP_EQ: case OP_NE: case OP_IN: case OP_INTERSECTS:
+		case OP_STARTSWITH: case OP_BSTARTSWITH: case OP_ENDSWITH:
+		case OP_CONTAINS: case OP_BCONTAINS:
+			n->strfast = 1;
+			break;
+		default:
+			break;
+		}
 	}
 	return n;
 bad:
@@ -935,7 +1152,7 @@ bad:
 }
 
 static struct fnode *
-compile_node(struct cstate *cs, const struct ast *a)
+compile_node1(struct cstate *cs, const struct ast *a)
 {
 	struct fnode *n, *k;
 	size_t i;
@@ -968,6 +1185,16 @@ compile_node(struct cstate *cs, const struct ast *a)
 		cerr(cs, "filter error: unexpected expression");
 		return NULL;
 	}
+}
+
+static struct fnode *
+compile_node(struct cstate *cs, const struct ast *a)
+{
+	struct fnode *n;
+
+	if ((n = compile_node1(cs, a)) != NULL)
+		intern_node(n, ast_to_string(a));
+	return n;
 }
 
 struct filter *
@@ -1015,6 +1242,14 @@ struct ectx {
 	struct fvals	*pool[POOL_DEPTH];
 	size_t		 depth;
 	pcre2_match_data *md;	/* for regex matches */
+	/* Results of interned nodes for the current event: valid where
+	 * stamp[cid] == gen (filter_eval_cached() only). */
+	int		 cached;
+	uint64_t	 gen;
+	unsigned	 epoch;		/* intern_epoch gen belongs to */
+	uint64_t	*stamp;
+	uint8_t		*res;
+	size_t		 ncache;
 };
 
 static struct fvals *
@@ -1326,11 +1561,13 @@ glob_match(const char *pat, const char *s, size_t len, int icase)
 }
 
 static pthread_key_t ectx_key;
+/* The evaluating thread's context; the key only frees it at exit. */
+static __thread struct ectx *tl_ectx;
 
 static int
 regex_match(pcre2_code *re, const char *s, size_t len)
 {
-	struct ectx *e = pthread_getspecific(ectx_key);
+	struct ectx *e = tl_ectx;
 
 	if (e->md == NULL)
 		e->md = pcre2_match_data_create(1, NULL);
@@ -1502,6 +1739,8 @@ match_value(const struct fnode *n, const struct fval *l,
 	    l->type == FT_FSPATH || l->type == FT_BYTEBUF)) {
 		struct cval key;
 
+		if (n->hset != NULL)
+			return hset_has(n, l->v.s.p, l->v.s.len);
 		key.s = (char *)(uintptr_t)l->v.s.p;
 		key.len = l->v.s.len;
 		return bsearch(&key, n->vals, n->nvals, sizeof(*n->vals),
@@ -1537,6 +1776,40 @@ match_value(const struct fnode *n, const struct fval *l,
 }
 
 static int eval_node(struct ectx *, const struct fnode *);
+static int eval_node1(struct ectx *, const struct fnode *);
+
+/*
+ * match_value() of a string value against the one string constant of a
+ * strfast check, without the generic conversions.
+ */
+static int
+match_str1(const struct fnode *n, const struct fval *l)
+{
+	const char *lp = l->v.s.p, *rp = n->vals[0].v.v.s.p;
+	size_t ll = l->v.s.len, rl = n->vals[0].v.v.s.len;
+
+	switch (n->op) {
+	case OP_EQ: case OP_IN: case OP_INTERSECTS:
+		return ll == rl && memcmp(lp, rp, rl) == 0;
+	case OP_NE:
+		return ll != rl || memcmp(lp, rp, rl) != 0;
+	case OP_STARTSWITH: case OP_BSTARTSWITH:
+		return ll >= rl && memcmp(lp, rp, rl) == 0;
+	case OP_ENDSWITH:
+		return ll >= rl && memcmp(lp + ll - rl, rp, rl) == 0;
+	case OP_CONTAINS: case OP_BCONTAINS:
+		return rl == 0 || memmem(lp, ll, rp, rl) != NULL;
+	default:
+		return 0;
+	}
+}
+
+static int
+is_str_val(const struct fval *v)
+{
+	return v->type == FT_CHARBUF || v->type == FT_FSPATH ||
+	    v->type == FT_BYTEBUF;
+}
 
 static int
 eval_check(struct ectx *e, const struct fnode *n)
@@ -1562,15 +1835,47 @@ eval_check(struct ectx *e, const struct fnode *n)
 		goto out;
 	}
 	for (i = 0; i < lv.n && !res; i++)
-		res = match_value(n, &lv.v[i], rv);
+		res = n->strfast && is_str_val(&lv.v[i]) ?
+		    match_str1(n, &lv.v[i]) : match_value(n, &lv.v[i], rv);
 out:
 	if (rv != NULL)
 		pool_put(e, rv);
 	return res;
 }
 
+static void
+cache_grow(struct ectx *e, size_t need)
+{
+	size_t cap = e->ncache == 0 ? 256 : e->ncache;
+
+	while (cap <= need)
+		cap *= 2;
+	e->stamp = xreallocarray(e->stamp, cap, sizeof(*e->stamp));
+	e->res = xreallocarray(e->res, cap, sizeof(*e->res));
+	memset(e->stamp + e->ncache, 0, (cap - e->ncache) *
+	    sizeof(*e->stamp));
+	e->ncache = cap;
+}
+
 static int
 eval_node(struct ectx *e, const struct fnode *n)
+{
+	int r;
+
+	if (!e->cached || !__atomic_load_n(&n->shared, __ATOMIC_RELAXED))
+		return eval_node1(e, n);
+	if (n->cid < e->ncache && e->stamp[n->cid] == e->gen)
+		return e->res[n->cid];
+	r = eval_node1(e, n);
+	if (n->cid >= e->ncache)
+		cache_grow(e, n->cid);
+	e->stamp[n->cid] = e->gen;
+	e->res[n->cid] = (uint8_t)r;
+	return r;
+}
+
+static int
+eval_node1(struct ectx *e, const struct fnode *n)
 {
 	size_t i;
 
@@ -1594,8 +1899,11 @@ eval_node(struct ectx *e, const struct fnode *n)
 }
 
 /*
- * Each thread has its own evaluation context (scratch area and value
- * buffers), created on first use and freed when the thread exits.
+ * Each thread has its own evaluation context (scratch area, value
+ * buffers, result cache), created on first use and freed when the
+ * thread exits.  The pointer lives in a __thread variable, so that the
+ * hot path needs no pthread_once()/pthread_getspecific(); the key is
+ * there for its destructor.
  */
 static pthread_once_t ectx_once = PTHREAD_ONCE_INIT;
 
@@ -1609,7 +1917,10 @@ ectx_free(void *p)
 		free(e->pool[i]);
 	if (e->md != NULL)
 		pcre2_match_data_free(e->md);
+	free(e->stamp);
+	free(e->res);
 	free(e);
+	tl_ectx = NULL;
 }
 
 static void
@@ -1619,19 +1930,52 @@ ectx_key_init(void)
 		abort();
 }
 
-int
-filter_eval(const struct filter *f, void *ctx)
+static struct ectx *
+ectx_get(void)
 {
 	struct ectx *e;
 
+	if ((e = tl_ectx) != NULL)
+		return e;
 	(void)pthread_once(&ectx_once, ectx_key_init);
-	if ((e = pthread_getspecific(ectx_key)) == NULL) {
-		e = xcalloc(1, sizeof(*e));
-		if (pthread_setspecific(ectx_key, e) != 0)
-			abort();
+	e = xcalloc(1, sizeof(*e));
+	e->gen = 1;
+	if (pthread_setspecific(ectx_key, e) != 0)
+		abort();
+	return tl_ectx = e;
+}
+
+int
+filter_eval(const struct filter *f, void *ctx)
+{
+	struct ectx *e = ectx_get();
+
+	e->ctx = ctx;
+	e->used = 0;
+	e->depth = 0;
+	e->cached = 0;
+	return eval_node(e, f->root);
+}
+
+void
+filter_cache_next(void)
+{
+	ectx_get()->gen++;
+}
+
+int
+filter_eval_cached(const struct filter *f, void *ctx)
+{
+	struct ectx *e = ectx_get();
+	unsigned ep = __atomic_load_n(&intern_epoch, __ATOMIC_RELAXED);
+
+	if (e->epoch != ep) {
+		e->epoch = ep;
+		e->gen++;
 	}
 	e->ctx = ctx;
 	e->used = 0;
 	e->depth = 0;
+	e->cached = 1;
 	return eval_node(e, f->root);
 }

@@ -20,7 +20,8 @@
  *
  * Threads: parsing, compiling and registering fields use shared tables
  * and caches without locks, so load rules from one thread; filter_eval()
- * may run on several threads at once (its scratch space is per thread).
+ * may run on several threads at once (its scratch space and result cache
+ * are per thread).
  *
  * Error convention of this module: functions that can fail on user input
  * return NULL or -1 and fill a struct filter_err with a message and the
@@ -304,6 +305,19 @@ void	filter_free(struct filter *f);
 
 /* Evaluate f on an event.  Returns 1 (match) or 0. */
 int	filter_eval(const struct filter *f, void *ctx);
+
+/*
+ * Evaluation with a per-event result cache, for running many filters on
+ * one event: sub-conditions with the same canonical text (a macro
+ * expanded into many rules) are evaluated once per event on the calling
+ * thread, and later filters reuse the result.  Call filter_cache_next()
+ * before the first filter_eval_cached() of every event (a new event, or
+ * any change to what the extractors would return for ctx); until the
+ * next call, the extractors must give the same values for the same
+ * field.  Same result as filter_eval() under that contract.
+ */
+void	filter_cache_next(void);
+int	filter_eval_cached(const struct filter *f, void *ctx);
 
 /*
  * The event type ids the tree can match, as a bitmap of nbits bits

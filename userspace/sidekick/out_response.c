@@ -178,6 +178,36 @@ save_file(const char *path, const char *data, size_t len)
 	return rc;
 }
 
+/*
+ * Whether the inspect JSON shows the container already where the action
+ * would take it: paused for pause, not running for stop and kill.  The
+ * runtimes disagree on the answer to a repeated action (Docker 304 or
+ * 409, Podman 500 "container state improper"), so the state is read
+ * instead of guessing from the status.
+ */
+static int
+already_done(enum action act, const char *inspect)
+{
+	struct json_object *root, *state, *v;
+	int rc = 0;
+
+	if ((root = json_tokener_parse(inspect)) == NULL)
+		return 0;
+	if (json_object_object_get_ex(root, "State", &state) &&
+	    json_object_is_type(state, json_type_object)) {
+		if (act == A_PAUSE &&
+		    json_object_object_get_ex(state, "Paused", &v) &&
+		    json_object_is_type(v, json_type_boolean))
+			rc = json_object_get_boolean(v);
+		else if ((act == A_STOP || act == A_KILL) &&
+		    json_object_object_get_ex(state, "Running", &v) &&
+		    json_object_is_type(v, json_type_boolean))
+			rc = !json_object_get_boolean(v);
+	}
+	json_object_put(root);
+	return rc;
+}
+
 static enum sk_send
 cresp_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 {
@@ -222,6 +252,11 @@ cresp_send(void *arg, const struct sk_alert *a, struct sbuf *err)
 	}
 	if (r->action == A_NONE) {
 		record(r, a, cid, "done", status, fpath, "inspected only");
+		goto out;
+	}
+	if (already_done(r->action, sbuf_str(&body))) {
+		record(r, a, cid, "done", status, fpath,
+		    "container already in that state");
 		goto out;
 	}
 

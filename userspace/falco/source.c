@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The daemon's event source: see source.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "capture/capture.h"
+#include "config/config.h"
+#include "container/container.h"
+#include "falco/source.h"
+#include "state/state.h"
+#include "util/log.h"
+
+struct capture *
+source_open(const struct cli *c, const struct config *cfg,
+    struct rules_set *rs)
+{
+	struct capture_opts o;
+	struct capture_interest in;
+	struct capture *cap;
+	char err[1024];
+
+	if (capture_opts_from_config(&o, cfg, c->trace_file, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "Error: %s\n", err);
+		return NULL;
+	}
+	if ((cap = capture_open(&o, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "Error: %s\n", err);
+		return NULL;
+	}
+	if (!capture_is_live(cap))
+		return cap;
+	if (capture_interest_build(&in, rs, cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "Error: %s\n", err);
+		goto fail;
+	}
+	if (capture_set_interest(cap, &in) != 0) {
+		fprintf(stderr, "Error: %s\n", capture_error(cap));
+		goto fail;
+	}
+	log_info("Opening '%s' source with %zu syscalls of interest%s",
+	    capture_kind_name(o.kind), in.count, in.all ? " (all)" : "");
+	return cap;
+fail:
+	(void)capture_close(cap);
+	return NULL;
+}
+
+int
+source_start(struct capture *cap, struct state *st)
+{
+	int live = capture_is_live(cap);
+
+	if (live && capture_start(cap) != 0)
+		goto fail;
+	if (capture_seed_state(cap, st) < 0)
+		goto fail;
+	if (!live && capture_start(cap) != 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "Error: %s\n", capture_error(cap));
+	return -1;
+}
+
+struct container_meta *
+source_cmeta(const struct capture *cap)
+{
+	if (!capture_is_live(cap))
+		return NULL;
+	return container_meta_new(NULL);
+}
+
+int
+source_stats(void *arg, struct capture_stats *st)
+{
+	struct capture_counters cc;
+
+	memset(st, 0, sizeof(*st));
+	if (capture_stats(arg, &cc) != 0)
+		return -1;
+	st->n_evts = cc.n_evts;
+	st->n_drops = cc.n_drops;
+	st->n_drops_buffer = cc.n_drops_buffer;
+	/* XXX: the drivers do not count buffer drops by event kind yet. */
+	st->n_drops_buffer_cat[DROP_OTHER_INTEREST] = cc.n_drops_buffer;
+	st->n_drops_scratch_map = cc.n_drops_scratch;
+	st->n_drops_page_faults = cc.n_user_faults;
+	st->n_drops_bug = cc.n_drops_bug + cc.n_drops_too_big +
+	    cc.n_drops_no_ring;
+	st->ebpf = cc.ebpf;
+	return 0;
+}
