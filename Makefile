@@ -101,8 +101,9 @@ kmod-clean:
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
 # Installation, used by the .deb and .rpm builds (DESTDIR stages it).
-#   make install       programs, falco-driver-loader, falco.yaml and the
-#                      rules in /etc/falco, the systemd units
+#   make install       programs, falco-driver-loader (and its manual),
+#                      falco.yaml and the rules in /etc/falco, the
+#                      systemd units
 #   make install-dkms  the module sources DKMS builds falco.ko from, in
 #                      /usr/src/falco-$(VERSION), with dkms.conf stamped
 #                      with VERSION
@@ -110,6 +111,7 @@ PREFIX ?= /usr
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= /etc
 UNITDIR ?= /lib/systemd/system
+MANDIR ?= $(PREFIX)/share/man
 DKMS_DIR = $(DESTDIR)$(PREFIX)/src/falco-$(VERSION)
 DKMS_FILES := Kbuild VERSION scripts/gen-schema.awk \
 	$(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h kmod/uapi/*.tbl)
@@ -123,6 +125,8 @@ install: all
 		$(DESTDIR)$(SYSCONFDIR)/falco/
 	install -m 0644 $(wildcard $(SRC)/scripts/systemd/*.service) \
 		$(DESTDIR)$(UNITDIR)/
+	install -D -m 0644 $(SRC)/scripts/falco-driver-loader.8 \
+		$(DESTDIR)$(MANDIR)/man8/falco-driver-loader.8
 
 install-dkms:
 	install -d $(DKMS_DIR)

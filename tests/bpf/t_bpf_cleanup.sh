@@ -30,8 +30,8 @@ fi
 # "prog ID" and "map ID" lines for the BPF objects pid holds open.
 held() {
 	for f in /proc/"$1"/fdinfo/*; do
-		sed -n 's/^prog_id:[[:space:]]*/prog /p; s/^map_id:[[:space:]]*/map /p' \
-		    "$f" 2>/dev/null || true
+		sed -n -e 's/^prog_id:[[:space:]]*/prog /p' \
+		    -e 's/^map_id:[[:space:]]*/map /p' "$f" 2>/dev/null || true
 	done | sort -u
 }
 
@@ -89,7 +89,8 @@ for how in exit kill; do
 	fi
 	wait "$pid" 2>/dev/null || true
 	if all_gone "$tmp/ids"; then
-		echo "PASS: bpf_cleanup_$how ($(wc -l <"$tmp/ids") objects released)"
+		n=$(wc -l <"$tmp/ids")
+		echo "PASS: bpf_cleanup_$how ($n objects released)"
 	else
 		echo "FAIL: bpf_cleanup_$how"
 	fi

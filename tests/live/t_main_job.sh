@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # scripts/main-job.sh: picks the modern eBPF driver here (no kernel
-# module on the host: FALCO_NO_MODPROBE=1), runs the default rules live
+# module on the host: FALCO_NO_MODPROBE=1; the kernel module when
+# LIVE_ENGINE=kmod and /dev/falco0 exists), runs the default rules live
 # and prints the default rule's alert for a real read of /etc/shadow.
 set -eu
 # shellcheck source=tests/live/lib.sh
@@ -14,7 +15,7 @@ FALCO_NO_MODPROBE=1 sh "$top/scripts/main-job.sh" --duration 8 \
 mpid=$!
 pids="$pids $mpid"
 i=0
-while ! grep -q "capture: modern_ebpf attached" "$tmp/err"; do
+while ! grep -q "capture: $engine attached" "$tmp/err"; do
 	i=$((i + 1))
 	if [ $i -gt 300 ] || ! kill -0 "$mpid" 2>/dev/null; then
 		echo "FAIL: main job start: $(tail -3 "$tmp/err")"
@@ -27,8 +28,10 @@ cp /bin/cat "$tmp/lv_cat"
 st=0
 wait "$mpid" || st=$?
 check "main job: exit status after --duration" 0 "$st"
-if grep -q "^main-job: driver: modern eBPF" "$tmp/err"; then
-	ok "main job: chose the modern eBPF driver"
+want="modern eBPF"
+[ "$engine" = kmod ] && want="kernel module"
+if grep -q "^main-job: driver: $want" "$tmp/err"; then
+	ok "main job: chose the $want driver"
 else
 	bad "main job: driver" "$(grep '^main-job' "$tmp/err" | head -2)"
 fi

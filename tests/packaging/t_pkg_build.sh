@@ -50,7 +50,8 @@ check deb-falco-files has_all "$tmp/falco.list" /usr/bin/falco \
     /lib/systemd/system/falco-kmod.service \
     /lib/systemd/system/falco-kmod-inject.service \
     /lib/systemd/system/falco-modern-bpf.service \
-    /lib/systemd/system/falcosidekick.service
+    /lib/systemd/system/falcosidekick.service \
+    /usr/share/man/man8/falco-driver-loader.8.gz
 
 dpkg-deb -c "$dkmsdeb" | awk '{print $6}' | sed 's|^\./|/|' > "$tmp/dkms.list"
 s=/usr/src/falco-$version
@@ -108,6 +109,9 @@ check rpm-falco-files has_all "$tmp/rpm.list" /usr/bin/falco \
     /usr/lib/systemd/system/falco-kmod-inject.service \
     /usr/lib/systemd/system/falco-modern-bpf.service \
     /usr/lib/systemd/system/falcosidekick.service
+# rpm compresses manuals only where brp-compress runs.
+check rpm-manual grep -q '^/usr/share/man/man8/falco-driver-loader\.8' \
+    "$tmp/rpm.list"
 rpm -qpl "$drpm" > "$tmp/drpm.list" 2>/dev/null
 check rpm-dkms-files has_all "$tmp/drpm.list" "$s/dkms.conf" "$s/Kbuild" \
     "$s/kmod/main.c" "$s/scripts/gen-schema.awk"

@@ -39,9 +39,9 @@ struct bpf_driver {
 	int			 epfd;
 	struct bpf_link		*links[3];
 	int			 nlinks;
-	struct bpf_link		*enter_link;	/* only while needed */
+	struct bpf_link		*enter_link;	/* while needed */
 	uint8_t			 interest[FB_NSYSCALLS];
-	int			 last;		/* ring of the record out, or -1 */
+	int			 last;	/* ring of the last record */
 	uint64_t		 n_read;
 	uint64_t		 n_bad;
 };
@@ -55,7 +55,8 @@ struct bpf_driver {
 	X(symlink) X(symlinkat) X(link) X(linkat) X(chmod) X(fchmod)	\
 	X(fchmodat) X(chown) X(lchown) X(fchown) X(fchownat) X(chdir)	\
 	X(fchdir) X(chroot) X(mount) X(umount2) X(memfd_create)		\
-	X(userfaultfd) X(mmap) X(mprotect) X(epoll_create1) X(prlimit64)	\
+	X(userfaultfd) X(mmap) X(mprotect) X(epoll_create1)		\
+	X(prlimit64)							\
 	X(socket) X(socketpair) X(connect) X(accept) X(accept4) X(bind)	\
 	X(listen) X(sendto) X(recvfrom) X(sendmsg) X(recvmsg)		\
 	X(execve) X(execveat) X(clone) X(clone3) X(fork) X(vfork)	\

@@ -54,14 +54,14 @@ struct bpf_driver_config {
 };
 
 struct bpf_driver_stats {
-	uint64_t	n_evts;		/* events the programs tried to send */
+	uint64_t	n_evts;		/* events the programs tried */
 	uint64_t	n_drops;	/* sum of the drop reasons below */
 	uint64_t	n_drops_buffer;	/* ring full */
 	uint64_t	n_drops_max_size; /* event larger than 64 KiB */
 	uint64_t	n_drops_no_ring;
 	uint64_t	n_drops_scratch;
-	uint64_t	n_user_faults;	/* parameters left empty: bad pointer */
-	uint64_t	n_read;		/* records returned by bpf_driver_next */
+	uint64_t	n_user_faults;	/* params empty: bad pointer */
+	uint64_t	n_read;		/* records handed out */
 	uint64_t	n_bad_records;	/* malformed records skipped */
 };
 
@@ -122,7 +122,8 @@ int	bpf_driver_next(struct bpf_driver *drv, const struct fevt_hdr **rec,
 	    uint16_t *ring, int timeout_ms);
 
 /* Counters summed over CPUs. */
-int	bpf_driver_stats(struct bpf_driver *drv, struct bpf_driver_stats *st);
+int	bpf_driver_stats(struct bpf_driver *drv,
+	    struct bpf_driver_stats *st);
 
 /* Number of rings in use. */
 unsigned bpf_driver_nrings(const struct bpf_driver *drv);

@@ -24,7 +24,7 @@ struct bpf_ring {
 	int		 fd;		/* ring map, -1 when not ours */
 	uint64_t	*cons_pos;	/* shared with the kernel */
 	const uint64_t	*prod_pos;
-	const uint8_t	*data;		/* size bytes, mapped twice */
+	const uint8_t	*data;		/* size bytes, twice */
 	uint64_t	 size;
 	uint64_t	 cons;		/* our copy of consumer_pos */
 	const uint8_t	*pending;	/* record returned by peek */

@@ -11,16 +11,18 @@
  * header, whose len field delimits it); -T prints one line per record
  * instead, rendered with the schema; -w writes a .scap file (machine
  * block and events; the cpu of an event is the index of its ring, which
- * is its CPU with the default one ring per CPU).  -e takes a comma-separated list of syscall
- * names to capture (default: all), -c checks support and exits, -k keeps the
- * events of this tool.  With a command, the capture stops shortly after
- * the command exits.  Statistics go to stderr at the end.
+ * is its CPU with the default one ring per CPU).  -e takes a
+ * comma-separated list of syscall names to capture (default: all),
+ * -c checks support and exits, -k keeps the events of this tool, -v
+ * logs at debug level.  With a command, the capture stops once the
+ * command has exited and the rings are drained.  Statistics go to
+ * stderr at the end.  Exit status: 0, 1 on error, 2 on a usage error,
+ * 3 if this kernel cannot run the driver.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,8 +157,8 @@ enable_list(struct bpf_driver *drv, char *list)
 			found = 1;
 		}
 		if (!found) {
-			fprintf(stderr, "falco-bpf-dump: no x86_64 syscall %s\n",
-			    name);
+			fprintf(stderr,
+			    "falco-bpf-dump: no x86_64 syscall %s\n", name);
 			return -1;
 		}
 	}

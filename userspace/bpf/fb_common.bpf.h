@@ -31,11 +31,11 @@
 #define FB_OFF(x)	((x) & (FB_MAX_EVENT - 1))
 
 /* Settings written by userspace; .bss/.data so they can change live. */
-__weak volatile uint64_t fb_boot_epoch;		/* realtime - boottime, ns */
+__weak volatile uint64_t fb_boot_epoch;	/* realtime - boottime, ns */
 __weak volatile uint32_t fb_snaplen = FB_DEFAULT_SNAPLEN;
 __weak volatile uint32_t fb_tp_mask;		/* FB_TP_* */
-__weak volatile uint32_t fb_ignore_tgid;		/* 0: capture every process */
-__weak volatile uint32_t fb_wakeup_bytes = 1;	/* 1: wake on every record */
+__weak volatile uint32_t fb_ignore_tgid;	/* 0: capture every process */
+__weak volatile uint32_t fb_wakeup_bytes = 1;	/* wake-up mark, bytes */
 
 #define FB_SCRATCH_PTRS	32
 
@@ -150,7 +150,8 @@ fb_in_compat(void)
 	/* A trusted pointer allows a plain load instead of a helper call. */
 	if (FB_HAVE_TASK_BTF) {
 		t = bpf_get_current_task_btf();
-		return (t->thread_info.status & 0x0002) != 0;	/* TS_COMPAT */
+		/* TS_COMPAT */
+		return (t->thread_info.status & 0x0002) != 0;
 	}
 	t = (struct task_struct *)bpf_get_current_task();
 	return (BPF_CORE_READ(t, thread_info.status) & 0x0002) != 0;
@@ -228,7 +229,7 @@ fb_set_len(struct fb_rec *r, uint32_t len)
 static __always_inline void						\
 fb_put_##name(struct fb_rec *r, type v)					\
 {									\
-	*(type *)&r->buf[FB_OFF(r->s->pos)] = v;				\
+	*(type *)&r->buf[FB_OFF(r->s->pos)] = v;			\
 	fb_set_len(r, sizeof(type));					\
 }
 FB_PUT_FIXED(u8, uint8_t)
@@ -276,7 +277,8 @@ fb_put_str(struct fb_rec *r, const void *p, uint32_t max, int user)
 	fb_set_len(r, n);
 }
 
-#define fb_put_ustr(r, p)	fb_put_str(r, (const void *)(p), FB_MAX_PATH, 1)
+#define fb_put_ustr(r, p)	\
+	fb_put_str(r, (const void *)(p), FB_MAX_PATH, 1)
 #define fb_put_kstr(r, p, max)	fb_put_str(r, (const void *)(p), max, 0)
 
 /* len bytes of user memory (len already cut to the snaplen). */
@@ -380,6 +382,7 @@ SEC("tp_btf/sys_enter")							\
 int BPF_PROG(fe_##name, struct pt_regs *regs, long id)
 
 #define ARG(i)		fb_arg(regs, i)
-#define IARG(i)		((int64_t)(int32_t)fb_arg(regs, i))	/* an int */
+/* An int argument, sign-extended as Falco's drivers do. */
+#define IARG(i)		((int64_t)(int32_t)fb_arg(regs, i))
 
 #endif /* FB_COMMON_BPF_H */

@@ -312,8 +312,8 @@ FB_EXIT_PROG(writev)
 	if (fb_begin(&r, FE_SYSCALL_WRITEV_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
-	total = fb_put_iov_data(&r, (void *)ARG(1), ARG(2), fb_snap(FB_MAX_EVENT,
-	    ~0ull));
+	total = fb_put_iov_data(&r, (void *)ARG(1), ARG(2),
+	    fb_snap(FB_MAX_EVENT, ~0ull));
 	fb_put_s64(&r, IARG(0));
 	fb_put_u32(&r, total);
 	return fb_submit(&r);

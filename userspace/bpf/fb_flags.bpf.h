@@ -15,8 +15,9 @@
 
 #define FB_MAP(v, native, portable)	(((v) & (native)) ? (portable) : 0)
 
-#define FB_XLAT(tbl, v)	fb_xlat(fe_xlat_##tbl, sizeof(fe_xlat_##tbl) /	\
-			    sizeof(fe_xlat_##tbl[0]), (v))
+#define FB_XLAT(tbl, v)							\
+	fb_xlat(fe_xlat_##tbl,						\
+	    sizeof(fe_xlat_##tbl) / sizeof(fe_xlat_##tbl[0]), (v))
 
 static __always_inline uint32_t
 fb_xlat(const struct fe_flag_xlat *t, int n, uint64_t v)

@@ -76,7 +76,8 @@ fb_reaper(struct task_struct *t)
 	for (i = 0; i < 16 && pos != head; i++) {
 		th = (void *)pos - bpf_core_field_offset(struct task_struct,
 		    thread_node);
-		if ((BPF_CORE_READ(th, flags) & 0x4) == 0)	/* PF_EXITING */
+		/* Not PF_EXITING */
+		if ((BPF_CORE_READ(th, flags) & 0x4) == 0)
 			return BPF_CORE_READ(th, pid);
 		pos = BPF_CORE_READ(pos, next);
 	}

@@ -396,7 +396,8 @@ FB_EXIT_PROG(clone_2)
 	fb_put_u32(&r, BPF_CORE_READ(t, cred, euid.val));
 	fb_put_u32(&r, BPF_CORE_READ(t, cred, egid.val));
 	fb_put_s64(&r, fb_pid_vnr(pid));
-	fb_put_s64(&r, fb_pid_vnr(BPF_CORE_READ(t, signal, pids[PIDTYPE_TGID])));
+	fb_put_s64(&r, fb_pid_vnr(BPF_CORE_READ(t, signal,
+	    pids[PIDTYPE_TGID])));
 	/* Start time of the namespace's init, for the child only. */
 	init = ret == 0 ? BPF_CORE_READ(ns, child_reaper) : NULL;
 	fb_put_u64(&r, init != NULL ? BPF_CORE_READ(init, start_time) : 0);

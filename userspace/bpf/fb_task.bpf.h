@@ -378,7 +378,7 @@ fb_put_iov_data(struct fb_rec *r, const struct iovec *uiov, uint32_t cnt,
 	int i;
 
 	if (cnt > FB_MAX_IOV)
-		cnt = FB_MAX_IOV;	/* XXX data past 8 iovecs is not shown */
+		cnt = FB_MAX_IOV;	/* XXX data past 8 iovecs not shown */
 	if (bpf_probe_read_user(iov, sizeof(iov), uiov) != 0 &&
 	    bpf_probe_read_user(iov, sizeof(iov[0]), uiov) != 0) {
 		fb_put_empty(r);

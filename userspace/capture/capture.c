@@ -188,11 +188,9 @@ ebpf_interest(struct capture *c, const struct capture_interest *in)
 	uint32_t nr, tp = 0;
 	int r;
 
-	if (in->all)
-		return bpf_driver_set_all_syscalls(c->bpf, 1) == 0 ? 0 : -1;
-	if (bpf_driver_set_all_syscalls(c->bpf, 0) != 0)
+	if (bpf_driver_set_all_syscalls(c->bpf, in->all) != 0)
 		return -1;
-	for (nr = 0; nr < CAPTURE_NR_MAX; nr++) {
+	for (nr = 0; !in->all && nr < CAPTURE_NR_MAX; nr++) {
 		if (!capture_interest_has(in, nr))
 			continue;
 		/* Numbers the driver has no program for are skipped. */

@@ -74,6 +74,8 @@ static const struct kdef kdefs[] = {
 	{ "capture", K_ANY, 0, NULL },
 	{ "config_files", K_ANY, 0, NULL },	/* checked by the merge */
 	{ "container_engines", K_ANY, KF_DEPRECATED, NULL },
+	{ "container_metadata", K_MAP, 0, NULL },
+	{ "container_metadata.sockets", K_STRLIST, 0, NULL },
 	{ "engine", K_MAP, 0, NULL },
 	{ "engine.capture_file", K_STR, 0, NULL },
 	{ "engine.ebpf", K_MAP, 0, NULL },

@@ -156,6 +156,21 @@ efmt_free(struct efmt *f)
 	free(f);
 }
 
+/* A decimal integer (what "%lld"/"%llu" print), without printf. */
+static void
+put_int(struct sbuf *out, int neg, uint64_t mag)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + mag % 10);
+		mag /= 10;
+	} while (mag != 0);
+	if (neg)
+		*--p = '-';
+	sbuf_put(out, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 /* The text form of one value, appended to out. */
 static void
 put_value(struct sbuf *out, const struct fval *v)
@@ -175,7 +190,8 @@ put_value(struct sbuf *out, const struct fval *v)
 		}
 		break;
 	case FT_INT16: case FT_INT32: case FT_INT64:
-		sbuf_printf(out, "%lld", (long long)v->v.i);
+		put_int(out, v->v.i < 0, v->v.i < 0 ? 0 - (uint64_t)v->v.i :
+		    (uint64_t)v->v.i);
 		break;
 	case FT_BOOL:
 		sbuf_puts(out, v->v.u ? "true" : "false");
@@ -189,14 +205,14 @@ put_value(struct sbuf *out, const struct fval *v)
 		sbuf_puts(out, buf);
 		break;
 	default:
-		sbuf_printf(out, "%llu", (unsigned long long)v->v.u);
+		put_int(out, 0, v->v.u);
 		break;
 	}
 }
 
 static void
 add_field(struct alert *a, const char *name, const struct fvals *vals,
-    struct sbuf *text)
+    const char *text, size_t textlen)
 {
 	const struct fval *v = &vals->v[0];
 
@@ -219,19 +235,24 @@ add_field(struct alert *a, const char *name, const struct fvals *vals,
 		alert_field_double(a, name, v->v.d);
 		break;
 	default:
-		alert_field_strn(a, name, text->buf, text->len);
+		alert_field_strn(a, name, text, textlen);
 		break;
 	}
 }
 
+/*
+ * Every value is rendered in place at the end of out: its text is what
+ * the typed field gets (before "<NA>" and before the width is applied),
+ * and no buffer is allocated per field or per alert.
+ */
 void
 efmt_render(const struct efmt *f, struct engine_ctx *ctx, struct sbuf *out,
     struct alert *a)
 {
 	struct fvals vals;
-	struct sbuf one = SBUF_INIT;
-	size_t i;
+	size_t i, start, vlen;
 
+	sbuf_put(out, "", 0);
 	for (i = 0; i < f->ntoks; i++) {
 		const struct etok *t = &f->toks[i];
 
@@ -243,23 +264,22 @@ efmt_render(const struct efmt *f, struct engine_ctx *ctx, struct sbuf *out,
 		if (t->ref.cls->extract == NULL ||
 		    t->ref.cls->extract(ctx, &t->ref, &vals) != 0)
 			vals.n = 0;
-		sbuf_reset(&one);
-		sbuf_put(&one, "", 0);
+		start = out->len;
 		if (vals.n > 0)
-			put_value(&one, &vals.v[0]);
+			put_value(out, &vals.v[0]);
 		if (a != NULL)
-			add_field(a, t->name, &vals, &one);
+			add_field(a, t->name, &vals, out->buf + start,
+			    out->len - start);
 		if (vals.n == 0)
-			sbuf_puts(&one, "<NA>");
+			sbuf_puts(out, "<NA>");
 		if (t->width > 0) {
-			if (one.len > t->width) {
-				one.len = t->width;
-				one.buf[one.len] = '\0';
+			vlen = out->len - start;
+			if (vlen > t->width) {
+				out->len = start + t->width;
+				out->buf[out->len] = '\0';
 			}
-			while (one.len < t->width)
-				sbuf_putc(&one, ' ');
+			while (out->len - start < t->width)
+				sbuf_putc(out, ' ');
 		}
-		sbuf_put(out, one.buf, one.len);
 	}
-	sbuf_free(&one);
 }

@@ -390,7 +390,7 @@ cmd_run(const struct cli *c)
 	s = config_str(cfg, "rule_matching", "first");
 	eo.match_all = strcasecmp(s, "all") == 0;
 	eo.hostname = host;
-	eo.cmeta = cmeta = source_cmeta(cap);
+	eo.cmeta = cmeta = source_cmeta(cap, cfg);
 	sink.out = out;
 	eo.alert = on_alert;
 	eo.alert_arg = &sink;

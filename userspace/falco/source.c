@@ -3,6 +3,7 @@
  * The daemon's event source: see source.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capture/capture.h"
@@ -66,11 +67,23 @@ fail:
 }
 
 struct container_meta *
-source_cmeta(const struct capture *cap)
+source_cmeta(const struct capture *cap, const struct config *cfg)
 {
+	struct container_meta_options o;
+	struct container_meta *cm;
+	const char **socks;
+	size_t n;
+
 	if (!capture_is_live(cap))
 		return NULL;
-	return container_meta_new(NULL);
+	container_meta_options_init(&o);
+	/* The option strings are copied by container_meta_new(). */
+	if ((socks = config_str_list(cfg, "container_metadata.sockets",
+	    &n)) != NULL)
+		o.sockets = socks;
+	cm = container_meta_new(&o);
+	free(socks);
+	return cm;
 }
 
 int

@@ -31,9 +31,12 @@ struct capture *source_open(const struct cli *c, const struct config *cfg,
  */
 int	source_start(struct capture *cap, struct state *st);
 
-/* The metadata cache for a live run (default runtime sockets), or NULL
-   for a replay.  The caller frees it after the engine. */
-struct container_meta *source_cmeta(const struct capture *cap);
+/* The metadata cache for a live run, or NULL for a replay.  The runtime
+   sockets are container_metadata.sockets of cfg, or the container
+   module's defaults when that key is absent.  The caller frees it after
+   the engine. */
+struct container_meta *source_cmeta(const struct capture *cap,
+	    const struct config *cfg);
 
 /* capture_stats_fn over a struct capture (arg). */
 int	source_stats(void *arg, struct capture_stats *st);

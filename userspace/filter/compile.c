@@ -238,7 +238,8 @@ cwarn(struct cstate *cs, struct ast_pos pos, const char *fmt, ...)
  * Rules repeat the same sub-conditions: a macro such as open_read is
  * expanded into every rule that names it.  Every compiled node is
  * interned by its canonical text (ast_to_string(), which determines the
- * tree), and nodes with the same text share one result cache slot (cid),
+ * tree; for and/or/not nodes, an equivalent key built from the slots of
+ * the children), and nodes with the same text share one result slot (cid),
  * so filter_eval_cached() evaluates a shared sub-condition once per
  * event.  The table is changed only by compiling and freeing, which
  * happen on one thread (see filter.h); evaluation reads only the cid
@@ -1191,9 +1192,26 @@ static struct fnode *
 compile_node(struct cstate *cs, const struct ast *a)
 {
 	struct fnode *n;
+	struct sbuf key = SBUF_INIT;
+	size_t i;
 
-	if ((n = compile_node1(cs, a)) != NULL)
+	if ((n = compile_node1(cs, a)) == NULL)
+		return NULL;
+	if (n->kind == N_CHECK) {
 		intern_node(n, ast_to_string(a));
+		return n;
+	}
+	/*
+	 * An and/or/not node's text is made of its kind and its children's
+	 * texts, and children with equal texts have equal slots: the kind
+	 * and the children's slots stand for the text (a leading \001 keeps
+	 * these keys apart from printed checks).
+	 */
+	sbuf_putc(&key, '\001');
+	sbuf_putc(&key, n->kind == N_AND ? '&' : n->kind == N_OR ? '|' : '!');
+	for (i = 0; i < n->nkids; i++)
+		sbuf_printf(&key, "%u,", (unsigned)n->kids[i]->cid);
+	intern_node(n, sbuf_detach(&key));
 	return n;
 }
 
@@ -1776,7 +1794,6 @@ match_value(const struct fnode *n, const struct fval *l,
 }
 
 static int eval_node(struct ectx *, const struct fnode *);
-static int eval_node1(struct ectx *, const struct fnode *);
 
 /*
  * match_value() of a string value against the one string constant of a
@@ -1857,45 +1874,53 @@ cache_grow(struct ectx *e, size_t need)
 	e->ncache = cap;
 }
 
+/* The cached value of a kid when there is one, without a call. */
+#define KID_VALUE(e, k)	((e)->cached &&					\
+	__atomic_load_n(&(k)->shared, __ATOMIC_RELAXED) &&		\
+	(k)->cid < (e)->ncache && (e)->stamp[(k)->cid] == (e)->gen ?	\
+	(e)->res[(k)->cid] : eval_node((e), (k)))
+
+/*
+ * A node's value; with the result cache on, a shared node's value is
+ * taken from or put into the current generation's slot.
+ */
 static int
 eval_node(struct ectx *e, const struct fnode *n)
 {
-	int r;
-
-	if (!e->cached || !__atomic_load_n(&n->shared, __ATOMIC_RELAXED))
-		return eval_node1(e, n);
-	if (n->cid < e->ncache && e->stamp[n->cid] == e->gen)
-		return e->res[n->cid];
-	r = eval_node1(e, n);
-	if (n->cid >= e->ncache)
-		cache_grow(e, n->cid);
-	e->stamp[n->cid] = e->gen;
-	e->res[n->cid] = (uint8_t)r;
-	return r;
-}
-
-static int
-eval_node1(struct ectx *e, const struct fnode *n)
-{
 	size_t i;
+	int r, use = e->cached &&
+	    __atomic_load_n(&n->shared, __ATOMIC_RELAXED);
 
+	if (use && n->cid < e->ncache && e->stamp[n->cid] == e->gen)
+		return e->res[n->cid];
 	switch (n->kind) {
 	case N_AND:
-		for (i = 0; i < n->nkids; i++)
-			if (!eval_node(e, n->kids[i]))
-				return 0;
-		return 1;
+		r = 1;
+		for (i = 0; i < n->nkids && r; i++)
+			r = KID_VALUE(e, n->kids[i]);
+		break;
 	case N_OR:
-		for (i = 0; i < n->nkids; i++)
-			if (eval_node(e, n->kids[i]))
-				return 1;
-		return 0;
+		r = 0;
+		for (i = 0; i < n->nkids && !r; i++)
+			r = KID_VALUE(e, n->kids[i]);
+		break;
 	case N_NOT:
-		return !eval_node(e, n->kids[0]);
+		r = !eval_node(e, n->kids[0]);
+		break;
 	case N_CHECK:
-		return eval_check(e, n);
+		r = eval_check(e, n);
+		break;
+	default:
+		r = 0;
+		break;
 	}
-	return 0;
+	if (use) {
+		if (n->cid >= e->ncache)
+			cache_grow(e, n->cid);
+		e->stamp[n->cid] = e->gen;
+		e->res[n->cid] = (uint8_t)r;
+	}
+	return r;
 }
 
 /*

@@ -711,11 +711,16 @@ static const char *
 resolve_at(struct state *s, struct st_thread *t, int64_t dirfd,
     const char *path, size_t len)
 {
-	struct sbuf raw = SBUF_INIT;
+	char stack[512], *raw = stack;
 	const char *dir = t->cwd;
 	struct st_fd *df;
 
-	sbuf_put(&raw, path, len);
+	/* the path NUL-terminated; no allocation for the usual sizes */
+	if (len >= sizeof(stack))
+		raw = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(raw, path, len);
+	raw[len] = '\0';
 	if (len > 0 && path[0] != '/' && dirfd != FE_AT_FDCWD &&
 	    dirfd >= 0) {
 		df = state_fd(s, t, dirfd);
@@ -726,9 +731,9 @@ resolve_at(struct state *s, struct st_thread *t, int64_t dirfd,
 		/* XXX: unknown dirfd; keep the relative path as given */
 		sbuf_put(&s->tmp, path, len);
 	} else
-		state_path_resolve(dir, raw.buf != NULL ? raw.buf : "",
-		    &s->tmp);
-	sbuf_free(&raw);
+		state_path_resolve(dir, raw, &s->tmp);
+	if (raw != stack)
+		free(raw);
 	return sbuf_str(&s->tmp);
 }
 
@@ -763,11 +768,12 @@ do_open(struct state *s, struct st_thread *t, const struct fevt *ev,
 	fdt_put(t->fdt, f);
 }
 
+static void name_tuple(struct st_fd *);
+
 /* Fill the socket ends of f from a PT_SOCKTUPLE value. */
 static void
 set_tuple(struct st_fd *f, const uint8_t *p, size_t len, int role)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], name[300];
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
 
@@ -814,26 +820,63 @@ set_tuple(struct st_fd *f, const uint8_t *p, size_t len, int role)
 		return;
 	} else
 		return;
-	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->cip, a, sizeof(a));
-	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, b, sizeof(b));
-	snprintf(name, sizeof(name), "%s:%u->%s:%u", a, f->cport, b,
-	    f->sport);
-	free(f->name);
-	f->name = xstrdup(name);
+	name_tuple(f);
 }
 
-/* Make the socket name again from its ends. */
+/* Append n in decimal at p; returns the end. */
+static char *
+put_dec(char *p, unsigned n)
+{
+	char buf[12], *q = buf + sizeof(buf);
+
+	do {
+		*--q = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	memcpy(p, q, (size_t)(buf + sizeof(buf) - q));
+	return p + (buf + sizeof(buf) - q);
+}
+
+/* Append an address as inet_ntop() prints it; returns the end. */
+static char *
+put_addr(char *p, int af, const uint8_t *a)
+{
+	int i;
+
+	if (af != 4) {
+		if (inet_ntop(AF_INET6, a, p, INET6_ADDRSTRLEN) == NULL)
+			*p = '\0';
+		return p + strlen(p);
+	}
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			*p++ = '.';
+		p = put_dec(p, a[i]);
+	}
+	return p;
+}
+
+/*
+ * Make the socket name from its ends, "cip:cport->sip:sport" (what
+ * snprintf() with inet_ntop() strings gives, without either on IPv4:
+ * connects are frequent).
+ */
 static void
 name_tuple(struct st_fd *f)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], name[300];
+	char name[2 * (INET6_ADDRSTRLEN + 8) + 4], *p = name;
 
-	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->cip, a, sizeof(a));
-	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, b, sizeof(b));
-	snprintf(name, sizeof(name), "%s:%u->%s:%u", a, f->cport, b,
-	    f->sport);
+	p = put_addr(p, f->af, f->cip);
+	*p++ = ':';
+	p = put_dec(p, f->cport);
+	*p++ = '-';
+	*p++ = '>';
+	p = put_addr(p, f->af, f->sip);
+	*p++ = ':';
+	p = put_dec(p, f->sport);
+	*p = '\0';
 	free(f->name);
-	f->name = xstrdup(name);
+	f->name = xstrndup(name, (size_t)(p - name));
 }
 
 static void
@@ -1383,16 +1426,15 @@ do_procexit(struct state *s, struct st_thread *t, const struct fevt *ev,
     const struct evdesc *d)
 {
 	int64_t reaper = pi64(ev, d, P_REAPER, -1);
-	size_t i = 0;
-	int64_t k;
-	void *v;
+	size_t i;
 
 	if (reaper <= 0 || reaper == t->tid)
 		reaper = 1;
-	while (imap_next(&s->threads, &i, &k, &v)) {
-		struct st_thread *c = v;
+	/* every exit scans the table: walk its slots without a call each */
+	for (i = 0; i < s->threads.cap; i++) {
+		struct st_thread *c = s->threads.vals[i];
 
-		if (c->ptid == t->tid && c != t)
+		if (c != NULL && c->ptid == t->tid && c != t)
 			c->ptid = reaper;
 	}
 	t->dead = 1;
