@@ -18,7 +18,7 @@ build="make gcc pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev
 	bpftool clang-19 llvm-19 libelf-dev libnl-genl-3-dev"
 tests="clang libcmocka-dev shellcheck python3 python3-yaml iproute2 util-linux procps strace
 	gawk busybox-static redis-server curl jq openssl libgnutls28-dev
-	chromium nodejs npm podman runc
+	chromium nodejs npm podman runc netcat-openbsd
 	qemu-system-x86 cpio kmod dwarves
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian rpm systemd"
 

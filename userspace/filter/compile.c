@@ -1835,7 +1835,18 @@ eval_check(struct ectx *e, const struct fnode *n)
 	size_t i;
 	int res = 0;
 
-	produce(e, n->lhs, &lv);
+	if (n->lhs->xf == XF_FIELD) {
+		/* produce() of a plain field, without the call */
+		const struct field_ref *ref = &n->lhs->ref;
+
+		lv.n = 0;
+		if (ref->cls->extract == NULL ||
+		    ref->cls->extract(e->ctx, ref, &lv) != 0)
+			lv.n = 0;
+		if (lv.n > FVALS_MAX)
+			lv.n = FVALS_MAX;
+	} else
+		produce(e, n->lhs, &lv);
 	if (n->op == OP_EXISTS || lv.n == 0)
 		return n->op == OP_EXISTS && lv.n > 0;
 	if (n->rhs != NULL) {
@@ -1874,11 +1885,20 @@ cache_grow(struct ectx *e, size_t need)
 	e->ncache = cap;
 }
 
-/* The cached value of a kid when there is one, without a call. */
-#define KID_VALUE(e, k)	((e)->cached &&					\
-	__atomic_load_n(&(k)->shared, __ATOMIC_RELAXED) &&		\
-	(k)->cid < (e)->ncache && (e)->stamp[(k)->cid] == (e)->gen ?	\
-	(e)->res[(k)->cid] : eval_node((e), (k)))
+/*
+ * The value of a kid of an and/or node: a cached value without a call,
+ * a check that is not shared straight from eval_check().
+ */
+static inline int
+kid_value(struct ectx *e, const struct fnode *k)
+{
+	if (e->cached && __atomic_load_n(&k->shared, __ATOMIC_RELAXED)) {
+		if (k->cid < e->ncache && e->stamp[k->cid] == e->gen)
+			return e->res[k->cid];
+		return eval_node(e, k);
+	}
+	return k->kind == N_CHECK ? eval_check(e, k) : eval_node(e, k);
+}
 
 /*
  * A node's value; with the result cache on, a shared node's value is
@@ -1897,12 +1917,12 @@ eval_node(struct ectx *e, const struct fnode *n)
 	case N_AND:
 		r = 1;
 		for (i = 0; i < n->nkids && r; i++)
-			r = KID_VALUE(e, n->kids[i]);
+			r = kid_value(e, n->kids[i]);
 		break;
 	case N_OR:
 		r = 0;
 		for (i = 0; i < n->nkids && !r; i++)
-			r = KID_VALUE(e, n->kids[i]);
+			r = kid_value(e, n->kids[i]);
 		break;
 	case N_NOT:
 		r = !eval_node(e, n->kids[0]);
