@@ -50,10 +50,12 @@ wait_attached() {
 	return 1
 }
 
-# 0 if none of the ids in file $1 exists any more (waits up to 5 s).
+# 0 if none of the ids in file $1 exists any more.  The kernel frees
+# programs after RCU grace periods (tasks-trace ones for tracing
+# programs), which take seconds on a loaded machine: wait up to 60 s.
 all_gone() {
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 600 ]; do
 		left=0
 		while read -r kind id; do
 			if bpftool "$kind" show id "$id" >/dev/null 2>&1; then
@@ -64,8 +66,7 @@ all_gone() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "$left object(s) still loaded:" >&2
-	cat "$1" >&2
+	echo "$left object(s) still loaded after 60 s" >&2
 	return 1
 }
 

@@ -5,8 +5,8 @@
 # of FALCO_KMOD_KERNELS (ids of tests/vm/kernels.list; default deb12),
 # boots it and runs tests/kmod/guest.sh there.  Prints the guest's
 # PASS/FAIL/SKIP lines, prefixed with the kernel id, plus one line for
-# the guest's kernel log.  Guest logs stay in build/vm/<id>.log and
-# build/vm/<id>/results-kmod.
+# the guest's kernel log.  The logs of a run with failures stay in
+# build/vm/kmod-<id>.XXXXXX.
 set -eu
 
 src=${FALCO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -26,9 +26,12 @@ if [ ! -x "$src/build/bin/kmodctl" ]; then
 	exit 0
 fi
 
+mkdir -p "$src/build/vm"
 for id in $kernels; do
-	log=$src/build/vm/$id.log
-	mkdir -p "$src/build/vm"
+	# A folder per run: make check may run while someone else boots the
+	# same kernel.  It is removed when every check passed.
+	run=$(mktemp -d "$src/build/vm/kmod-$id.XXXXXX")
+	log=$run/log
 	t0=$(date +%s)
 	if ! sh "$vm" fetch "$id" > "$log" 2>&1; then
 		echo "SKIP: kmod-$id: kernel packages unavailable ($(tail -n 1 "$log"))"
@@ -39,13 +42,14 @@ for id in $kernels; do
 		continue
 	fi
 	echo "PASS: kmod-$id-build"
-	sh "$vm" initrd "$id" >> "$log" 2>&1 || true
-	FALCO_VM_RESULTS=$src/build/vm/$id/results-kmod \
+	FALCO_VM_RESULTS=$run/results \
 	    sh "$vm" run "$id" "$src/tests/kmod/guest.sh" >> "$log" 2>&1 || true
 	grep -E '^(PASS|FAIL|SKIP): ' "$log" | tr -d '\r' |
 	    sed "s/^\(PASS\|FAIL\|SKIP\): kmod-/\1: kmod-$id-/"
 	if ! grep -q '^FALCO-VM-EXIT' "$log"; then
 		echo "FAIL: kmod-$id-guest: no exit marker (see $log)"
+	elif ! grep -q '^FAIL' "$log"; then
+		rm -rf "$run"
 	fi
 	echo "kmod: $id took $(($(date +%s) - t0)) s" >&2
 done

@@ -501,8 +501,9 @@ else
 				    "container): the dropped binary ran from" \
 				    "the container's writable overlay layer" \
 				    "but proc.is_exe_upper_layer was false:" \
-				    "the driver does not flag upper-layer" \
-				    "executables"
+				    "the driver does not compute the execve" \
+				    "overlayfs layer flag" \
+				    "(userspace/bpf/fb_proc.bpf.c XXX)"
 			else
 				fail "6 event-generator test $a (in a container)" \
 				    "$rest"

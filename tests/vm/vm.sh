@@ -25,7 +25,7 @@
 # Environment: FALCO_VM_DIR (cache, default build/vm), FALCO_VM_RESULTS
 # (results folder of `run`, emptied first; default a new
 # build/vm/ID/results.XXXXXX per run), FALCO_VM_TIMEOUT
-# (seconds per boot, default 600), FALCO_VM_SMP (default 2), FALCO_VM_MEM
+# (seconds per boot, default 1500), FALCO_VM_SMP (default 2), FALCO_VM_MEM
 # (MiB, default 1024), FALCO_KMOD_CFLAGS (extra flags for the module,
 # e.g. -DFALCO_DEBUG_ALLOC).
 set -eu
@@ -111,36 +111,44 @@ cmd_fetch() {
 		die "cannot resolve the kernel packages of $id"
 	fi
 	extra=$(depends_of "$headers" 'linux-headers-.*|linux-kbuild-.*')
-	rm -rf "$kdir.tmp"
-	mkdir -p "$kdir.tmp/debs" "$kdir.tmp/root"
+	# Unpacked under a name of this process, then renamed: concurrent
+	# fetches of one kernel do not mix their files.
+	tmp=$kdir.tmp.$$
+	rm -rf "$tmp"
+	mkdir -p "$tmp/debs" "$tmp/root"
 	for p in $image $headers $extra; do
 		# shellcheck disable=SC2086
-		(cd "$kdir.tmp/debs" && apt-get $apt download "$p" \
+		(cd "$tmp/debs" && apt-get $apt download "$p" \
 		    >/dev/null) || die "apt-get download $p failed"
 	done
-	for deb in "$kdir.tmp"/debs/*.deb; do
-		dpkg -x "$deb" "$kdir.tmp/root"
+	for deb in "$tmp"/debs/*.deb; do
+		dpkg -x "$deb" "$tmp/root"
 	done
-	rel=$(ls "$kdir.tmp/root/lib/modules")
-	[ -f "$kdir.tmp/root/boot/vmlinuz-$rel" ] ||
+	rel=$(ls "$tmp/root/lib/modules")
+	[ -f "$tmp/root/boot/vmlinuz-$rel" ] ||
 	    die "no vmlinuz-$rel in the image package of $id"
 	# The packages hold absolute symlinks (build -> /usr/src/..., the
 	# kbuild scripts): point them into the private root instead.
-	find "$kdir.tmp/root" -type l | while read -r l; do
+	find "$tmp/root" -type l | while read -r l; do
 		t=$(readlink "$l")
 		case $t in
 		/*) ln -sfn "$kdir/root$t" "$l" ;;
 		esac
 	done
 	# The flavour's Makefile includes the common one by absolute path.
-	for mf in "$kdir.tmp"/root/usr/src/linux-headers-*/Makefile; do
+	for mf in "$tmp"/root/usr/src/linux-headers-*/Makefile; do
 		sed -i "s|^include /usr/src/|include $kdir/root/usr/src/|" "$mf"
 	done
 	# The image package leaves modules.dep to its postinst.
-	depmod -b "$kdir.tmp/root" "$rel"
-	rm -rf "$kdir.tmp/debs" "$kdir"
-	mv "$kdir.tmp" "$kdir"
-	echo "$rel" > "$kdir/release"
+	depmod -b "$tmp/root" "$rel"
+	rm -rf "$tmp/debs"
+	echo "$rel" > "$tmp/release"
+	[ -f "$kdir/release" ] || rm -rf "$kdir"
+	if ! mv -T "$tmp" "$kdir" 2>/dev/null; then
+		# Another fetch finished first; keep its copy.
+		rm -rf "$tmp"
+		[ -f "$kdir/release" ] || die "cannot install $kdir"
+	fi
 	echo "vm.sh: $id is Linux $rel"
 }
 
@@ -284,7 +292,7 @@ cmd_run() {
 	} > "$res/cmd.sh"
 	console=$res/console.txt
 	set +e
-	timeout -k 10 "${FALCO_VM_TIMEOUT:-600}" qemu-system-x86_64 \
+	timeout -k 10 "${FALCO_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
 	    -accel tcg -cpu max -m "${FALCO_VM_MEM:-1024}" \
 	    -smp "${FALCO_VM_SMP:-2}" \
 	    -kernel "$kdir/root/boot/vmlinuz-$rel" -initrd "$kdir/initrd.gz" \
