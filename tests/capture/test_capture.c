@@ -370,6 +370,32 @@ t_open_errors(void **state)
 	assert_non_null(strstr(err, "falco"));
 }
 
+/* A recording that cannot be created fails the seeding, with the path. */
+static void
+t_record_error(void **state)
+{
+	char path[512], err[256];
+	struct capture_opts o;
+	struct capture *c;
+	struct state *st;
+
+	(void)state;
+	testdata("falco-0.34.1/trace_files/cat_write.scap", path,
+	    sizeof(path));
+	if (access(path, R_OK) != 0)
+		skip();
+	memset(&o, 0, sizeof(o));
+	o.kind = CAPTURE_REPLAY;
+	o.replay_path = path;
+	o.record_path = "/nonexistent/dir/rec.scap";
+	assert_non_null(c = capture_open(&o, err, sizeof(err)));
+	st = state_new(0, 0);
+	assert_int_equal(capture_seed_state(c, st), -1);
+	assert_non_null(strstr(capture_error(c), "/nonexistent/dir/rec.scap"));
+	assert_int_equal(capture_close(c), 0);
+	state_free(st);
+}
+
 int
 main(void)
 {
@@ -381,6 +407,7 @@ main(void)
 		cmocka_unit_test(t_replay_record),
 		cmocka_unit_test(t_record_from_proc),
 		cmocka_unit_test(t_open_errors),
+		cmocka_unit_test(t_record_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

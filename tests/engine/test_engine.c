@@ -667,6 +667,200 @@ test_append_output(void **unused)
 	free(path);
 }
 
+/* ---- the container event ------------------------------------------- */
+
+#define CID2	"fedcba9876543210fedcba9876543210" \
+		"fedcba9876543210fedcba9876543210"
+
+static const char cev_rules[] =
+    "- macro: spawned_process\n"
+    "  condition: (evt.type in (execve, execveat) and evt.res=SUCCESS)\n"
+    "- macro: container\n"
+    "  condition: (container.id != host)\n"
+    "- macro: container_started\n"
+    "  condition: >\n"
+    "    ((evt.type = container or (spawned_process and proc.vpid=1))\n"
+    "     and container and container.image.repository != incomplete)\n"
+    "- rule: priv start\n"
+    "  desc: d\n"
+    "  condition: container_started and container.privileged=true\n"
+    "  output: start %evt.type %container.id %container.name "
+    "%container.image.repository %container.image.tag %proc.name\n"
+    "  priority: INFO\n"
+    "- rule: any start\n"
+    "  desc: d\n"
+    "  condition: container_started\n"
+    "  output: any %evt.type %container.id\n"
+    "  priority: INFO\n"
+    "- rule: cev\n"
+    "  desc: d\n"
+    "  condition: evt.type=container and container.privileged=true\n"
+    "  output: cev %container.id %container.image evt.num=%evt.num "
+    "ts=%evt.rawtime tid=%thread.tid\n"
+    "  priority: INFO\n";
+
+static void
+cev_route(struct mockapi *api, const char *cid, const char *name)
+{
+	char path[160], body[512];
+
+	snprintf(path, sizeof(path), "/v1.41/containers/%s/json", cid);
+	snprintf(body, sizeof(body), "{\"Id\":\"%s\",\"Name\":\"/%s\","
+	    "\"State\":{\"Running\":true},\"Image\":\"sha256:aaaa\","
+	    "\"HostConfig\":{\"Privileged\":true},"
+	    "\"Config\":{\"Image\":\"docker.io/library/nginx:1.25\"}}",
+	    cid, name);
+	mockapi_route(api, path, 200, body);
+}
+
+/* Child side of a clone into a new pid namespace: tid is its pid 1. */
+static void
+cev_clone(struct evrec *r, uint64_t ts, int64_t tid, int64_t ptid)
+{
+	char t[24], p[24];
+
+	snprintf(t, sizeof(t), "%lld", (long long)tid);
+	snprintf(p, sizeof(p), "%lld", (long long)ptid);
+	EVB(r, FE_SYSCALL_CLONE_20_X, ts, tid, "0", "conmon", "", t, t, p,
+	    "/", "1024", "0", "0", "0", "0", "0", "conmon", "cpu=/", "0",
+	    "0", "0", "1", "1", "0");
+}
+
+static size_t
+count_prefix(const struct collected *c, const char *prefix)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (strncmp(c->out[i], prefix, strlen(prefix)) == 0)
+			n++;
+	return n;
+}
+
+/*
+ * The init exec of a container runs before the runtime answers: once it
+ * has, one container event is evaluated with the metadata; when the
+ * metadata was ready at the exec, the exec alone matches.
+ */
+static void
+test_container_event(void **unused)
+{
+	char dir[] = "/tmp/test_engine_cev_XXXXXX", sock[128], *errp = NULL;
+	struct rules_loader *l = rules_loader_new();
+	struct container_meta_options o;
+	struct container_meta *cm;
+	struct container_rec *rec;
+	struct collected c = { 0 };
+	struct engine_opts eo;
+	struct rules_result *r;
+	struct mockapi *api;
+	struct evrec ev;
+	struct engine *e;
+	struct state *st;
+	const char *socks[2];
+
+	(void)unused;
+	r = rules_load_content(l, "cev.yaml", cev_rules, strlen(cev_rules));
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	assert_non_null(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/docker.sock", dir);
+	api = mockapi_start(sock);
+	assert_non_null(api);
+	mockapi_route(api, "/v1.41/version", 200,
+	    "{\"Version\":\"24.0.7\",\"ApiVersion\":\"1.43\"}");
+	cev_route(api, CID, "web");
+	cev_route(api, CID2, "db");
+	/* Slow enough that the exec below is surely evaluated first. */
+	mockapi_set_delay(api, 200);
+	container_meta_options_init(&o);
+	socks[0] = sock;
+	socks[1] = NULL;
+	o.sockets = socks;
+	cm = container_meta_new(&o);
+	assert_non_null(cm);
+	st = state_new(0, 0);
+	memset(&eo, 0, sizeof(eo));
+	eo.match_all = 1;
+	eo.alert = collect;
+	eo.alert_arg = &c;
+	eo.cmeta = cm;
+	e = engine_new(st, rules_loader_ruleset(l), &eo, &errp);
+	assert_non_null(e);
+
+	evb_execve(&ev, 1 * SEC, 1, 0, 0, "/sbin/init", "", "systemd", "/",
+	    "cpu=/");
+	(void)engine_process(e, &ev.ev);
+	/* pid 1 of a container execs, exits, is reaped: all before the
+	   runtime answers */
+	cev_clone(&ev, 2 * SEC, 300, 1);
+	(void)engine_process(e, &ev.ev);
+	evb_execve(&ev, 3 * SEC, 300, 0, 1, "/usr/bin/id", "", "id", "/",
+	    "cpu=/docker/" CID);
+	assert_int_equal(engine_process(e, &ev.ev), 0);
+	evb_procexit(&ev, 4 * SEC, 300, 1);
+	(void)engine_process(e, &ev.ev);
+	EVB(&ev, FE_SYSCALL_CLOSE_X, 5 * SEC, 1, "0", "9");
+	(void)engine_process(e, &ev.ev);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(container_meta_wait_idle(cm, 10000), 0);
+	/* the next event brings the container event first */
+	EVB(&ev, FE_SYSCALL_CLOSE_X, 6 * SEC, 1, "0", "9");
+	assert_int_equal(engine_process(e, &ev.ev), 3);
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.out[0], "priv start: start container "
+	    "0123456789ab web docker.io/library/nginx 1.25 <NA>");
+	assert_string_equal(c.out[1], "any start: any container "
+	    "0123456789ab");
+	assert_string_equal(c.out[2], "cev: cev 0123456789ab "
+	    "docker.io/library/nginx:1.25 evt.num=6 ts=5000000000 tid=<NA>");
+	/* nothing more for that container */
+	EVB(&ev, FE_SYSCALL_CLOSE_X, 7 * SEC, 1, "0", "9");
+	assert_int_equal(engine_process(e, &ev.ev), 0);
+
+	/* metadata ready before the init exec: the exec matches, alone */
+	assert_int_equal(container_meta_lookup(cm, CID2, &rec),
+	    CONTAINER_META_PENDING);
+	assert_int_equal(container_meta_wait_idle(cm, 10000), 0);
+	cev_clone(&ev, 8 * SEC, 400, 1);
+	(void)engine_process(e, &ev.ev);
+	evb_execve(&ev, 9 * SEC, 400, 0, 1, "/usr/bin/id", "", "id", "/",
+	    "cpu=/docker/" CID2);
+	assert_int_equal(engine_process(e, &ev.ev), 2);
+	EVB(&ev, FE_SYSCALL_CLOSE_X, 10 * SEC, 400, "0", "9");
+	assert_int_equal(engine_process(e, &ev.ev), 0);
+	assert_int_equal(c.n, 5);
+	assert_string_equal(c.out[3], "priv start: start execve "
+	    "fedcba987654 db docker.io/library/nginx 1.25 id");
+	assert_string_equal(c.out[4], "any start: any execve "
+	    "fedcba987654");
+	assert_int_equal(count_prefix(&c, "cev:"), 1);
+	assert_int_equal(count_prefix(&c, "priv start:"), 2);
+	assert_int_equal(count_prefix(&c, "any start:"), 2);
+
+	/* a pending exec whose runtime never knows the container: no
+	   match, and the wait ends */
+	mockapi_set_delay(api, 0);
+	cev_clone(&ev, 11 * SEC, 500, 1);
+	(void)engine_process(e, &ev.ev);
+	evb_execve(&ev, 12 * SEC, 500, 0, 1, "/usr/bin/id", "", "id", "/",
+	    "cpu=/docker/00112233445566778899aabbccddeeff"
+	    "00112233445566778899aabbccddeeff");
+	assert_int_equal(engine_process(e, &ev.ev), 0);
+	assert_int_equal(container_meta_wait_idle(cm, 10000), 0);
+	EVB(&ev, FE_SYSCALL_CLOSE_X, 13 * SEC, 1, "0", "9");
+	assert_int_equal(engine_process(e, &ev.ev), 0);
+	assert_int_equal(c.n, 5);
+
+	engine_free(e);
+	state_free(st);
+	rules_loader_free(l);
+	container_meta_free(cm);
+	mockapi_stop(api);
+	collected_free(&c);
+	(void)rmdir(dir);
+}
+
 /* ---- socket tuples of the libs IPv6 captures ------------------------- */
 
 static const char *
@@ -827,6 +1021,7 @@ main(void)
 		cmocka_unit_test(test_pitfall7_failed_open),
 		cmocka_unit_test(test_pitfall6_dirfd),
 		cmocka_unit_test(test_append_output),
+		cmocka_unit_test(test_container_event),
 		cmocka_unit_test(test_tuples_curl_dns),
 		cmocka_unit_test(test_tuples_curl_www),
 		cmocka_unit_test(test_tuples_single_conn),

@@ -45,8 +45,6 @@ cpu_ticks() {
 
 bare_o=$(ns open)
 bare_g=$(ns getppid)
-printf -- '- rule: none\n  desc: d\n  condition: evt.type = open and proc.name = lv_none\n  output: o\n  priority: INFO\n' \
-    >"$tmp/none.yaml"
 
 for mode in rules all; do
 	set -- -o engine.modern_ebpf.buf_size_preset=4 \

@@ -3,8 +3,8 @@
 #
 # Nothing of ours stays loaded: the BPF programs and maps the daemon
 # holds (read from its /proc/<pid>/fdinfo) are gone after it exits on
-# SIGTERM and after it is killed with SIGKILL.  Observed by id only
-# (bpf_ids.py), never by opening them (see there).
+# SIGTERM or SIGINT (Ctrl-C) and after it is killed with SIGKILL.
+# Observed by id only (bpf_ids.py), never by opening them (see there).
 set -eu
 # shellcheck source=tests/live/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -15,8 +15,13 @@ if [ "$engine" != modern_ebpf ]; then
 	exit 0
 fi
 
-printf -- '- rule: none\n  desc: d\n  condition: evt.type = open and proc.name = lv_none\n  output: o\n  priority: INFO\n' \
-    >"$tmp/rules.yaml"
+cat >"$tmp/rules.yaml" <<'R'
+- rule: none
+  desc: matches nothing
+  condition: evt.type = open and proc.name = lv_none
+  output: o
+  priority: INFO
+R
 
 # ours PID: "prog ID" and "map ID" lines of the BPF objects pid holds
 ours() {
@@ -33,7 +38,7 @@ left() {
 	python3 "$here/bpf_ids.py" | sort -u | comm -12 - "$1" | tr '\n' ' '
 }
 
-for how in TERM KILL; do
+for how in TERM INT KILL; do
 	daemon_start "$tmp/rules.yaml" "$tmp/out" "$tmp/log"
 	ours "$dpid" >"$tmp/ours"
 	np=$(grep -c '^prog' "$tmp/ours" || true)

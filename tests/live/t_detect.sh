@@ -85,6 +85,11 @@ check "dup2 onto stdout: fd.name" "$tuple" "$(field "$out" "$r" fd.name 1)"
 check "dup3 onto stderr: evt.type" dup3 "$(field "$out" "$r" evt.type 2)"
 check "dup3 onto stderr: fd.num" 2 "$(field "$out" "$r" fd.num 2)"
 
+r="live write on socket stdout"
+check "write after dup2: one alert" 1 "$(count "$out" "$r")"
+check "write after dup2: fd.name is the socket" "$tuple" \
+    "$(field "$out" "$r" fd.name)"
+
 r="live open under dir"
 check "openat dirfd and chdir: two alerts" 2 "$(count "$out" "$r")"
 check "openat with a real dirfd: fd.name" "$tmp/d1/f1" \

@@ -10,10 +10,15 @@
  *	capture_interest_build(&in, rs, cfg, err, len);
  *	capture_set_interest(c, &in);
  *	st = state_new(..., capture_host_users(c));
- *	capture_seed_state(c, st);	(the /proc scan or the file's lists)
  *	capture_start(c);		(drivers attach here)
- *	while ((r = capture_next(c, &ev, 100)) >= 0) ...
+ *	capture_seed_state(c, st);	(the /proc scan or the file's lists)
+ *	while ((r = capture_next(c, &ev, 100)) >= CAPTURE_IDLE) ...
  *	capture_close(c);		(detaches everything)
+ *
+ * A live source should be started before the /proc scan: events of
+ * processes born during the scan then wait in the rings instead of
+ * being lost (the first events may repeat what the scan saw, which the
+ * state tolerates).  Events are read only after seeding either way.
  *
  * Ordering: the eBPF driver merges its rings by timestamp itself; the
  * kmod source merges the per-CPU rings (kmod_next() returns the oldest

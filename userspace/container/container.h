@@ -142,6 +142,15 @@ enum container_meta_status container_meta_lookup(struct container_meta *cm,
 	    const char *id, struct container_rec **recp);
 
 /*
+ * How many answers (a record, or "no runtime knows it") the worker has
+ * published so far.  Lock-free, cheap enough for every event: a caller
+ * waiting for ids that were PENDING looks them up again only when this
+ * changed.  An answer is visible to container_meta_lookup() before the
+ * count that includes it.
+ */
+uint64_t container_meta_answers(struct container_meta *cm);
+
+/*
  * A container started (or was seen for the first time): fetch its
  * metadata again.  A record already cached stays readable until the new
  * one replaces it.

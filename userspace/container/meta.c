@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,11 @@ struct container_meta {
 	size_t			 max;
 	int			 busy;
 	uint64_t		 gen_next;
+	/*
+	 * Answers published so far: written by the worker under mu, read
+	 * without it by container_meta_answers() on the event path.
+	 */
+	_Atomic uint64_t	 answers;
 	struct container_meta_stats st;
 	int			 timeout_ms;
 	int			 retry_ms;
@@ -254,6 +260,12 @@ container_meta_lookup(struct container_meta *cm, const char *id,
 		r = CONTAINER_META_PENDING;
 	pthread_mutex_unlock(&cm->mu);
 	return r;
+}
+
+uint64_t
+container_meta_answers(struct container_meta *cm)
+{
+	return atomic_load(&cm->answers);
 }
 
 void
@@ -532,6 +544,9 @@ worker(void *arg)
 			e->retry_at = now_ms() + cm->retry_ms;
 			cm->st.failures++;
 		}
+		/* After the entry changed, so a reader that sees the new
+		   count finds the answer with a lookup. */
+		atomic_fetch_add(&cm->answers, 1);
 	}
 	cm->busy = 0;
 	pthread_cond_broadcast(&cm->idle);

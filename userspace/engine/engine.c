@@ -7,10 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "container/container.h"
 #include "engine/engine_int.h"
 #include "outputs/outputs.h"
 #include "rules/rules.h"
+#include "schema/schema.h"
 #include "state/state.h"
+#include "util/log.h"
 #include "util/xmalloc.h"
 
 /* The JSON-only fields of a rule (append_output extra_fields). */
@@ -24,6 +29,19 @@ struct rextra {
 	size_t		 n;
 };
 
+/*
+ * A container whose init exec (pid 1 of its pid namespace) ran before
+ * its metadata was known: once the runtime answers, the engine injects
+ * one container event for it, attributed to that init thread.
+ */
+struct cwait {
+	char		 cid[65];
+	int64_t		 tid;		/* the init thread */
+};
+
+/* Bound on containers waiting at once (each answer arrives in seconds). */
+#define CWAIT_MAX	1024
+
 struct engine {
 	struct state	*st;
 	struct rules_set *rs;
@@ -35,6 +53,11 @@ struct engine {
 	size_t		 nrules;
 	struct engine_stats stats;
 	struct sbuf	 text;
+	struct cwait	*cwait;
+	size_t		 ncwait;
+	uint64_t	 cm_answers;	/* container_meta_answers() seen */
+	uint64_t	 last_ts;	/* stream time: last event's ts */
+	struct sbuf	 cev;		/* the synthetic event's record */
 };
 
 static int
@@ -175,6 +198,8 @@ engine_free(struct engine *e)
 	free(e->counts);
 	engine_ctx_free(&e->ctx);
 	sbuf_free(&e->text);
+	sbuf_free(&e->cev);
+	free(e->cwait);
 	free(e);
 }
 
@@ -206,18 +231,13 @@ emit(struct engine *e, const struct rule *r)
 	alert_free(a);
 }
 
-size_t
-engine_process(struct engine *e, const struct fevt *ev)
+/* The rules of the event's type against the event in e->ctx. */
+static size_t
+eval_rules(struct engine *e, const struct fevt *ev)
 {
 	const struct rule *const *rv;
 	size_t n, i, hits = 0;
 
-	e->stats.events++;
-	e->ctx.evnum = e->stats.events;
-	if (e->ctx.first_ts == 0)
-		e->ctx.first_ts = ev->hdr->ts;
-	e->ctx.t = state_process(e->st, ev);
-	e->ctx.ev = ev;
 	if (e->rs == NULL)
 		return 0;
 	rv = rules_for_evttype(e->rs, "syscall", ev->hdr->type, &n);
@@ -240,6 +260,190 @@ engine_process(struct engine *e, const struct fevt *ev)
 		if (!e->opts.match_all)
 			break;
 	}
+	return hits;
+}
+
+static void
+json_put_str(struct json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, v != NULL ?
+	    json_object_new_string(v) : NULL);
+}
+
+/*
+ * Build the container event of w in e->cev and parse it into ev: the
+ * header at the stream time and one "json" parameter (u32 length, as
+ * for every EF_LARGE_PAYLOAD event) describing the container as known
+ * now (rec NULL: the runtime did not know it).  Returns 0, or -1 if the
+ * record does not parse (a bug; logged).
+ */
+static int
+container_event(struct engine *e, const struct cwait *w,
+    const struct container_rec *rec, struct fevt *ev)
+{
+	struct json_object *root, *c;
+	struct fevt_hdr h;
+	const char *js, *why;
+	uint32_t jl;
+
+	root = json_object_new_object();
+	c = json_object_new_object();
+	json_put_str(c, "id", rec != NULL ? rec->id : NULL);
+	json_put_str(c, "full_id", w->cid);
+	if (rec != NULL) {
+		json_put_str(c, "type", rec->type);
+		json_put_str(c, "name", rec->name);
+		json_put_str(c, "image", rec->image);
+		json_put_str(c, "imagerepo", rec->image_repo);
+		json_put_str(c, "imagetag", rec->image_tag);
+		json_put_str(c, "imagedigest", rec->image_digest);
+		json_put_str(c, "imageid", rec->image_id);
+		json_object_object_add(c, "privileged",
+		    json_object_new_boolean(rec->privileged != 0));
+	}
+	json_object_object_add(c, "lookup_state",
+	    json_object_new_string(rec != NULL ? "ready" : "unavailable"));
+	json_object_object_add(root, "container", c);
+	js = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	jl = (uint32_t)strlen(js) + 1;	/* CHARBUF keeps its NUL */
+
+	memset(&h, 0, sizeof(h));
+	h.ts = e->last_ts;
+	h.tid = (uint64_t)w->tid;
+	h.type = FE_CONTAINER_JSON_2_E;
+	h.nparams = 1;
+	h.len = (uint32_t)(sizeof(h) + sizeof(jl) + jl);
+	sbuf_reset(&e->cev);
+	sbuf_put(&e->cev, (const char *)&h, sizeof(h));
+	sbuf_put(&e->cev, (const char *)&jl, sizeof(jl));
+	sbuf_put(&e->cev, js, jl);
+	json_object_put(root);
+	if (fevt_parse(ev, e->cev.buf, e->cev.len, &why) != 0) {
+		log_err("engine: container event: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs before each event when the metadata cache published answers
+ * since the last call: every waiting container that is no longer
+ * PENDING gets its container event, evaluated like a captured one.
+ * The thread is only looked up, never created: the init process may
+ * have exited already (podman run --rm img id), and then the event has
+ * no thread but container.* still name its container (ctx.ev_cid).
+ */
+static size_t
+inject_container_events(struct engine *e)
+{
+	struct container_rec *rec;
+	enum container_meta_status ms;
+	struct fevt ev;
+	size_t i = 0, hits = 0;
+	uint64_t answers;
+
+	answers = container_meta_answers(e->opts.cmeta);
+	if (answers == e->cm_answers)
+		return 0;
+	e->cm_answers = answers;
+	while (i < e->ncwait) {
+		struct cwait w = e->cwait[i];
+
+		ms = container_meta_lookup(e->opts.cmeta, w.cid, &rec);
+		if (ms == CONTAINER_META_PENDING) {
+			i++;
+			continue;
+		}
+		e->cwait[i] = e->cwait[--e->ncwait];
+		if (container_event(e, &w, rec, &ev) == 0) {
+			e->stats.events++;
+			e->ctx.evnum = e->stats.events;
+			e->ctx.t = state_thread(e->st, w.tid);
+			e->ctx.ev = &ev;
+			e->ctx.ev_cid = e->ctx.t == NULL ? w.cid : NULL;
+			hits += eval_rules(e, &ev);
+			e->ctx.ev_cid = NULL;
+			e->ctx.ev = NULL;
+			e->ctx.t = NULL;
+		}
+		container_rec_unref(rec);
+	}
+	return hits;
+}
+
+/* 1 if ev is a successful execve/execveat exit. */
+static int
+is_exec_ok(const struct fevt *ev)
+{
+	const struct schema_event *se = schema_event(ev->hdr->type);
+	int64_t res;
+
+	if (se == NULL || schema_is_enter(ev->hdr->type) ||
+	    (strcmp(se->name, "execve") != 0 &&
+	    strcmp(se->name, "execveat") != 0) ||
+	    ev->nparams < 1 || ev->plen[0] != sizeof(res))
+		return 0;
+	memcpy(&res, ev->param[0], sizeof(res));
+	return res == 0;
+}
+
+/*
+ * After an event: the init exec of a container whose metadata is still
+ * PENDING starts a wait for its container event.  If the metadata is
+ * READY (or known UNAVAILABLE) at that exec, the exec itself carries the
+ * container.* fields and no container event follows, so a rule on
+ * "exec of vpid 1 or container event" sees each container start once.
+ */
+static void
+note_container_start(struct engine *e, const struct fevt *ev)
+{
+	const struct st_thread *t = e->ctx.t;
+	struct container_rec *rec;
+	size_t i;
+
+	if (t == NULL || t->container_id[0] == '\0' || t->vpid != 1 ||
+	    !is_exec_ok(ev))
+		return;
+	for (i = 0; i < e->ncwait; i++)
+		if (strcmp(e->cwait[i].cid, t->container_id) == 0)
+			return;		/* pid 1 exec'd again: one event */
+	if (container_meta_lookup(e->opts.cmeta, t->container_id, &rec) !=
+	    CONTAINER_META_PENDING) {
+		container_rec_unref(rec);
+		return;
+	}
+	if (e->ncwait == CWAIT_MAX) {
+		log_warn("engine: %d containers wait for metadata, no "
+		    "container event for %.12s", CWAIT_MAX, t->container_id);
+		return;
+	}
+	if (e->ncwait == 0)
+		e->cwait = xreallocarray(e->cwait, CWAIT_MAX,
+		    sizeof(*e->cwait));
+	memcpy(e->cwait[e->ncwait].cid, t->container_id,
+	    sizeof(e->cwait[e->ncwait].cid));
+	e->cwait[e->ncwait].tid = t->tid;
+	e->ncwait++;
+}
+
+size_t
+engine_process(struct engine *e, const struct fevt *ev)
+{
+	size_t hits = 0;
+
+	if (e->opts.cmeta != NULL && e->ncwait > 0)
+		hits += inject_container_events(e);
+	e->stats.events++;
+	e->ctx.evnum = e->stats.events;
+	if (e->ctx.first_ts == 0)
+		e->ctx.first_ts = ev->hdr->ts;
+	if (ev->hdr->ts > e->last_ts)
+		e->last_ts = ev->hdr->ts;
+	e->ctx.t = state_process(e->st, ev);
+	e->ctx.ev = ev;
+	hits += eval_rules(e, ev);
+	if (e->opts.cmeta != NULL)
+		note_container_start(e, ev);
 	return hits;
 }
 

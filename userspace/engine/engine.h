@@ -68,6 +68,11 @@ struct engine_ctx {
 	struct container_rec *crec;
 	uint64_t	 crec_evnum;
 	const struct fevt *crec_ev;
+	/*
+	 * The container of a synthetic container event whose thread is
+	 * gone (t NULL): container.* fields still name it.  NULL otherwise.
+	 */
+	const char	*ev_cid;
 };
 
 void	engine_ctx_init(struct engine_ctx *c, struct state *st,

@@ -1550,16 +1550,18 @@ static const struct container_rec *
 event_container(struct engine_ctx *c)
 {
 	struct container_rec *rec = NULL;
+	const char *cid;
 
-	if (c->cmeta == NULL || c->t == NULL || c->t->container_id[0] == '\0')
-		return NULL;
 	if (c->crec_evnum == c->evnum && c->crec_ev == c->ev)
 		return c->crec;
+	cid = c->t != NULL ? c->t->container_id : c->ev_cid;
+	if (c->cmeta == NULL || cid == NULL || cid[0] == '\0')
+		return NULL;
 	container_rec_unref(c->crec);
 	c->crec = NULL;
 	c->crec_evnum = c->evnum;
 	c->crec_ev = c->ev;
-	if (container_meta_lookup(c->cmeta, c->t->container_id, &rec) ==
+	if (container_meta_lookup(c->cmeta, cid, &rec) ==
 	    CONTAINER_META_READY)
 		c->crec = rec;
 	return c->crec;
@@ -1592,18 +1594,18 @@ container_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 	const struct container_rec *r;
 	const struct container_mount *m;
 	struct sbuf *sb;
-	const char *v = NULL;
+	const char *v = NULL, *cid;
 	int host;
 
-	if (t == NULL)
+	if ((cid = t != NULL ? t->container_id : c->ev_cid) == NULL)
 		return 0;
-	host = t->container_id[0] == '\0';
+	host = cid[0] == '\0';
 	switch (op) {
 	case O_C_ID:
 		return host ? v_cstr(out, "host") :
-		    v_str(out, t->container_id, 12);
+		    v_str(out, cid, 12);
 	case O_C_FULL_ID:
-		return v_cstr(out, host ? "host" : t->container_id);
+		return v_cstr(out, host ? "host" : cid);
 	case O_C_NAME:
 		if (host)
 			return v_cstr(out, "host");

@@ -408,8 +408,10 @@ cmd_run(const struct cli *c)
 		goto out;
 
 	install_signals();
-	if (source_start(cap, st) != 0)
+	if (source_start(cap, st) != 0) {
+		outputs_stop(out);
 		goto out;
+	}
 	limit_ns = (uint64_t)c->duration * 1000000000ULL;
 	start_ns = wall_ns();
 	while ((r = capture_next(cap, &ev, 100)) >= CAPTURE_IDLE) {
