@@ -18,12 +18,17 @@ build="make gcc pkg-config libyaml-dev libjson-c-dev libcurl4-openssl-dev
 	bpftool clang-19 llvm-19 libelf-dev libnl-genl-3-dev"
 tests="clang libcmocka-dev shellcheck python3 python3-yaml iproute2 util-linux procps strace
 	gawk busybox-static redis-server curl jq openssl libgnutls28-dev
-	chromium nodejs npm podman runc netcat-openbsd
+	chromium podman runc netcat-openbsd
 	qemu-system-x86 cpio kmod dwarves
 	dkms dh-dkms debhelper dpkg-dev fakeroot lintian rpm systemd"
 
 pkgs=$build
 [ "$test_deps" -eq 1 ] && pkgs="$pkgs $tests"
+# Some machines carry another vendor's nodejs (with npm inside), which
+# Debian's npm package conflicts with: take Debian's only when npm is absent.
+if [ "$test_deps" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
+	pkgs="$pkgs nodejs npm"
+fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
