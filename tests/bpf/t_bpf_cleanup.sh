@@ -66,8 +66,24 @@ all_gone() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "$left object(s) still loaded after 60 s" >&2
-	return 1
+	# Held by another process that looked it up by id (bpftool run by
+	# a concurrent test): then it is not our process that keeps it.
+	held_elsewhere=0
+	while read -r kind id; do
+		bpftool "$kind" show id "$id" >/dev/null 2>&1 || continue
+		holders=$(grep -ls "^${kind}_id:[[:space:]]*$id\$" \
+		    /proc/[0-9]*/fdinfo/* 2>/dev/null | cut -d/ -f3 | sort -u)
+		if [ -n "$holders" ]; then
+			for h in $holders; do
+				echo "$kind $id held by $h" \
+				    "($(cat /proc/"$h"/comm 2>/dev/null))" >&2
+			done
+			held_elsewhere=$((held_elsewhere + 1))
+		fi
+	done <"$1"
+	echo "$left object(s) still loaded after 60 s," \
+	    "$held_elsewhere held by other processes" >&2
+	[ "$held_elsewhere" -eq "$left" ]
 }
 
 tmp=$(mktemp -d)
