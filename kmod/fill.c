@@ -239,16 +239,14 @@ static u64 falco_iov_total(unsigned long uiov, unsigned long cnt)
 
 /* ---- Values ---- */
 
+/*
+ * Translate native flag bits with the generated table, the same helper the
+ * eBPF programs use: a portable flag is set when any of its native bits is
+ * (so O_TMPFILE shows on every O_DIRECTORY open, as Falco's drivers do).
+ */
 static u32 falco_xlat(const struct fe_flag_xlat *t, unsigned int n, u64 v)
 {
-	u32 out = 0;
-	unsigned int i;
-
-	/* A native value of several bits (O_SYNC) needs all of them. */
-	for (i = 0; i < n; i++)
-		if (t[i].native && (v & t[i].native) == t[i].native)
-			out |= t[i].portable;
-	return out;
+	return fe_xlat_bits(t, n, v);
 }
 
 #define XLAT(name, v) \

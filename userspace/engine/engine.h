@@ -158,7 +158,19 @@ void	engine_free(struct engine *e);
  * Process one event: update the state, then evaluate the rules of the
  * event's type in load order (stopping at the first match unless
  * match_all) and emit an alert for each match.  Returns the number of
- * rules that matched.
+ * rules that matched, those of injected container events included.
+ *
+ * Container events (with cmeta): when a container's pid 1 execs while
+ * its metadata is still PENDING, the engine remembers the container and
+ * that thread; the first engine_process() call after the runtime has
+ * answered (a record, or none) first evaluates one synthetic event of
+ * type FE_CONTAINER_JSON_2_E ("container"; one "json" parameter) for
+ * it, on that thread, stamped with the newest timestamp seen so far.
+ * A container whose metadata was READY or UNAVAILABLE at that exec gets
+ * no container event: the exec itself carried what is known.  The event
+ * is only evaluated, never shown to the state.
+ * XXX the event waits for the next real event: on an idle stream it
+ * comes late.
  */
 size_t	engine_process(struct engine *e, const struct fevt *ev);
 
