@@ -70,7 +70,9 @@ all_gone() {
 	# a concurrent test): then it is not our process that keeps it.
 	held_elsewhere=0
 	while read -r kind id; do
-		bpftool "$kind" show id "$id" >/dev/null 2>&1 || continue
+		what=$(bpftool "$kind" show id "$id" 2>/dev/null | head -n 1) ||
+		    continue
+		echo "still loaded: $what" >&2
 		holders=$(grep -ls "^${kind}_id:[[:space:]]*$id\$" \
 		    /proc/[0-9]*/fdinfo/* 2>/dev/null | cut -d/ -f3 | sort -u)
 		if [ -n "$holders" ]; then

@@ -69,7 +69,7 @@ check priority_filters 0 '^Events detected: 1$' -e "$cap" -o priority=error
 check alert_text 0 ': Warning open /etc/ld.so.cache$' -e "$cap"
 check missing_capture 1 'Error: .*nope.scap' -e "$tmp/nope.scap"
 check replay_without_file 1 'capture_file' -o engine.kind=replay
-check live_kind_unavailable 1 'not available' -o engine.kind=kmod
+check kmod_not_loaded 1 'kernel module is not loaded' -o engine.kind=kmod
 check bad_priority 1 'Unknown priority' -e "$cap" -o priority=loud
 printf -- '- rule: broken\n  desc: x\n' >"$tmp/bad.yaml"
 check bad_rules 1 'Error' -e "$cap" -r "$tmp/bad.yaml"

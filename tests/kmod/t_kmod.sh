@@ -48,6 +48,8 @@ for id in $kernels; do
 	    sed "s/^\(PASS\|FAIL\|SKIP\): kmod-/\1: kmod-$id-/"
 	if ! grep -q '^FALCO-VM-EXIT' "$log"; then
 		echo "FAIL: kmod-$id-guest: no exit marker (see $log)"
+	elif ! grep -q '^FALCO-VM-EXIT 0' "$log"; then
+		echo "FAIL: kmod-$id-guest: $(grep -m 1 '^FALCO-VM-EXIT' "$log") (see $log)"
 	elif ! grep -q '^FAIL' "$log"; then
 		rm -rf "$run"
 	fi

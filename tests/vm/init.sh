@@ -23,12 +23,34 @@ done < /modules.order
 
 opts=trans=virtio,version=9p2000.L,msize=262144
 rc=125
-if mount -t 9p -o "$opts,ro" hostroot /mnt &&
-    mount -t 9p -o "$opts" results "/mnt$FVM_RESULTS"; then
+# The guest gets a fresh tmpfs on /tmp.  A source tree that lives under
+# the host's /tmp (a CI clone, say) would vanish below it, so that tree
+# is bound aside first and moved back in place on top of the tmpfs,
+# before the results export is mounted (it may sit inside the tree).
+mount_root() {
+	mount -t 9p -o "$opts,ro" hostroot /mnt || return 1
 	mount -t proc proc /mnt/proc
 	mount -t sysfs sys /mnt/sys
 	mount -t devtmpfs dev /mnt/dev
-	mount -t tmpfs tmp /mnt/tmp
+	case ${FVM_SRC:-} in
+	/tmp/?*)
+		mkdir -p /keep
+		mount -o bind "/mnt$FVM_SRC" /keep || return 1
+		mount -t tmpfs tmp /mnt/tmp
+		mkdir -p "/mnt$FVM_SRC"
+		mount -o move /keep "/mnt$FVM_SRC" || return 1
+		;;
+	*)
+		mount -t tmpfs tmp /mnt/tmp
+		;;
+	esac
+	case $FVM_RESULTS in
+	/tmp/*) mkdir -p "/mnt$FVM_RESULTS" ;;
+	esac
+	mount -t 9p -o "$opts" results "/mnt$FVM_RESULTS"
+}
+
+if mount_root; then
 	ifconfig lo 127.0.0.1 up
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	    HOME=/tmp chroot /mnt /bin/sh "$FVM_RESULTS/cmd.sh"

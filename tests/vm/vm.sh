@@ -267,7 +267,11 @@ cmd_run() {
 	kdir=$vmdir/$id
 	rel=$(cat "$kdir/release")
 	[ -f "$kdir/falco.ko" ] || die "no module built for $id"
-	[ -f "$kdir/initrd.gz" ] || cmd_initrd "$id"
+	# Built once, and again whenever /init changed.
+	if [ ! -f "$kdir/initrd.gz" ] ||
+	    [ -n "$(find "$here/init.sh" -newer "$kdir/initrd.gz")" ]; then
+		cmd_initrd "$id"
+	fi
 	command -v qemu-system-x86_64 >/dev/null ||
 	    die "qemu-system-x86_64 missing (qemu-system-x86)"
 	# Each run has its own results folder: several may share a kernel.
@@ -296,7 +300,7 @@ cmd_run() {
 	    -accel tcg -cpu max -m "${FALCO_VM_MEM:-1024}" \
 	    -smp "${FALCO_VM_SMP:-2}" \
 	    -kernel "$kdir/root/boot/vmlinuz-$rel" -initrd "$kdir/initrd.gz" \
-	    -append "console=ttyS0 loglevel=4 panic=-1 FVM_RESULTS=$res" \
+	    -append "console=ttyS0 loglevel=4 panic=-1 FVM_RESULTS=$res FVM_SRC=$src" \
 	    -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	    -virtfs "local,path=$res,mount_tag=results,security_model=none,multidevs=remap" \
 	    -nographic -no-reboot -nodefaults -serial stdio \
