@@ -547,6 +547,39 @@ static const struct {
 	XT(XT_OPENAT2, openat2_flags),
 };
 
+/*
+ * Translate argument a with table id.  Most tables are bit sets; four are
+ * enumerations and are translated exactly as the eBPF programs translate
+ * them: socket families and prctl options keep their values (the portable
+ * numbers are the native ones), an fcntl command takes the last matching
+ * entry (flags.tbl lists the *LK64 aliases first), a ptrace request the
+ * first.
+ */
+static u32 falco_xlat_id(unsigned int id, u64 a)
+{
+	const struct fe_flag_xlat *t = falco_xlats[id].t;
+	unsigned int i, n = falco_xlats[id].n;
+	u32 r;
+
+	switch (id) {
+	case XT_FAMILY:
+		return a & 0xff;
+	case XT_PRCTL:
+		return (u32)a;
+	case XT_FCNTL:
+		r = FL_FCNTL_COMMANDS_UNKNOWN;
+		for (i = 0; i < n; i++)
+			if (t[i].native == a)
+				r = t[i].portable;
+		return r;
+	case XT_PTRACE:
+		return fe_xlat_enum(t, n, a,
+				    FL_PTRACE_REQUESTS_PTRACE_UNKNOWN);
+	default:
+		return falco_xlat(t, n, a);
+	}
+}
+
 struct falco_step {
 	u8 op;
 	u8 a;
@@ -774,14 +807,11 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 	case OP_STR:
 		return fill_ustr(f, a);
 	case OP_X32:
-		return fill_u32(f, falco_xlat(falco_xlats[s->b].t,
-					      falco_xlats[s->b].n, a));
+		return fill_u32(f, falco_xlat_id(s->b, a));
 	case OP_X16:
-		return fill_u16(f, falco_xlat(falco_xlats[s->b].t,
-					      falco_xlats[s->b].n, a));
+		return fill_u16(f, falco_xlat_id(s->b, a));
 	case OP_X8:
-		return fill_u8(f, falco_xlat(falco_xlats[s->b].t,
-					     falco_xlats[s->b].n, a));
+		return fill_u8(f, falco_xlat_id(s->b, a));
 	case OP_OFLAGS:
 		return fill_u32(f, falco_open_flags(a) |
 				falco_fd_created(x->ret));

@@ -9,6 +9,8 @@
 set -eu
 
 live=$FALCO_SRC/tests/live
+# The console line so far holds the firmware's escape sequences.
+echo
 if ! insmod "$FALCO_KO"; then
 	echo "FAIL: kmod-daemon-insmod: cannot load $FALCO_KO"
 	exit 1

@@ -687,6 +687,32 @@ bpf_driver_nrings(const struct bpf_driver *drv)
 	return drv->nrings;
 }
 
+/*
+ * Empty the tail-call tables.  A program array and the programs in it
+ * hold each other; the kernel breaks the cycle from a work item once
+ * the last descriptor is closed, which can lag on a loaded machine.
+ * Emptying the tables first lets everything go at close.
+ */
+static void
+clear_tail_tables(struct fb_probe *skel)
+{
+	struct bpf_map *maps[] = {
+		skel->maps.fb_exit_tail,
+		skel->maps.fb_enter_tail,
+		skel->maps.fb_exec_tail,
+	};
+	uint32_t k;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		if ((fd = bpf_map__fd(maps[i])) < 0)
+			continue;
+		for (k = 0; k < bpf_map__max_entries(maps[i]); k++)
+			(void)bpf_map_delete_elem(fd, &k);
+	}
+}
+
 void
 bpf_driver_close(struct bpf_driver *drv)
 {
@@ -695,6 +721,8 @@ bpf_driver_close(struct bpf_driver *drv)
 	if (drv == NULL)
 		return;
 	bpf_driver_detach(drv);
+	if (drv->skel != NULL)
+		clear_tail_tables(drv->skel);
 	fb_probe__destroy(drv->skel);
 	for (i = 0; drv->rings != NULL && i < drv->nrings; i++) {
 		bpf_ring_unmap(&drv->rings[i]);
