@@ -47,11 +47,13 @@ start_run() {
 	pids="$fpid $wpid"
 }
 
-# finish_run: release the rest of the capture and wait; sets rc
+# finish_run: release the rest of the capture and wait; sets rc.  A
+# falco that died early leaves the writer blocked on the FIFO: stop it.
 finish_run() {
 	touch "$tmp/go"
 	rc=0
 	wait "$fpid" || rc=$?
+	kill "$wpid" 2>/dev/null || true
 	wait "$wpid" || true
 	pids=""
 }

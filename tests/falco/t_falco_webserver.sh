@@ -177,6 +177,7 @@ wpid=$!
 pids="$fpid $wpid"
 rc=0
 wait "$fpid" || rc=$?
+kill "$wpid" 2>/dev/null || true
 wait "$wpid" || true
 pids=""
 m=$(grep '"rule":"Falco internal: metrics snapshot"' "$tmp/out" | tail -1 |

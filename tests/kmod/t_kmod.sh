@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # falco.ko in a QEMU guest: builds the module against each Debian kernel
-# of FALCO_KMOD_KERNELS (ids of tests/vm/kernels.list; default: all three,,
+# of FALCO_KMOD_KERNELS (ids of tests/vm/kernels.list; default: all three),
 # boots it and runs tests/kmod/guest.sh there.  Prints the guest's
 # PASS/FAIL/SKIP lines, prefixed with the kernel id, plus one line for
 # the guest's kernel log.  The logs of a run with failures stay in
