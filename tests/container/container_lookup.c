@@ -4,8 +4,10 @@
  * and print what it found, one "key=value" per line, for the t_*.sh
  * scripts.
  *
- *	container_lookup [-s socket]... [-t timeout_ms] id...
+ *	container_lookup [-s socket]... [-t timeout_ms] [-d dir] id...
  *
+ * -d: podman's storage folder for on-disk records ("" for none; default
+ * that of container_meta_options_init()).
  * Exit status: 0 if every id was found, 2 if one was not, 1 on misuse.
  */
 #include <stdio.h>
@@ -68,7 +70,7 @@ main(int argc, char **argv)
 
 	log_init("container_lookup", LOG_INFO, 1, 0);
 	container_meta_options_init(&o);
-	while ((ch = getopt(argc, argv, "s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:t:d:")) != -1) {
 		switch (ch) {
 		case 's':
 			if (ns == MAX_SOCKETS)
@@ -78,9 +80,12 @@ main(int argc, char **argv)
 		case 't':
 			o.timeout_ms = atoi(optarg);
 			break;
+		case 'd':
+			o.podman_storage = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: container_lookup [-s socket]..."
-			    " [-t timeout_ms] id...\n");
+			    " [-t timeout_ms] [-d dir] id...\n");
 			return 1;
 		}
 	}

@@ -150,8 +150,21 @@ kill "$PM_SVC_PID"
 wait "$PM_SVC_PID" 2>/dev/null || true
 PM_SVC_PID=
 rc=0
-"$tool" -s "$sock" -t 1000 "$id1" "$id2" >"$scratch/c4.out" \
+"$tool" -s "$sock" -t 1000 -d '' "$id1" "$id2" >"$scratch/c4.out" \
 	2>"$scratch/c4.err" || rc=$?
 check "stopped service: lookups unavailable" eq "$rc" 2
+# Podman's on-disk records of the containers still answer.
+rc=0
+"$tool" -s "$sock" -t 1000 "$id2" >"$scratch/c5.out" 2>&1 || rc=$?
+check "stopped service: on-disk record found" eq "$rc" 0
+check "stopped service: on-disk record: name" eq "$(value name \
+	"$scratch/c5.out")" "$n2"
+check "stopped service: on-disk record: image.repository" eq \
+	"$(value image.repository "$scratch/c5.out")" \
+	"localhost/falco-cmtest-$tag"
+check "stopped service: on-disk record: privileged" eq \
+	"$(value privileged "$scratch/c5.out")" true
+check "stopped service: on-disk record: type" eq \
+	"$(value type "$scratch/c5.out")" podman
 check "stopped service: one log line" \
 	eq "$(grep -c 'container:' "$scratch/c4.err")" 1

@@ -445,6 +445,7 @@ new_cm(struct env *env, int timeout_ms, size_t max, int retry_ms)
 	o.timeout_ms = timeout_ms;
 	o.max_entries = max;
 	o.retry_ms = retry_ms;
+	o.podman_storage = NULL;	/* tests that want it say so */
 	return container_meta_new(&o);
 }
 
@@ -746,6 +747,160 @@ test_podman_type(void **state)
 	container_meta_free(cm);
 }
 
+/* --- podman's on-disk records -------------------------------------- */
+
+#define SHORT_ID	\
+	"b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6" \
+	"f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2"
+#define NOBUNDLE_ID	\
+	"c0ffee00c0ffee00c0ffee00c0ffee00" \
+	"c0ffee00c0ffee00c0ffee00c0ffee00"
+#define IMAGELESS_ID	\
+	"d00d0000d00d0000d00d0000d00d0000" \
+	"d00d0000d00d0000d00d0000d00d0000"
+#define SECTEST_IMG	\
+	"34d9da13117c4efa9219f584cc8859a5" \
+	"80026711029a7f5c7e44f580c512917d"
+
+static void
+test_podman_storage_records(void **state)
+{
+	char *dir = data_path("podman_storage");
+	struct container_rec *rec;
+
+	(void)state;
+	/* --privileged, found by its full id and by a 12-hex prefix. */
+	rec = container_rec_from_podman_storage(dir, SHORT_ID);
+	assert_non_null(rec);
+	assert_string_equal(rec->full_id, SHORT_ID);
+	assert_string_equal(rec->id, "b1c2d3e4f5a6");
+	assert_string_equal(rec->type, "podman");
+	assert_string_equal(rec->name, "short-lived");
+	assert_string_equal(rec->image, "localhost/tools/sectest:1.0");
+	assert_string_equal(rec->image_repo, "localhost/tools/sectest");
+	assert_string_equal(rec->image_tag, "1.0");
+	assert_null(rec->image_digest);
+	assert_string_equal(rec->image_id, SECTEST_IMG);
+	assert_int_equal(rec->privileged, 1);
+	assert_int_equal(rec->nmounts, 0);
+	assert_int_equal(rec->nlabels, 0);
+	container_rec_unref(rec);
+	rec = container_rec_from_podman_storage(dir, "B1C2D3E4F5A6");
+	assert_non_null(rec);
+	assert_string_equal(rec->full_id, SHORT_ID);
+	container_rec_unref(rec);
+
+	/* Annotation "FALSE": not privileged. */
+	rec = container_rec_from_podman_storage(dir, PLAIN_ID);
+	assert_non_null(rec);
+	assert_string_equal(rec->name, "web");
+	assert_string_equal(rec->image_repo, "docker.io/library/nginx");
+	assert_int_equal(rec->privileged, 0);
+	container_rec_unref(rec);
+
+	/*
+	 * Incomplete records give nothing rather than a guess: a bundle
+	 * config that does not parse (podman still writing it), no image
+	 * reference, an id podman does not know, a shorter prefix than 12,
+	 * a storage folder that does not exist.
+	 */
+	assert_null(container_rec_from_podman_storage(dir, NOBUNDLE_ID));
+	assert_null(container_rec_from_podman_storage(dir, IMAGELESS_ID));
+	assert_null(container_rec_from_podman_storage(dir, K8S_ID));
+	assert_null(container_rec_from_podman_storage(dir, "b1c2d3e4f5"));
+	assert_null(container_rec_from_podman_storage(dir, "../b1c2d3e4f5a6"));
+	assert_null(container_rec_from_podman_storage("/nonexistent",
+	    SHORT_ID));
+	assert_null(container_rec_from_podman_storage(NULL, SHORT_ID));
+	free(dir);
+}
+
+/*
+ * The disk record answers before a slow API does; the API's answer then
+ * replaces it; an API that no longer knows the container (podman run
+ * --rm removed it) leaves the disk record in place.
+ */
+static void
+test_cache_disk_first(void **state)
+{
+	struct env *env = *state;
+	struct container_meta_options o;
+	struct container_meta_stats st;
+	struct container_meta *cm;
+	struct container_rec *rec;
+	const char *socks[2];
+	char *dir = data_path("podman_storage");
+	int64_t t0, dt;
+	int i;
+
+	start_api(env);
+	mockapi_set_delay(env->api, 400);
+	socks[0] = env->sock;
+	socks[1] = NULL;
+	container_meta_options_init(&o);
+	o.sockets = socks;
+	assert_string_equal(o.podman_storage, "/var/lib/containers/storage");
+	o.podman_storage = dir;
+	cm = container_meta_new(&o);
+	assert_non_null(cm);
+	free(dir);
+
+	assert_int_equal(container_meta_lookup(cm, PLAIN_ID, &rec),
+	    CONTAINER_META_PENDING);
+	/*
+	 * The API worker is now waiting for its first answer (400 ms): the
+	 * next container's disk record must not wait behind it.
+	 */
+	sleep_ms(50);
+	t0 = mono_us();
+	assert_int_equal(container_meta_lookup(cm, SHORT_ID, &rec),
+	    CONTAINER_META_PENDING);
+	for (i = 0; i < 300; i++) {
+		if (container_meta_lookup(cm, SHORT_ID, &rec) ==
+		    CONTAINER_META_READY)
+			break;
+		sleep_ms(1);
+	}
+	dt = mono_us() - t0;
+	assert_non_null(rec);
+	assert_true(dt < 300000);
+	assert_int_equal(mockapi_count(env->api, "/v1.41/containers/"), 1);
+	assert_string_equal(rec->image_repo, "localhost/tools/sectest");
+	assert_int_equal(rec->privileged, 1);
+	container_rec_unref(rec);
+	assert_int_equal(container_meta_lookup(cm, PLAIN_ID, &rec),
+	    CONTAINER_META_READY);
+	assert_int_equal(rec->nmounts, 0);		/* from disk */
+	container_rec_unref(rec);
+
+	assert_int_equal(container_meta_wait_idle(cm, 5000), 0);
+	/* The API's record has what the disk does not: mounts, labels. */
+	assert_int_equal(container_meta_lookup(cm, PLAIN_ID, &rec),
+	    CONTAINER_META_READY);
+	assert_string_equal(rec->image_repo, "docker.io/library/nginx");
+	assert_int_equal(rec->nmounts, 2);
+	assert_string_equal(container_rec_label(rec, "com.example.tier"),
+	    "front");
+	container_rec_unref(rec);
+	/* Unknown to the API (404): the disk record stays. */
+	assert_int_equal(mockapi_count(env->api,
+	    "/v1.41/containers/" SHORT_ID), 1);
+	assert_int_equal(container_meta_lookup(cm, SHORT_ID, &rec),
+	    CONTAINER_META_READY);
+	assert_string_equal(rec->name, "short-lived");
+	assert_int_equal(rec->privileged, 1);
+	container_rec_unref(rec);
+	/* Known to neither: unavailable, as without the disk records. */
+	assert_int_equal(container_meta_lookup(cm, "0123456789ab", &rec),
+	    CONTAINER_META_PENDING);
+	assert_int_equal(container_meta_wait_idle(cm, 5000), 0);
+	assert_int_equal(container_meta_lookup(cm, "0123456789ab", &rec),
+	    CONTAINER_META_UNAVAILABLE);
+	container_meta_get_stats(cm, &st);
+	assert_int_equal(st.disk_answers, 2);
+	container_meta_free(cm);
+}
+
 int
 main(void)
 {
@@ -769,6 +924,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_socket_appears_later,
 		    env_setup, env_teardown),
 		cmocka_unit_test_setup_teardown(test_podman_type,
+		    env_setup, env_teardown),
+		cmocka_unit_test(test_podman_storage_records),
+		cmocka_unit_test_setup_teardown(test_cache_disk_first,
 		    env_setup, env_teardown),
 	};
 

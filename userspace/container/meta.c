@@ -9,6 +9,14 @@
  * and takes it again to publish the result.  The socket table
  * (cm->socks) belongs to the worker alone and needs no lock.
  *
+ * With a podman storage folder configured, a second thread reads the
+ * on-disk record (disk.c) of every new id that has no record yet and
+ * publishes it, in parallel with the API worker, which may be stuck for
+ * a while on a slow request; the API's answer replaces the disk record,
+ * and an API that no longer knows the id (--rm removed it) leaves it.
+ * The disk thread has its own queue (cm->dqueue), guarded by the same
+ * mutex.
+ *
  * An entry that is evicted or dropped while its request is in flight is
  * simply freed: the worker finds the key gone (or a new entry with
  * another generation number) when it comes back, and throws its result
@@ -48,10 +56,13 @@ struct cm_entry {
 	enum ent_state		 state;
 	struct container_rec	*rec;		/* also kept while refreshing */
 	int64_t			 retry_at;	/* ms, CLOCK_MONOTONIC */
+	int64_t			 added_at;	/* ms, for the debug log */
 	int			 queued;
+	int			 dqueued;	/* on cm->dqueue */
 	struct cm_entry		*hnext;
 	TAILQ_ENTRY(cm_entry)	 lru;
 	TAILQ_ENTRY(cm_entry)	 q;
+	TAILQ_ENTRY(cm_entry)	 dq;
 };
 
 TAILQ_HEAD(cm_list, cm_entry);
@@ -76,6 +87,11 @@ struct container_meta {
 	pthread_cond_t		 idle;		/* queue empty and not busy */
 	pthread_t		 thr;
 	int			 started;
+	pthread_cond_t		 dwork;		/* dqueue not empty, or stop */
+	pthread_t		 dthr;		/* the disk thread */
+	int			 dstarted;
+	int			 dbusy;
+	struct cm_list		 dqueue;
 	/*
 	 * Set under mu by container_meta_free(); also polled without the
 	 * lock by libcurl's progress callback to abort a transfer.
@@ -100,6 +116,7 @@ struct container_meta {
 	int			 timeout_ms;
 	int			 retry_ms;
 	size_t			 label_max_len;
+	char			*podman_storage;	/* NULL: not used */
 	struct cm_socket	*socks;		/* worker only */
 	size_t			 nsocks;
 };
@@ -128,6 +145,7 @@ container_meta_options_init(struct container_meta_options *opts)
 	opts->max_entries = 4096;
 	opts->retry_ms = 5000;
 	opts->label_max_len = 100;
+	opts->podman_storage = "/var/lib/containers/storage";
 }
 
 /* The cache key of an id: its first 12 characters, lowercase. */
@@ -168,6 +186,11 @@ find(struct container_meta *cm, const char *key)
 static void
 enqueue(struct container_meta *cm, struct cm_entry *e)
 {
+	if (cm->podman_storage != NULL && e->rec == NULL && !e->dqueued) {
+		e->dqueued = 1;
+		TAILQ_INSERT_TAIL(&cm->dqueue, e, dq);
+		pthread_cond_signal(&cm->dwork);
+	}
 	if (e->queued)
 		return;
 	e->queued = 1;
@@ -187,6 +210,8 @@ entry_remove(struct container_meta *cm, struct cm_entry *e)
 	TAILQ_REMOVE(&cm->lru, e, lru);
 	if (e->queued)
 		TAILQ_REMOVE(&cm->queue, e, q);
+	if (e->dqueued)
+		TAILQ_REMOVE(&cm->dqueue, e, dq);
 	container_rec_unref(e->rec);
 	free(e);
 	cm->nentries--;
@@ -207,6 +232,7 @@ entry_add(struct container_meta *cm, const char *key, const char *id)
 	snprintf(e->id, sizeof(e->id), "%s", id);
 	e->gen = ++cm->gen_next;
 	e->state = ENT_PENDING;
+	e->added_at = now_ms();
 	b = bucket_of(cm, key);
 	e->hnext = cm->buckets[b];
 	cm->buckets[b] = e;
@@ -314,7 +340,8 @@ container_meta_wait_idle(struct container_meta *cm, int timeout_ms)
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&cm->mu);
-	while ((cm->busy || !TAILQ_EMPTY(&cm->queue)) && rc == 0)
+	while ((cm->busy || cm->dbusy || !TAILQ_EMPTY(&cm->queue) ||
+	    !TAILQ_EMPTY(&cm->dqueue)) && rc == 0)
 		if (pthread_cond_timedwait(&cm->idle, &cm->mu, &ts) ==
 		    ETIMEDOUT)
 			rc = -1;
@@ -497,6 +524,68 @@ fetch(struct container_meta *cm, const char *id)
 	return NULL;
 }
 
+/*
+ * Read the on-disk record of e (mu held, dropped during the read) and
+ * publish it if the entry is still the same one and has no record yet.
+ * The API worker's job for the entry is left as it is.
+ */
+static void
+disk_job(struct container_meta *cm, struct cm_entry *e)
+{
+	char key[CONTAINER_SHORT_ID_LEN + 1], id[CONTAINER_FULL_ID_LEN + 1];
+	struct container_rec *rec;
+	uint64_t gen;
+
+	memcpy(key, e->key, sizeof(key));
+	memcpy(id, e->id, sizeof(id));
+	gen = e->gen;
+	pthread_mutex_unlock(&cm->mu);
+
+	rec = container_rec_from_podman_storage(cm->podman_storage, id);
+
+	pthread_mutex_lock(&cm->mu);
+	if (rec == NULL)
+		return;
+	e = find(cm, key);
+	if (cm->stop || e == NULL || e->gen != gen || e->rec != NULL) {
+		container_rec_unref(rec);
+		return;
+	}
+	e->rec = rec;
+	e->state = ENT_READY;
+	cm->st.disk_answers++;
+	log_debug("container: %s: disk record after %lld ms: %s",
+	    e->key, (long long)(now_ms() - e->added_at),
+	    rec->image != NULL ? rec->image : "(no image)");
+	atomic_fetch_add(&cm->answers, 1);
+}
+
+static void *
+disk_worker(void *arg)
+{
+	struct container_meta *cm = arg;
+	struct cm_entry *e;
+
+	pthread_mutex_lock(&cm->mu);
+	while (!cm->stop) {
+		if ((e = TAILQ_FIRST(&cm->dqueue)) == NULL) {
+			cm->dbusy = 0;
+			pthread_cond_broadcast(&cm->idle);
+			pthread_cond_wait(&cm->dwork, &cm->mu);
+			continue;
+		}
+		TAILQ_REMOVE(&cm->dqueue, e, dq);
+		e->dqueued = 0;
+		cm->dbusy = 1;
+		if (e->rec == NULL)
+			disk_job(cm, e);
+	}
+	cm->dbusy = 0;
+	pthread_cond_broadcast(&cm->idle);
+	pthread_mutex_unlock(&cm->mu);
+	return NULL;
+}
+
 static void *
 worker(void *arg)
 {
@@ -535,6 +624,9 @@ worker(void *arg)
 			container_rec_unref(rec);
 			continue;
 		}
+		log_debug("container: %s: API %s after %lld ms", key,
+		    rec != NULL ? "record" : "has no record",
+		    (long long)(now_ms() - e->added_at));
 		if (rec != NULL) {
 			container_rec_unref(e->rec);
 			e->rec = rec;
@@ -570,12 +662,16 @@ container_meta_new(const struct container_meta_options *opts)
 	pthread_mutex_init(&cm->mu, NULL);
 	pthread_cond_init(&cm->work, NULL);
 	pthread_cond_init(&cm->idle, NULL);
+	pthread_cond_init(&cm->dwork, NULL);
 	TAILQ_INIT(&cm->lru);
 	TAILQ_INIT(&cm->queue);
+	TAILQ_INIT(&cm->dqueue);
 	cm->max = opts->max_entries > 0 ? opts->max_entries : 4096;
 	cm->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 2000;
 	cm->retry_ms = opts->retry_ms > 0 ? opts->retry_ms : 5000;
 	cm->label_max_len = opts->label_max_len;
+	if (opts->podman_storage != NULL && *opts->podman_storage != '\0')
+		cm->podman_storage = xstrdup(opts->podman_storage);
 	for (cm->nbuckets = 64; cm->nbuckets < cm->max; cm->nbuckets <<= 1)
 		;
 	cm->buckets = xcalloc(cm->nbuckets, sizeof(*cm->buckets));
@@ -596,6 +692,16 @@ container_meta_new(const struct container_meta_options *opts)
 		return NULL;
 	}
 	cm->started = 1;
+	if (cm->podman_storage != NULL) {
+		if ((err = pthread_create(&cm->dthr, NULL, disk_worker,
+		    cm)) != 0) {
+			log_err("container: cannot start the disk record "
+			    "thread: %s", strerror(err));
+			container_meta_free(cm);
+			return NULL;
+		}
+		cm->dstarted = 1;
+	}
 	return cm;
 }
 
@@ -610,8 +716,11 @@ container_meta_free(struct container_meta *cm)
 		pthread_mutex_lock(&cm->mu);
 		cm->stop = 1;
 		pthread_cond_signal(&cm->work);
+		pthread_cond_signal(&cm->dwork);
 		pthread_mutex_unlock(&cm->mu);
 		pthread_join(cm->thr, NULL);
+		if (cm->dstarted)
+			pthread_join(cm->dthr, NULL);
 		curl_global_cleanup();
 	}
 	while (!TAILQ_EMPTY(&cm->lru))
@@ -619,9 +728,11 @@ container_meta_free(struct container_meta *cm)
 	for (i = 0; i < cm->nsocks; i++)
 		free(cm->socks[i].path);
 	free(cm->socks);
+	free(cm->podman_storage);
 	free(cm->buckets);
 	pthread_cond_destroy(&cm->idle);
 	pthread_cond_destroy(&cm->work);
+	pthread_cond_destroy(&cm->dwork);
 	pthread_mutex_destroy(&cm->mu);
 	free(cm);
 }
