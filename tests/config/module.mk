@@ -1,5 +1,5 @@
 UNIT_TESTS += test_config
-test_config_SRCS := tests/config/test_config.c
+test_config_SRCS := tests/config/test_config.c tests/lib/testutil.c
 test_config_LIBS := config util
 test_config_LDLIBS := -lcmocka -lyaml
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../lib/testutil.h"
 #include "config/config.h"
 #include "util/log.h"
 #include "util/sbuf.h"
@@ -349,43 +350,12 @@ test_scalar_parsers(void **state)
 	assert_int_equal(cfg_parse_duration_ms("s", &i), -1);
 }
 
-/* A temporary tree for config_files tests, removed by the teardown. */
-static char tmpdir[64];
-
-static int
-setup_tmp(void **state)
-{
-	strcpy(tmpdir, "/tmp/test_config.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown_tmp(void **state)
-{
-	char *cmd;
-	int rc;
-
-	xasprintf(&cmd, "rm -rf '%s'", tmpdir);
-	rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *
-tpath(const char *name)
-{
-	char *p;
-
-	xasprintf(&p, "%s/%s", tmpdir, name);
-	return p;
-}
-
 static void
 test_config_files_merge(void **state)
 {
-	char *main_yaml = tpath("falco.yaml"), *one = tpath("one.yaml");
-	char *dir = tpath("config.d"), *d1 = tpath("config.d/20-b.yaml");
-	char *d0 = tpath("config.d/10-a.yaml"), *ov = tpath("over.yaml");
+	char *main_yaml = tu_path("falco.yaml"), *one = tu_path("one.yaml");
+	char *dir = tu_path("config.d"), *d1 = tu_path("config.d/20-b.yaml");
+	char *d0 = tu_path("config.d/10-a.yaml"), *ov = tu_path("over.yaml");
 	char *text, *err = NULL;
 	struct config *cfg;
 	const char **list;
@@ -397,7 +367,7 @@ test_config_files_merge(void **state)
 	    "  - path: %s\n    strategy: add-only\n"
 	    "rules_files: [/main.yaml]\n"
 	    "json_output: false\npriority: debug\n",
-	    one, dir, tmpdir, ov);
+	    one, dir, tu_tmpdir, ov);
 	write_file(main_yaml, text);
 	free(text);
 	write_file(one, "rules_files: [/one.yaml]\njson_output: true\n");
@@ -470,7 +440,7 @@ test_config_files_merge(void **state)
 static void
 test_config_files_errors(void **state)
 {
-	char *main_yaml = tpath("falco.yaml"), *inc = tpath("inc.yaml");
+	char *main_yaml = tu_path("falco.yaml"), *inc = tu_path("inc.yaml");
 	char *text, *err = NULL;
 	struct config *cfg = config_new();
 
@@ -499,7 +469,7 @@ test_config_files_errors(void **state)
 
 	/* Even through a symbolic link. */
 	{
-		char *link = tpath("alias.yaml");
+		char *link = tu_path("alias.yaml");
 
 		assert_int_equal(symlink(main_yaml, link), 0);
 		xasprintf(&text, "priority: debug\nconfig_files: [%s]\n",
@@ -592,6 +562,50 @@ test_shipped_falco_yaml(void **state)
 	free(path);
 }
 
+/* config_load_plain(): the YAML as written, nothing of falco.yaml's. */
+static void
+test_load_plain(void **state)
+{
+	char *path = tu_path("plain.yaml"), *missing = tu_path("nope.yaml");
+	char *err = NULL, *want;
+	struct config *cfg = config_new();
+
+	setenv("TEST_CONFIG_PLAIN", "expanded", 1);
+	write_file(path, "config_files: [/nonexistent]\n"
+	    "Colour: \"${TEST_CONFIG_PLAIN}\"\nkey: 1\nkey: 2\n"
+	    "json_output: perhaps\n");
+	assert_int_equal(config_load_plain(cfg, path, &err), 0);
+	/* No ${} expansion, no includes, no key checks or warnings. */
+	assert_string_equal(config_str(cfg, "Colour", ""),
+	    "${TEST_CONFIG_PLAIN}");
+	assert_int_equal(config_nwarnings(cfg), 0);
+	assert_int_equal(config_nfiles(cfg), 1);
+	assert_string_equal(config_file(cfg, 0), path);
+	/* A repeated key keeps its last value. */
+	assert_int_equal(config_int(cfg, "key", 0), 2);
+	assert_int_equal(cfg_node_line(config_node(cfg, "key")), 4);
+	assert_int_equal(cfg_node_col(config_node(cfg, "key")), 6);
+
+	/* Failures: not a mapping, no file. */
+	write_file(path, "- a\n");
+	assert_int_equal(config_load_plain(cfg, path, &err), -1);
+	xasprintf(&want, "%s:1:1: a configuration file must be a mapping",
+	    path);
+	assert_string_equal(err, want);
+	free(want);
+	free(err);
+	err = NULL;
+	config_free(cfg);
+	cfg = config_new();
+	assert_int_equal(config_load_plain(cfg, missing, &err), -1);
+	assert_non_null(strstr(err, "nope.yaml: cannot open"));
+	free(err);
+	config_free(cfg);
+	unsetenv("TEST_CONFIG_PLAIN");
+	free(path);
+	free(missing);
+}
+
 int
 main(void)
 {
@@ -602,10 +616,12 @@ main(void)
 		cmocka_unit_test(test_getters_defaults),
 		cmocka_unit_test(test_scalar_parsers),
 		cmocka_unit_test_setup_teardown(test_config_files_merge,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_config_files_errors,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_alias_bomb_rejected),
+		cmocka_unit_test_setup_teardown(test_load_plain,
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_shipped_falco_yaml),
 	};
 

@@ -8,62 +8,41 @@
 # POSTed with curl, standing in for Falco's http_output).
 set -eu
 
-top=${FALCO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-bin=${FALCO_BUILD:-$top/build}/bin/event-generator
+# shellcheck source=tests/lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
+bin=$build/bin/event-generator
 data=$top/tests/evgen/actions.tsv
 rules=$top/rules/falco_rules.yaml
 
-if [ ! -x "$bin" ]; then
-	echo "SKIP: evgen: $bin is not built (make build/bin/event-generator)"
-	exit 0
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/t_evgen.XXXXXX")
-bgpid=
-cleanup() {
-	[ -n "$bgpid" ] && kill "$bgpid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-check() {
-	# check NAME COMMAND...: PASS when the command succeeds.
-	cname=$1
-	shift
-	if "$@"; then
-		echo "PASS: $cname"
-	else
-		echo "FAIL: $cname"
-	fi
-}
+need_exec evgen "$bin" "make build/bin/event-generator"
 
 # The data file without comments.
-grep -v '^#' "$data" >"$work/data"
+grep -v '^#' "$data" >"$tmp/data"
 
 # --- list ---------------------------------------------------------------
 
-"$bin" list >"$work/list.default"
-"$bin" list --all >"$work/list.all"
-"$bin" list --all --long >"$work/list.long"
-awk -F'\t' '$2 == "default" { print "syscall." $1 }' "$work/data" \
-    >"$work/want.default"
-awk -F'\t' '{ print "syscall." $1 }' "$work/data" >"$work/want.all"
-awk -F'\t' '{ print "syscall." $1 "\t" $4 "\t" $2 "\t" $3 }' "$work/data" \
-    >"$work/want.long"
-cut -f1-4 "$work/list.long" >"$work/got.long"
+"$bin" list >"$tmp/list.default"
+"$bin" list --all >"$tmp/list.all"
+"$bin" list --all --long >"$tmp/list.long"
+awk -F'\t' '$2 == "default" { print "syscall." $1 }' "$tmp/data" \
+    >"$tmp/want.default"
+awk -F'\t' '{ print "syscall." $1 }' "$tmp/data" >"$tmp/want.all"
+awk -F'\t' '{ print "syscall." $1 "\t" $4 "\t" $2 "\t" $3 }' "$tmp/data" \
+    >"$tmp/want.long"
+cut -f1-4 "$tmp/list.long" >"$tmp/got.long"
 
-check "list: the 23 default actions" \
-    cmp -s "$work/want.default" "$work/list.default"
-check "list --all: all 66 actions" cmp -s "$work/want.all" "$work/list.all"
-check "list --long: rule, set and placement of every action" \
-    cmp -s "$work/want.long" "$work/got.long"
-check "list: helper actions are not listed" \
-    test "$(grep -c '^helper' "$work/list.all" || true)" -eq 0
-check "list REGEXP: Ptrace selects the two ptrace actions" \
+check_cmd "list: the 23 default actions" \
+    cmp -s "$tmp/want.default" "$tmp/list.default"
+check_cmd "list --all: all 66 actions" cmp -s "$tmp/want.all" "$tmp/list.all"
+check_cmd "list --long: rule, set and placement of every action" \
+    cmp -s "$tmp/want.long" "$tmp/got.long"
+check_cmd "list: helper actions are not listed" \
+    test "$(grep -c '^helper' "$tmp/list.all" || true)" -eq 0
+check_cmd "list REGEXP: Ptrace selects the two ptrace actions" \
     test "$("$bin" list Ptrace | wc -l)" -eq 2
-check "list REGEXP: off-by-default actions need --all" \
+check_cmd "list REGEXP: off-by-default actions need --all" \
     test "$("$bin" list WriteBelow | wc -l)" -eq 0
-check "list REGEXP --all: WriteBelow selects five actions" \
+check_cmd "list REGEXP --all: WriteBelow selects five actions" \
     test "$("$bin" list WriteBelow --all | wc -l)" -eq 5
 
 missing=0
@@ -72,33 +51,33 @@ while IFS="$(printf '\t')" read -r _ _ _ rule _ _; do
 		echo "rule missing from falco_rules.yaml: $rule"
 		missing=$((missing + 1))
 	}
-done <"$work/data"
-check "every expected rule is defined in rules/falco_rules.yaml" \
+done <"$tmp/data"
+check_cmd "every expected rule is defined in rules/falco_rules.yaml" \
     test "$missing" -eq 0
 
 rc=0
 "$bin" frobnicate >/dev/null 2>&1 || rc=$?
-check "usage error exits 2" test "$rc" -eq 2
+check_cmd "usage error exits 2" test "$rc" -eq 2
 rc=0
 "$bin" run '(' >/dev/null 2>&1 || rc=$?
-check "invalid regexp is refused" test "$rc" -ne 0
+check_cmd "invalid regexp is refused" test "$rc" -ne 0
 rc=0
-"$bin" run '^syscall.NoSuchAction$' >/dev/null 2>"$work/err" || rc=$?
-check "run: no matching action exits 1 with a message" \
-    sh -c "[ $rc -eq 1 ] && grep -q 'no action matches' '$work/err'"
+"$bin" run '^syscall.NoSuchAction$' >/dev/null 2>"$tmp/err" || rc=$?
+check_cmd "run: no matching action exits 1 with a message" \
+    sh -c "[ $rc -eq 1 ] && grep -q 'no action matches' '$tmp/err'"
 
 # --loop repeats until SIGTERM, then finishes the action in progress.
 "$bin" run --loop --sleep 20ms '^syscall.ClearLogActivities$' \
-    2>"$work/loop.err" &
-bgpid=$!
+    2>"$tmp/loop.err" &
+pids=$!
 sleep 0.5
-kill -TERM "$bgpid"
+kill -TERM "$pids"
 rc=0
-wait "$bgpid" || rc=$?
-bgpid=
-check "run --loop: repeats, stops cleanly on SIGTERM" \
-    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'ClearLogActivities: executed' '$work/loop.err') -ge 3 ]"
-check "run --loop: nothing left behind after SIGTERM" \
+wait "$pids" || rc=$?
+pids=
+check_cmd "run --loop: repeats, stops cleanly on SIGTERM" \
+    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'ClearLogActivities: executed' '$tmp/loop.err') -ge 3 ]"
+check_cmd "run --loop: nothing left behind after SIGTERM" \
     test -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 \
     -name 'falco-event-generator-syscall-ClearLogActivities-*')"
 
@@ -109,9 +88,9 @@ url=http://127.0.0.1:$port/
 
 post() {
 	# post RULE: send alert.json with that rule; prints the HTTP status.
-	sed "s/RULE_NAME/$1/" "$top/tests/evgen/alert.json" >"$work/alert"
+	sed "s/RULE_NAME/$1/" "$top/tests/evgen/alert.json" >"$tmp/alert"
 	curl -q -s -o /dev/null -w '%{http_code}' -X POST \
-	    -H 'Content-Type: application/json' --data-binary @"$work/alert" \
+	    -H 'Content-Type: application/json' --data-binary @"$tmp/alert" \
 	    "$url" || true
 }
 
@@ -131,26 +110,26 @@ if ! command -v curl >/dev/null 2>&1; then
 else
 	# A matching alert arrives: PASS, exit 0.
 	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
-	    --timeout 10s --sleep 0 >"$work/t1.out" 2>"$work/t1.err" &
-	bgpid=$!
-	wait_for "$work/t1.err" 'ClearLogActivities: executed' || true
+	    --timeout 10s --sleep 0 >"$tmp/t1.out" 2>"$tmp/t1.err" &
+	pids=$!
+	wait_for "$tmp/t1.err" 'ClearLogActivities: executed' || true
 	code=$(post "Clear Log Activities")
 	rc=0
-	wait "$bgpid" || rc=$?
-	bgpid=
-	check "test: listener accepts a POSTed JSON alert (HTTP 200)" \
+	wait "$pids" || rc=$?
+	pids=
+	check_cmd "test: listener accepts a POSTed JSON alert (HTTP 200)" \
 	    test "$code" = 200
-	check "test: the alert's rule matches the action, PASS and exit 0" \
-	    sh -c "[ $rc -eq 0 ] && grep -q '^PASS syscall.ClearLogActivities: rule \"Clear Log Activities\"' '$work/t1.out'"
-	check "test: summary counts one pass and one alert" \
+	check_cmd "test: the alert's rule matches the action, PASS and exit 0" \
+	    sh -c "[ $rc -eq 0 ] && grep -q '^PASS syscall.ClearLogActivities: rule \"Clear Log Activities\"' '$tmp/t1.out'"
+	check_cmd "test: summary counts one pass and one alert" \
 	    grep -q '^1 passed, 0 failed, 0 skipped (1 alerts received)' \
-	    "$work/t1.out"
+	    "$tmp/t1.out"
 
 	# Only alerts of other rules, and bad requests: FAIL, exit 1.
 	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
-	    --timeout 3s --sleep 0 >"$work/t2.out" 2>"$work/t2.err" &
-	bgpid=$!
-	wait_for "$work/t2.err" 'ClearLogActivities: executed' || true
+	    --timeout 3s --sleep 0 >"$tmp/t2.out" 2>"$tmp/t2.err" &
+	pids=$!
+	wait_for "$tmp/t2.err" 'ClearLogActivities: executed' || true
 	code_other=$(post "Write below etc")
 	code_bad=$(curl -q -s -o /dev/null -w '%{http_code}' -X POST \
 	    --data-binary 'not json' "$url" || true)
@@ -158,40 +137,40 @@ else
 	    --data-binary '{"priority":"Warning"}' "$url" || true)
 	code_get=$(curl -q -s -o /dev/null -w '%{http_code}' "$url" || true)
 	rc=0
-	wait "$bgpid" || rc=$?
-	bgpid=
-	check "test: another rule's alert is accepted (HTTP 200)" \
+	wait "$pids" || rc=$?
+	pids=
+	check_cmd "test: another rule's alert is accepted (HTTP 200)" \
 	    test "$code_other" = 200
-	check "test: a body that is not JSON is refused (HTTP 400)" \
+	check_cmd "test: a body that is not JSON is refused (HTTP 400)" \
 	    test "$code_bad" = 400
-	check "test: JSON without a rule is refused (HTTP 400)" \
+	check_cmd "test: JSON without a rule is refused (HTTP 400)" \
 	    test "$code_norule" = 400
-	check "test: GET is refused (HTTP 405)" test "$code_get" = 405
-	check "test: no matching alert within the timeout is a FAIL, exit 1" \
-	    sh -c "[ $rc -eq 1 ] && grep -q '^FAIL syscall.ClearLogActivities: no alert' '$work/t2.out'"
+	check_cmd "test: GET is refused (HTTP 405)" test "$code_get" = 405
+	check_cmd "test: no alert within the timeout is a FAIL, exit 1" \
+	    sh -c "[ $rc -eq 1 ] && grep -q '^FAIL syscall.ClearLogActivities: no alert' '$tmp/t2.out'"
 
 	# An action that cannot run here is a SKIP, not a failure.
 	rc=0
 	FALCO_EVGEN_CONTAINER=no "$bin" test \
 	    '^syscall.PacketSocketCreatedInContainer$' \
 	    --listen "127.0.0.1:$port" --timeout 1s --sleep 0 \
-	    >"$work/t3.out" 2>/dev/null || rc=$?
-	check "test: a container-only action on the host is a SKIP, exit 0" \
-	    sh -c "[ $rc -eq 0 ] && grep -q '^SKIP syscall.PacketSocketCreatedInContainer: runs only in a container' '$work/t3.out'"
+	    >"$tmp/t3.out" 2>/dev/null || rc=$?
+	check_cmd "test: a container-only action on the host: SKIP, exit 0" \
+	    sh -c "[ $rc -eq 0 ] && grep -q '^SKIP syscall.PacketSocketCreatedInContainer: runs only in a container' '$tmp/t3.out'"
 
 	# The port is refused when taken.
 	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
 	    --timeout 5s --sleep 0 >/dev/null 2>&1 &
-	bgpid=$!
+	pids=$!
 	sleep 0.5
 	rc=0
 	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
-	    --timeout 1s --sleep 0 >/dev/null 2>"$work/t4.err" || rc=$?
-	kill "$bgpid" 2>/dev/null || true
-	wait "$bgpid" 2>/dev/null || true
-	bgpid=
-	check "test: a listen address in use is an error" \
-	    sh -c "[ $rc -ne 0 ] && grep -q 'cannot listen' '$work/t4.err'"
+	    --timeout 1s --sleep 0 >/dev/null 2>"$tmp/t4.err" || rc=$?
+	kill "$pids" 2>/dev/null || true
+	wait "$pids" 2>/dev/null || true
+	pids=
+	check_cmd "test: a listen address in use is an error" \
+	    sh -c "[ $rc -ne 0 ] && grep -q 'cannot listen' '$tmp/t4.err'"
 fi
 
 # --- test mode against the daemon's http_output -------------------------
@@ -207,25 +186,25 @@ elif [ ! -f "$cap" ]; then
 else
 	"$bin" test '^syscall.CreateSymlinkOverSensitiveFiles$' \
 	    --listen "127.0.0.1:$port" --timeout 20s --sleep 0 \
-	    >"$work/t5.out" 2>"$work/t5.err" &
-	bgpid=$!
-	wait_for "$work/t5.err" 'CreateSymlinkOverSensitiveFiles: executed' ||
+	    >"$tmp/t5.out" 2>"$tmp/t5.err" &
+	pids=$!
+	wait_for "$tmp/t5.err" 'CreateSymlinkOverSensitiveFiles: executed' ||
 	    true
 	frc=0
 	"$falco" -r "$rules" -o engine.kind=replay \
 	    -o "engine.replay.capture_file=$cap" -o json_output=true \
 	    -o http_output.enabled=true -o "http_output.url=$url" \
 	    -o stdout_output.enabled=false -o syslog_output.enabled=false \
-	    -o log_syslog=false >"$work/t5.falco" 2>&1 || frc=$?
+	    -o log_syslog=false >"$tmp/t5.falco" 2>&1 || frc=$?
 	rc=0
-	wait "$bgpid" || rc=$?
-	bgpid=
+	wait "$pids" || rc=$?
+	pids=
 	if [ "$frc" -ne 0 ] &&
-	    grep -q 'not available' "$work/t5.falco"; then
-		echo "SKIP: test mode with falco: $(head -n 1 "$work/t5.falco")"
+	    grep -q 'not available' "$tmp/t5.falco"; then
+		echo "SKIP: test mode with falco: $(head -n 1 "$tmp/t5.falco")"
 	else
-		check "test: falco's http_output alert matches the action" \
-		    sh -c "[ $frc -eq 0 ] && [ $rc -eq 0 ] && grep -q '^PASS syscall.CreateSymlinkOverSensitiveFiles' '$work/t5.out'"
+		check_cmd "test: falco's http_output alert matches the action" \
+		    sh -c "[ $frc -eq 0 ] && [ $rc -eq 0 ] && grep -q '^PASS syscall.CreateSymlinkOverSensitiveFiles' '$tmp/t5.out'"
 	fi
 fi
 
@@ -264,8 +243,8 @@ while IFS="$(printf '\t')" read -r name _ where _ p1 p2; do
 	container) placement=yes ;;
 	*) placement=no ;;
 	esac
-	log=$work/$name.strace
-	err=$work/$name.err
+	log=$tmp/$name.strace
+	err=$tmp/$name.err
 	rc=0
 	if [ "$have_strace" -eq 1 ] && [ "$p1" != "-" ]; then
 		FALCO_EVGEN_CONTAINER=$placement strace -f -qq -v -s 256 \
@@ -295,33 +274,33 @@ while IFS="$(printf '\t')" read -r name _ where _ p1 p2; do
 			    ok=0
 			[ "$p2" = "-" ] || grep -Eq -- "$p2" "$log" ||
 			    grep -Eq -- "$p2" "$log.raw" || ok=0
-			check "evgen-effect $name" test "$ok" -eq 1
+			check_cmd "evgen-effect $name" test "$ok" -eq 1
 		fi
 	fi
 	left=$(leftovers)
-	check "evgen-clean $name leaves no file, mount or change behind" \
+	check_cmd "evgen-clean $name leaves no file, mount or change behind" \
 	    sh -c "[ -z '$left' ] && [ '$(cksum </bin/true)' = '$true_sum' ] && [ '$(test -d /var/lib/rpm && echo yes || echo no)' = '$rpm_before' ]"
-done <"$work/data"
+done <"$tmp/data"
 
 # Every IPv4/IPv6 peer or bound address seen in any action.
 grep -hoE 'inet_addr\("[^"]*"\)|inet_pton\(AF_INET6, "[^"]*"' \
-    "$work"/*.strace 2>/dev/null | sed -E 's/.*"([^"]*)".*/\1/' | sort -u \
-    >"$work/addrs"
+    "$tmp"/*.strace 2>/dev/null | sed -E 's/.*"([^"]*)".*/\1/' | sort -u \
+    >"$tmp/addrs"
 bad=$(grep -vxE '127\.0\.0\.1|192\.0\.2\.1|169\.254\.169\.254|0\.0\.0\.0|::1|::' \
-    "$work/addrs" || true)
-check "network: actions use only loopback or their private namespace" \
+    "$tmp/addrs" || true)
+check_cmd "network: actions use only loopback or their private namespace" \
     test -z "$bad"
 [ -z "$bad" ] || echo "unexpected addresses: $bad"
-if [ -s "$work/addrs" ]; then
+if [ -s "$tmp/addrs" ]; then
 	# 192.0.2.1 and 169.254.169.254 only after entering a new namespace.
 	nsok=1
-	for f in "$work"/*.strace; do
+	for f in "$tmp"/*.strace; do
 		if grep -qE 'inet_addr\("(192\.0\.2\.1|169\.254\.169\.254)"\)' "$f"
 		then
 			grep -q 'unshare(CLONE_NEWNET) *= 0' "$f" || nsok=0
 		fi
 	done
-	check "network: private addresses are used only in a new netns" \
+	check_cmd "network: private addresses are used only in a new netns" \
 	    test "$nsok" -eq 1
 fi
 
@@ -330,18 +309,18 @@ t0=$(date +%s)
 FALCO_EVGEN_CONTAINER=no "$bin" run '^syscall.ReadSensitiveFileTrustedAfterStartup$' \
     --sleep 0 2>/dev/null || true
 t1=$(date +%s)
-check "ReadSensitiveFileTrustedAfterStartup waits at least 6 s" \
+check_cmd "ReadSensitiveFileTrustedAfterStartup waits at least 6 s" \
     test $((t1 - t0)) -ge 6
 
 # Placement: container-only actions skip on a host and do nothing.
 rc=0
 FALCO_EVGEN_CONTAINER=no "$bin" run --all --sleep 0 \
     'DropAndExecuteNewBinaryInContainer|ContainerDriftDetectedChmod' \
-    2>"$work/place.err" || rc=$?
-check "container-only actions skip on a host with a clear message" \
-    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'skipped: runs only in a container' '$work/place.err') -eq 2 ] && ! grep -q executed '$work/place.err'"
+    2>"$tmp/place.err" || rc=$?
+check_cmd "container-only actions skip on a host with a clear message" \
+    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'skipped: runs only in a container' '$tmp/place.err') -eq 2 ] && ! grep -q executed '$tmp/place.err'"
 rc=0
 FALCO_EVGEN_CONTAINER=yes "$bin" run --all --sleep 0 \
-    'UserMgmtBinaries|OnHost' 2>"$work/place2.err" || rc=$?
-check "host-only actions skip in a container with a clear message" \
-    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'skipped: runs only on the host' '$work/place2.err') -eq 2 ]"
+    'UserMgmtBinaries|OnHost' 2>"$tmp/place2.err" || rc=$?
+check_cmd "host-only actions skip in a container with a clear message" \
+    sh -c "[ $rc -eq 0 ] && [ \$(grep -c 'skipped: runs only on the host' '$tmp/place2.err') -eq 2 ]"

@@ -5,38 +5,18 @@
 # paths, a temporary folder, a long capture, helpers that wait for a line
 # and that stop what the test started, by pid.
 
-top=${FALCO_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-: "${FALCO_TESTDATA:=$top/../shared/testdata}"
-build=${FALCO_BUILD:-$top/build}
+# shellcheck source=tests/lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
 falco=$build/bin/falco
 mkcap=$build/testbin/falco_mkcap
 src_cap=$FALCO_TESTDATA/falco-0.34.1/trace_files/cat_write.scap
 
 # need NAME: print SKIP and exit when a prerequisite is missing
 need() {
-	if [ ! -x "$falco" ]; then
-		echo "SKIP: $1: $falco is not built"
-		exit 0
-	fi
-	if [ ! -x "$mkcap" ]; then
-		echo "SKIP: $1: $mkcap is not built (make unit-tests)"
-		exit 0
-	fi
-	if [ ! -f "$src_cap" ]; then
-		echo "SKIP: $1: $src_cap is missing"
-		exit 0
-	fi
+	need_exec "$1" "$falco"
+	need_exec "$1" "$mkcap" "make unit-tests"
+	need_file "$1" "$src_cap"
 }
-
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 
 # The rules every runtime test starts from: one rule per version tag.
 write_rules() {

@@ -58,6 +58,22 @@ finish_run() {
 	pids=""
 }
 
+# check_split NAME BEFORE AFTER WHAT: PASS when the alerts after the
+# switch are not zero and both add up to the reference run's $total;
+# WHAT names the two counts in the failure message.
+check_split() {
+	check "$1" "$([ "$3" -gt 0 ] && [ $(($2 + $3)) -eq "$total" ] &&
+	    echo 0 || echo 1)" "$4: $2 + $3 != $total"
+}
+
+# check_text_then_json NAME: $tmp/out went from text to JSON lines.
+check_text_then_json() {
+	text=$(count "$tmp/out" '^[0-9:.]+: Warning v1 open ')
+	json=$(count "$tmp/out" \
+	    '^\{"hostname":.*"output":"[^"]*Warning v1 open ')
+	check_split "$1" "$text" "$json" "text + json"
+}
+
 ready='Hot restart: new configuration and rules are ready'
 
 # 1. A rules file changes (inotify): the new rules take over.
@@ -92,8 +108,7 @@ v1=$(count "$tmp/out" ': Warning v1 open ')
 v2=$(count "$tmp/out" ': Warning v2 open ')
 check sighup_no_watch "$early" "reloaded without SIGHUP"
 check sighup_exit "$rc" "exit status $rc"
-check sighup_no_event_skipped "$([ "$v2" -gt 0 ] &&
-    [ $((v1 + v2)) -eq "$total" ] && echo 0 || echo 1)" "v1=$v1 + v2=$v2 != $total"
+check_split sighup_no_event_skipped "$v1" "$v2" "v1 + v2"
 check sighup_log "$(grep -q '^.*SIGHUP received: checking' "$tmp/err" &&
     echo 0 || echo 1)" "no SIGHUP line"
 
@@ -115,8 +130,7 @@ check broken_alert "$(grep -Eq ': Critical Falco internal: hot restart failure: 
 check broken_logged "$(grep -q 'Hot restart failure, keeping the running' \
     "$tmp/err" && echo 0 || echo 1)" "no error line"
 check broken_keeps_old "$failed_v2" "v2 alerts before the fix"
-check broken_then_fixed "$([ "$v2" -gt 0 ] &&
-    [ $((v1 + v2)) -eq "$total" ] && echo 0 || echo 1)" "v1=$v1 + v2=$v2 != $total"
+check_split broken_then_fixed "$v1" "$v2" "v1 + v2"
 check broken_exit "$rc" "exit status $rc"
 
 # 4. A configuration change swaps the outputs: JSON from then on.
@@ -127,11 +141,7 @@ printf 'json_output: true\n' >>"$tmp/cfg.yaml"
 wait_for "$tmp/err" "$ready" || true
 finish_run
 write_config "$tmp/cfg.yaml"
-text=$(count "$tmp/out" '^[0-9:.]+: Warning v1 open ')
-json=$(count "$tmp/out" '^\{"hostname":.*"output":"[^"]*Warning v1 open ')
-check config_reload_json "$([ "$json" -gt 0 ] &&
-    [ $((text + json)) -eq "$total" ] && echo 0 || echo 1)" \
-    "text=$text + json=$json != $total"
+check_text_then_json config_reload_json
 
 # 5. SIGUSR1 reopens the file output (log rotation).
 start_run -o file_output.enabled=true -o file_output.keep_alive=true \
@@ -143,8 +153,7 @@ wait_for "$tmp/err" 'SIGUSR1 received, reopening outputs\.\.\.' || true
 finish_run
 old=$(count "$tmp/events.1" 'v1 open')
 new=$(count "$tmp/events.txt" 'v1 open')
-check sigusr1_reopen "$([ "$new" -gt 0 ] &&
-    [ $((old + new)) -eq "$total" ] && echo 0 || echo 1)" "old=$old + new=$new != $total"
+check_split sigusr1_reopen "$old" "$new" "old + new"
 
 # 6. SIGTERM stops cleanly: every detection delivered, then the summary;
 #    the pid file lives as long as the process.
@@ -208,8 +217,4 @@ printf 'json_output: true\n' >"$tmp/conf.d/json.yaml"
 wait_for "$tmp/err" "$ready" || true
 finish_run
 write_config "$tmp/cfg.yaml"
-text=$(count "$tmp/out" '^[0-9:.]+: Warning v1 open ')
-json=$(count "$tmp/out" '^\{"hostname":.*"output":"[^"]*Warning v1 open ')
-check config_dir_reload "$([ "$json" -gt 0 ] &&
-    [ $((text + json)) -eq "$total" ] && echo 0 || echo 1)" \
-    "text=$text + json=$json != $total"
+check_text_then_json config_dir_reload

@@ -15,6 +15,7 @@
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
+#include "../lib/testutil.h"
 #include "httprecv.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -37,14 +38,6 @@ static char *
 dup_or_empty(const char *s)
 {
 	return xstrdup(s != NULL ? s : "");
-}
-
-static void
-sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 /* Did the TLS client present a certificate that verifies? */
@@ -114,7 +107,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	r->reqs[r->nreqs++] = q;
 	pthread_mutex_unlock(&r->mu);
 	if (stall > 0)
-		sleep_ms(stall);
+		tu_sleep_ms(stall);
 	resp = MHD_create_response_from_buffer(2, (void *)"ok",
 	    MHD_RESPMEM_PERSISTENT);
 	rc = MHD_queue_response(conn, status, resp);

@@ -11,22 +11,9 @@
 #     namespace where the test binds its own receiver on /dev/log.
 set -eu
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-: "${FALCO_BUILD:=$top/build}"
-drv=$FALCO_BUILD/testbin/outputs_driver
-tmp=$(mktemp -d /tmp/t_outputs.XXXXXX)
-rpid=""
-
-cleanup() {
-	if [ -n "$rpid" ]; then
-		kill "$rpid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; }
+# shellcheck source=tests/lib/common.sh
+. "$(dirname "$0")/../lib/common.sh"
+drv=$build/testbin/outputs_driver
 
 if [ ! -x "$drv" ]; then
 	echo "FAIL: outputs_driver not built ($drv)"

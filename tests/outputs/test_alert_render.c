@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Alert rendering: Falco's text line and JSON object, member order,
- * optional members, internal alerts, and JSON escaping of hostile bytes
- * (every line is parsed back with json-c in strict, UTF-8 checking mode).
+ * optional members, internal alerts, and hostile bytes in the strings
+ * (every line is parsed back with json-c in strict, UTF-8 checking mode;
+ * the escaping itself is tested in tests/util/test_json.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "../lib/testjson.h"
 #include "outputs/outputs.h"
 #include "util/log.h"
 #include "util/sbuf.h"
@@ -37,22 +39,6 @@ sample_alert(void)
 	alert_field_str(a, "fd.name", "/etc/shadow");
 	alert_field_null(a, "user.name");
 	return a;
-}
-
-static struct json_object *
-parse_strict(const char *s)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o;
-
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, s, (int)strlen(s));
-	if (o == NULL || json_tokener_get_parse_end(tok) != strlen(s))
-		fail_msg("not valid JSON: %s (%s)", s,
-		    json_tokener_error_desc(json_tokener_get_error(tok)));
-	json_tokener_free(tok);
-	return o;
 }
 
 static void
@@ -103,7 +89,7 @@ test_json_exact(void **state)
 	    "\"priority\":\"Warning\",\"rule\":\"Read sensitive file\","
 	    "\"source\":\"syscall\",\"tags\":[\"T1555\",\"filesystem\"],"
 	    "\"time\":\"2023-11-14T22:13:20.123456789Z\"}");
-	o = parse_strict(sb.buf);
+	o = tu_json_strict(sb.buf);
 	json_object_put(o);
 
 	/* ISO time: evt.time.iso8601 in the fields; optional members. */
@@ -162,7 +148,7 @@ test_field_types(void **state)
 	    "\"s\":7,\"u\":18446744073709551615,\"whole\":3.0}"));
 	assert_non_null(strstr(sb.buf, "\"time\":\"1970-01-01T00:00:00."
 	    "000000005Z\""));
-	o = parse_strict(sb.buf);
+	o = tu_json_strict(sb.buf);
 	fields = json_object_object_get(o, "output_fields");
 	v = json_object_object_get(fields, "d");
 	assert_true(json_object_get_double(v) == 0.1);
@@ -211,61 +197,6 @@ test_internal_alert(void **state)
 	alert_free(a);
 }
 
-/* Escaping cases: input bytes, and the string json-c must decode. */
-static const struct {
-	const char	*in;
-	size_t		 inlen;
-	const char	*decoded;
-	size_t		 declen;
-	const char	*encoded;	/* the body we emit, or NULL */
-} esc_cases[] = {
-	{ "plain", 5, "plain", 5, "plain" },
-	{ "q\"b\\s/", 6, "q\"b\\s/", 6, "q\\\"b\\\\s/" },
-	{ "\x01\x1f\x7f", 3, "\x01\x1f\x7f", 3, "\\u0001\\u001f\x7f" },
-	{ "nul\0in", 6, "nul\0in", 6, "nul\\u0000in" },
-	{ "caf\xc3\xa9", 5, "caf\xc3\xa9", 5, "caf\xc3\xa9" },
-	{ "\xf0\x9f\x94\xa5", 4, "\xf0\x9f\x94\xa5", 4, NULL },
-	/* lone continuation byte */
-	{ "a\x80z", 3, "a\xef\xbf\xbdz", 5, NULL },
-	/* truncated 3-byte sequence at the end */
-	{ "x\xe2\x82", 3, "x\xef\xbf\xbd\xef\xbf\xbd", 7, NULL },
-	/* overlong encoding of '/' */
-	{ "\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd", 6, NULL },
-	/* UTF-16 surrogate encoded in UTF-8 */
-	{ "\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 9,
-	    NULL },
-	/* above U+10FFFF */
-	{ "\xf4\x90\x80\x80", 4,
-	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 12, NULL },
-	{ "\xff\xfe", 2, "\xef\xbf\xbd\xef\xbf\xbd", 6, NULL },
-};
-
-static void
-test_json_escaping(void **state)
-{
-	struct sbuf sb = SBUF_INIT;
-	struct json_object *o;
-	size_t i;
-
-	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
-		sbuf_reset(&sb);
-		json_put_string(&sb, esc_cases[i].in, esc_cases[i].inlen);
-		if (esc_cases[i].encoded != NULL) {
-			assert_int_equal(sb.len,
-			    strlen(esc_cases[i].encoded) + 2);
-			assert_memory_equal(sb.buf + 1, esc_cases[i].encoded,
-			    sb.len - 2);
-		}
-		o = parse_strict(sb.buf);
-		assert_int_equal(json_object_get_string_len(o),
-		    esc_cases[i].declen);
-		assert_memory_equal(json_object_get_string(o),
-		    esc_cases[i].decoded, esc_cases[i].declen);
-		json_object_put(o);
-	}
-	sbuf_free(&sb);
-}
-
 /* Random bytes everywhere: every rendered line must stay valid JSON. */
 static void
 test_json_random_bytes(void **state)
@@ -297,7 +228,7 @@ test_json_random_bytes(void **state)
 		sbuf_reset(&sb);
 		alert_render(a, &f, &sb);
 		assert_null(memchr(sb.buf, '\n', sb.len));
-		o = parse_strict(sb.buf);
+		o = tu_json_strict(sb.buf);
 		v = json_object_object_get(o, "priority");
 		assert_string_equal(json_object_get_string(v),
 		    alert_priority_name(i % 8));
@@ -335,7 +266,6 @@ main(void)
 		cmocka_unit_test(test_json_exact),
 		cmocka_unit_test(test_field_types),
 		cmocka_unit_test(test_internal_alert),
-		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_json_random_bytes),
 		cmocka_unit_test(test_priorities_and_hostname),
 	};

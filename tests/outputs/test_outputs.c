@@ -28,6 +28,7 @@
 
 #include <json-c/json.h>
 
+#include "../lib/testutil.h"
 #include "config/config.h"
 #include "httprecv.h"
 #include "outputs/outputs.h"
@@ -37,53 +38,6 @@
 #include "webserver/metrics.h"
 
 #define T0	1700000000123456789ULL
-
-static char tmpdir[64];
-
-static int
-setup_tmp(void **state)
-{
-	strcpy(tmpdir, "/tmp/test_outputs.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown_tmp(void **state)
-{
-	char *cmd;
-	int rc;
-
-	xasprintf(&cmd, "rm -rf '%s'", tmpdir);
-	rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *
-tpath(const char *name)
-{
-	char *p;
-
-	xasprintf(&p, "%s/%s", tmpdir, name);
-	return p;
-}
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 static struct alert *
 mk_alert(int n)
@@ -143,24 +97,6 @@ chan_stats(struct outputs *out, size_t i)
 	return st;
 }
 
-/* Read a whole file ("" if missing). */
-static char *
-slurp(const char *path)
-{
-	struct sbuf sb = SBUF_INIT;
-	char buf[4096];
-	ssize_t r;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY)) >= 0) {
-		while ((r = read(fd, buf, sizeof(buf))) > 0)
-			sbuf_put(&sb, buf, (size_t)r);
-		close(fd);
-	}
-	sbuf_puts(&sb, "");
-	return sbuf_detach(&sb);
-}
-
 static int
 count_lines(const char *s)
 {
@@ -171,20 +107,26 @@ count_lines(const char *s)
 	return n;
 }
 
-/* Wait until the file has at least n lines; returns its text. */
-static char *
-wait_lines(const char *path, int n, unsigned timeout_ms)
+/*
+ * Wait up to timeout_ms for the file to have n lines, then check that it
+ * has exactly n and, unless has is NULL, that it contains has.
+ */
+static void
+assert_file_lines(const char *path, int n, const char *has,
+    unsigned timeout_ms)
 {
-	uint64_t end = mono_ms() + timeout_ms;
+	uint64_t end = tu_mono_ms() + timeout_ms;
 	char *s;
 
-	for (;;) {
-		s = slurp(path);
-		if (count_lines(s) >= n || mono_ms() > end)
-			return s;
+	while ((s = tu_slurp(path, NULL)), count_lines(s) < n &&
+	    tu_mono_ms() < end) {
 		free(s);
-		sleep_ms(20);
+		tu_sleep_ms(20);
 	}
+	if (count_lines(s) != n || (has != NULL && strstr(s, has) == NULL))
+		fail_msg("%s: want %d lines with \"%s\", got:\n%s", path, n,
+		    has != NULL ? has : "", s);
+	free(s);
 }
 
 /* Read from fd until n lines arrived or the time is up. */
@@ -193,12 +135,12 @@ read_lines(int fd, int n, unsigned timeout_ms)
 {
 	struct sbuf sb = SBUF_INIT;
 	struct pollfd pfd = { fd, POLLIN, 0 };
-	uint64_t end = mono_ms() + timeout_ms;
+	uint64_t end = tu_mono_ms() + timeout_ms;
 	char buf[4096];
 	ssize_t r;
 
 	sbuf_puts(&sb, "");
-	while (count_lines(sb.buf) < n && mono_ms() < end) {
+	while (count_lines(sb.buf) < n && tu_mono_ms() < end) {
 		if (poll(&pfd, 1, 50) <= 0)
 			continue;
 		r = read(fd, buf, sizeof(buf));
@@ -277,8 +219,7 @@ test_file_reopened_per_alert(void **state)
 {
 	struct outputs_options o;
 	struct outputs *out;
-	char *file = tpath("events.txt"), *old = tpath("events.txt.1");
-	char *a, *b;
+	char *file = tu_path("events.txt"), *old = tu_path("events.txt.1");
 
 	base_opts(&o);
 	o.file_enabled = 1;
@@ -291,14 +232,8 @@ test_file_reopened_per_alert(void **state)
 	assert_int_equal(rename(file, old), 0);
 	submit_n(out, 2, 1);
 	assert_int_equal(outputs_drain(out, 2000), 0);
-	a = slurp(old);
-	b = slurp(file);
-	assert_non_null(strstr(a, "alert number 1\n"));
-	assert_int_equal(count_lines(a), 1);
-	assert_non_null(strstr(b, "alert number 2\n"));
-	assert_int_equal(count_lines(b), 1);
-	free(a);
-	free(b);
+	assert_file_lines(old, 1, "alert number 1\n", 0);
+	assert_file_lines(file, 1, "alert number 2\n", 0);
 	outputs_free(out);
 	free(file);
 	free(old);
@@ -309,8 +244,7 @@ test_file_keep_alive_reopen(void **state)
 {
 	struct outputs_options o;
 	struct outputs *out;
-	char *file = tpath("ka.txt"), *old = tpath("ka.txt.1");
-	char *a, *b;
+	char *file = tu_path("ka.txt"), *old = tu_path("ka.txt.1");
 
 	base_opts(&o);
 	o.file_enabled = 1;
@@ -327,14 +261,8 @@ test_file_keep_alive_reopen(void **state)
 	outputs_reopen(out);
 	submit_n(out, 3, 1);
 	assert_int_equal(outputs_drain(out, 2000), 0);
-	a = slurp(old);
-	b = slurp(file);
-	assert_int_equal(count_lines(a), 2);
-	assert_non_null(strstr(a, "alert number 2\n"));
-	assert_int_equal(count_lines(b), 1);
-	assert_non_null(strstr(b, "alert number 3\n"));
-	free(a);
-	free(b);
+	assert_file_lines(old, 2, "alert number 2\n", 0);
+	assert_file_lines(file, 1, "alert number 3\n", 0);
 	outputs_free(out);
 	free(file);
 	free(old);
@@ -345,7 +273,7 @@ test_file_unwritable(void **state)
 {
 	struct outputs_options o;
 	struct outputs *out;
-	char *file = tpath("no/such/dir/x.txt");
+	char *file = tu_path("no/such/dir/x.txt");
 
 	base_opts(&o);
 	o.file_enabled = 1;
@@ -374,7 +302,7 @@ test_program_per_alert(void **state)
 {
 	struct outputs_options o;
 	struct outputs *out;
-	char *starts = tpath("starts"), *sink = tpath("sink"), *s;
+	char *starts = tu_path("starts"), *sink = tu_path("sink");
 
 	base_opts(&o);
 	o.program_enabled = 1;
@@ -383,13 +311,8 @@ test_program_per_alert(void **state)
 	submit_n(out, 1, 3);
 	assert_int_equal(outputs_drain(out, 5000), 0);
 	/* Each alert ran the program to completion before the next. */
-	s = slurp(starts);
-	assert_int_equal(count_lines(s), 3);
-	free(s);
-	s = slurp(sink);
-	assert_int_equal(count_lines(s), 3);
-	assert_non_null(strstr(s, "Warning alert number 3\n"));
-	free(s);
+	assert_file_lines(starts, 3, NULL, 0);
+	assert_file_lines(sink, 3, "Warning alert number 3\n", 0);
 	assert_int_equal(chan_stats(out, 0).delivered, 3);
 	outputs_free(out);
 	free((char *)o.program);
@@ -402,7 +325,7 @@ test_program_keep_alive(void **state)
 {
 	struct outputs_options o;
 	struct outputs *out;
-	char *starts = tpath("starts"), *sink = tpath("sink"), *s;
+	char *starts = tu_path("starts"), *sink = tu_path("sink");
 
 	base_opts(&o);
 	o.program_enabled = 1;
@@ -411,22 +334,14 @@ test_program_keep_alive(void **state)
 	out = start(&o);
 	submit_n(out, 1, 3);
 	assert_int_equal(outputs_drain(out, 5000), 0);
-	s = wait_lines(sink, 3, 3000);
-	assert_int_equal(count_lines(s), 3);
-	free(s);
-	s = slurp(starts);
-	assert_int_equal(count_lines(s), 1);
-	free(s);
+	assert_file_lines(sink, 3, NULL, 3000);
+	assert_file_lines(starts, 1, NULL, 0);
 	/* SIGUSR1: the program is restarted. */
 	outputs_reopen(out);
 	submit_n(out, 4, 1);
 	assert_int_equal(outputs_drain(out, 5000), 0);
-	s = wait_lines(sink, 4, 3000);
-	assert_int_equal(count_lines(s), 4);
-	free(s);
-	s = slurp(starts);
-	assert_int_equal(count_lines(s), 2);
-	free(s);
+	assert_file_lines(sink, 4, NULL, 3000);
+	assert_file_lines(starts, 2, NULL, 0);
 	outputs_free(out);
 	free((char *)o.program);
 	free(starts);
@@ -438,7 +353,7 @@ test_program_exits_early(void **state)
 {
 	struct outputs_options o;
 	struct outputs *out;
-	char *sink = tpath("sink"), *s;
+	char *sink = tu_path("sink");
 
 	/* A kept-alive program that reads one line and exits is restarted
 	 * for the next alert instead of failing it. */
@@ -449,15 +364,11 @@ test_program_exits_early(void **state)
 	out = start(&o);
 	submit_n(out, 1, 1);
 	assert_int_equal(outputs_drain(out, 5000), 0);
-	s = wait_lines(sink, 1, 3000);
-	free(s);
-	sleep_ms(200);
+	assert_file_lines(sink, 1, NULL, 3000);
+	tu_sleep_ms(200);
 	submit_n(out, 2, 1);
 	assert_int_equal(outputs_drain(out, 5000), 0);
-	s = wait_lines(sink, 2, 3000);
-	assert_int_equal(count_lines(s), 2);
-	assert_non_null(strstr(s, "alert number 2"));
-	free(s);
+	assert_file_lines(sink, 2, "alert number 2", 3000);
 	assert_int_equal(chan_stats(out, 0).delivered, 2);
 	outputs_free(out);
 	free((char *)o.program);
@@ -557,7 +468,7 @@ test_syslog_socket(void **state)
 	struct outputs_options o;
 	struct outputs *out;
 	struct alert *a;
-	char *sock = tpath("log"), *m, *p;
+	char *sock = tu_path("log"), *m, *p;
 	int fd;
 
 	fd = bind_dgram(sock);
@@ -810,7 +721,7 @@ test_http_down_then_up(void **state)
 	o.http_max_consecutive_timeouts = 8;
 	out = start(&o);
 	submit_n(out, 1, 1);
-	sleep_ms(400);
+	tu_sleep_ms(400);
 	r = httprecv_start(port, NULL, NULL, NULL);
 	assert_non_null(r);
 	assert_int_equal(httprecv_wait_ok(r, 1, 10000), 0);
@@ -857,18 +768,18 @@ test_blocked_channel_isolated(void **state)
 	/* Paced so that stdout, with the same small queue, keeps up. */
 	for (i = 1; i <= 50; i++) {
 		a = mk_alert(i);
-		t0 = mono_ms();
+		t0 = tu_mono_ms();
 		outputs_submit(out, a);
-		dt = mono_ms() - t0;
+		dt = tu_mono_ms() - t0;
 		worst = dt > worst ? dt : worst;
 		alert_free(a);
-		sleep_ms(3);
+		tu_sleep_ms(3);
 	}
 	assert_true(worst < 50);
 	text = read_lines(fds[0], 50, 5000);
 	assert_int_equal(count_lines(text), 50);
 	free(text);
-	sleep_ms(600);
+	tu_sleep_ms(600);
 	outputs_get_stats(out, &st);
 	assert_int_equal(st.submitted, 50);
 	/* 50 alerts, at most one in flight and five queued for http. */
@@ -877,9 +788,9 @@ test_blocked_channel_isolated(void **state)
 	hs = chan_stats(out, 1);
 	assert_string_equal(hs.name, "http");
 	assert_true(hs.timeouts >= 1);
-	t0 = mono_ms();
+	t0 = tu_mono_ms();
 	outputs_stop(out);
-	dt = mono_ms() - t0;
+	dt = tu_mono_ms() - t0;
 	/* output_timeout, then the abort: well under the 3 s stall. */
 	assert_true(dt < 2500);
 	hs = chan_stats(out, 1);
@@ -898,7 +809,7 @@ test_unbounded_queue(void **state)
 	struct outputs_options o;
 	struct outputs *out;
 	struct outputs_stats st;
-	char *file = tpath("many.txt"), *s;
+	char *file = tu_path("many.txt");
 
 	base_opts(&o);
 	o.file_enabled = 1;
@@ -911,9 +822,7 @@ test_unbounded_queue(void **state)
 	outputs_get_stats(out, &st);
 	assert_int_equal(st.queue_drops, 0);
 	assert_int_equal(chan_stats(out, 0).delivered, 5000);
-	s = slurp(file);
-	assert_int_equal(count_lines(s), 5000);
-	free(s);
+	assert_file_lines(file, 5000, NULL, 0);
 	outputs_free(out);
 	free(file);
 }
@@ -1081,16 +990,16 @@ test_https_trust(void **state)
 	struct outputs_options o;
 	struct outputs *out;
 	struct httprecv *r;
-	char *key = tpath("k.pem"), *crt = tpath("c.pem");
-	char *empty = tpath("emptyca"), *url, *kp, *cp;
+	char *key = tu_path("k.pem"), *crt = tu_path("c.pem");
+	char *empty = tu_path("emptyca"), *url, *kp, *cp;
 
 	if (!have_prog("openssl") || make_cert(key, crt) < 0) {
 		print_message("openssl cannot make a test certificate\n");
 		skip();
 	}
 	assert_int_equal(mkdir(empty, 0700), 0);
-	kp = slurp(key);
-	cp = slurp(crt);
+	kp = tu_slurp(key, NULL);
+	cp = tu_slurp(crt, NULL);
 	r = httprecv_start(0, kp, cp, NULL);
 	assert_non_null(r);
 	base_opts(&o);
@@ -1146,8 +1055,8 @@ test_https_mtls(void **state)
 	struct outputs *out;
 	struct httprecv *r;
 	struct httprecv_req q;
-	char *key = tpath("k.pem"), *crt = tpath("c.pem");
-	char *ckey = tpath("ck.pem"), *ccrt = tpath("cc.pem");
+	char *key = tu_path("k.pem"), *crt = tu_path("c.pem");
+	char *ckey = tu_path("ck.pem"), *ccrt = tu_path("cc.pem");
 	char *url, *kp, *cp, *ccp;
 
 	if (!have_prog("openssl") || make_cert(key, crt) < 0 ||
@@ -1155,9 +1064,9 @@ test_https_mtls(void **state)
 		print_message("openssl cannot make a test certificate\n");
 		skip();
 	}
-	kp = slurp(key);
-	cp = slurp(crt);
-	ccp = slurp(ccrt);
+	kp = tu_slurp(key, NULL);
+	cp = tu_slurp(crt, NULL);
+	ccp = tu_slurp(ccrt, NULL);
 	r = httprecv_start(0, kp, cp, ccp);
 	assert_non_null(r);
 	base_opts(&o);
@@ -1205,20 +1114,20 @@ main(void)
 		cmocka_unit_test(test_stdout_lines),
 		cmocka_unit_test(test_stdout_buffered),
 		cmocka_unit_test_setup_teardown(test_file_reopened_per_alert,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_file_keep_alive_reopen,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_file_unwritable,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_program_per_alert,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_program_keep_alive,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_program_exits_early,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_program_jq_curl_pipeline),
 		cmocka_unit_test_setup_teardown(test_syslog_socket,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_http_json_and_text),
 		cmocka_unit_test(test_http_500_bounded_retries),
 		cmocka_unit_test(test_http_500_then_ok),
@@ -1227,15 +1136,15 @@ main(void)
 		cmocka_unit_test(test_http_down_then_up),
 		cmocka_unit_test(test_blocked_channel_isolated),
 		cmocka_unit_test_setup_teardown(test_unbounded_queue,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_internal_alert_through_channels),
 		cmocka_unit_test(test_metrics_published),
 		cmocka_unit_test(test_options_from_config),
 		cmocka_unit_test(test_misconfigured_channels),
 		cmocka_unit_test_setup_teardown(test_https_trust,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_https_mtls,
-		    setup_tmp, teardown_tmp),
+		    tu_setup_tmp, tu_teardown_tmp),
 	};
 	const char *proxies[] = {
 		"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY",

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=sh
 # Helpers for the falcosidekick script tests; sourced, not run.
 #
 # Everything a test starts is recorded in $SK_PIDS and stopped, by pid,
@@ -117,6 +118,17 @@ if sys.argv[3]:
     a["rule"] = sys.argv[3]
 print(json.dumps(a))
 PY
+}
+
+# post_five: post the web UI tests' five alerts: Critical, Warning,
+# Warning, Notice, Critical, with rules "rule 1", "rule 0" alternating.
+post_five() {
+	i=0
+	for p in Critical Warning Warning Notice Critical; do
+		i=$((i + 1))
+		alert_with "$p" "rule $((i % 2))" >"$SK_TMP/a$i.json"
+		post "$SK_TMP/a$i.json" >/dev/null
+	done
 }
 
 # lines FILE: number of lines (0 if missing)

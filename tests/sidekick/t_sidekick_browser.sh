@@ -27,12 +27,7 @@ fi
 printf 'webui:\n  enabled: true\n  database: "%s/ui.db"\n' "$SK_TMP" \
     >"$SK_TMP/c.yaml"
 start_sk "$SK_TMP/c.yaml"
-i=0
-for p in Critical Warning Warning Notice Critical; do
-	i=$((i + 1))
-	alert_with "$p" "rule $((i % 2))" >"$SK_TMP/a$i.json"
-	post "$SK_TMP/a$i.json" >/dev/null
-done
+post_five
 sleep 0.5
 HOME=$SK_TMP node "$FALCO_SRC/tests/sidekick/webui_browser.js" \
     "http://127.0.0.1:$SK_PORT/ui/" "$chromium" || true

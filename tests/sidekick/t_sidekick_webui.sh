@@ -30,12 +30,7 @@ d = json.load(sys.stdin)
 print(eval(sys.argv[1], {"d": d}))' "$2"
 }
 
-i=0
-for p in Critical Warning Warning Notice Critical; do
-	i=$((i + 1))
-	alert_with "$p" "rule $((i % 2))" >"$SK_TMP/a$i.json"
-	post "$SK_TMP/a$i.json" >/dev/null
-done
+post_five
 check stored_all wait_eval 5 '[ "$(jget /api/events "d[\"total\"]")" = 5 ]'
 check filter_priority [ "$(jget '/api/events?priority=warning' 'd["total"]')" = 2 ]
 check filter_minpriority [ "$(jget '/api/events?minpriority=warning' 'd["total"]')" = 4 ]

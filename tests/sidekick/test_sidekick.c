@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "../lib/testutil.h"
 #include "sidekick/alert.h"
 #include "sidekick/config.h"
 #include "sidekick/output.h"
@@ -28,23 +29,6 @@
 
 #define DATA	"tests/sidekick/data/"
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "r");
-	struct sbuf sb = SBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	assert_non_null(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_put(&sb, buf, n);
-	fclose(f);
-	if (len != NULL)
-		*len = sb.len;
-	return sbuf_detach(&sb);
-}
-
 static struct sk_alert *
 sample_alert(void)
 {
@@ -52,7 +36,7 @@ sample_alert(void)
 	size_t len;
 	struct sk_alert *a;
 
-	buf = slurp(DATA "alert.json", &len);
+	buf = tu_slurp(DATA "alert.json", &len);
 	a = sk_alert_parse(buf, len, NULL, err, sizeof(err));
 	free(buf);
 	if (a == NULL)
@@ -79,7 +63,7 @@ unescape(char *s)
 static void
 test_prio_cases(void **state)
 {
-	char *buf = slurp(DATA "prio_cases.tsv", NULL), *line, *save, *tab;
+	char *buf = tu_slurp(DATA "prio_cases.tsv", NULL), *line, *save, *tab;
 	int n = 0;
 
 	(void)state;
@@ -108,7 +92,7 @@ test_prio_cases(void **state)
 static void
 test_tmpl_cases(void **state)
 {
-	char *buf = slurp(DATA "tmpl_cases.tsv", NULL), *line, *next;
+	char *buf = tu_slurp(DATA "tmpl_cases.tsv", NULL), *line, *next;
 	struct sk_alert *a = sample_alert();
 	int n = 0, bad = 0;
 
@@ -292,7 +276,7 @@ test_alert_templated_fields(void **state)
 	en.tkeys = keys;
 	en.tmpls = t;
 	en.ntmpl = 2;
-	buf = slurp(DATA "alert.json", &len);
+	buf = tu_slurp(DATA "alert.json", &len);
 	a = sk_alert_parse(buf, len, &en, err, sizeof(err));
 	free(buf);
 	assert_non_null(a);
@@ -441,6 +425,62 @@ test_config_env(void **state)
 	sk_conf_free(c);
 	unlink(path);
 	assert_null(sk_conf_load("/nonexistent/x.yaml", err, sizeof(err)));
+}
+
+/* Files sk_conf_load() must refuse, and where it must say the fault is. */
+static const struct {
+	const char	*yaml;
+	const char	*err;		/* after "<path>:" */
+} conf_bad[] = {
+	{ "a: [1, 2\n", "2:1: YAML syntax error" },
+	{ "slack:\n  webhookurl: x\n bad: y\n", "3:2: YAML syntax error" },
+	{ "- a\n- b\n", "1:1: a configuration file must be a mapping" },
+	{ "just text\n", "1:1: a configuration file must be a mapping" },
+	{ "? [a]\n: b\n", "1:3: only scalar mapping keys are supported" },
+};
+
+static void
+test_config_errors(void **state)
+{
+	char path[] = "/tmp/sk-conf-XXXXXX", err[512], want[600];
+	struct sk_conf *c;
+	size_t i;
+	size_t len;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < sizeof(conf_bad) / sizeof(conf_bad[0]); i++) {
+		strcpy(path, "/tmp/sk-conf-XXXXXX");
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		len = strlen(conf_bad[i].yaml);
+		assert_int_equal(write(fd, conf_bad[i].yaml, len),
+		    (ssize_t)len);
+		close(fd);
+		err[0] = '\0';
+		c = sk_conf_load(path, err, sizeof(err));
+		unlink(path);
+		if (c != NULL)
+			fail_msg("case %zu loaded", i);
+		snprintf(want, sizeof(want), "%s:%s", path, conf_bad[i].err);
+		if (strncmp(err, want, strlen(want)) != 0)
+			fail_msg("case %zu: got \"%s\", want \"%s...\"", i,
+			    err, want);
+	}
+	/* No file: environment only; an empty file: nothing set. */
+	c = sk_conf_load(NULL, err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(sk_conf_has(c, "listenport"), 0);
+	sk_conf_free(c);
+	strcpy(path, "/tmp/sk-conf-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	c = sk_conf_load(path, err, sizeof(err));
+	unlink(path);
+	assert_non_null(c);
+	assert_string_equal(sk_conf_str(c, "listenport", "2801"), "2801");
+	sk_conf_free(c);
 }
 
 /* A fake destination: fails `failures` times, then accepts. */
@@ -643,6 +683,7 @@ main(void)
 		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_alert_small_year),
 		cmocka_unit_test(test_config_env),
+		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_output_retry_and_spool),
 		cmocka_unit_test(test_output_concurrent),
 		cmocka_unit_test(test_output_queue_full),

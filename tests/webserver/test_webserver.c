@@ -86,6 +86,27 @@ url_of(struct webserver *ws, const char *scheme, const char *path)
 	return u;
 }
 
+/* GET http://...path into *r (the caller frees it with reply_free()). */
+static void
+get(struct webserver *ws, const char *path, struct reply *r)
+{
+	char *u = url_of(ws, "http", path);
+
+	assert_int_equal(request(u, NULL, NULL, r), 0);
+	free(u);
+}
+
+/* GET http://...path and check the HTTP status only. */
+static void
+assert_status(struct webserver *ws, const char *path, long status)
+{
+	struct reply r;
+
+	get(ws, path, &r);
+	assert_int_equal(r.status, status);
+	reply_free(&r);
+}
+
 static void
 local_opts(struct webserver_options *o)
 {
@@ -223,8 +244,7 @@ test_endpoints(void **state)
 	reply_free(&r);
 	free(u);
 
-	u = url_of(ws, "http", "/versions");
-	assert_int_equal(request(u, NULL, NULL, &r), 0);
+	get(ws, "/versions", &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.ctype, "application/json");
 	j = json_tokener_parse(r.body.buf);
@@ -233,14 +253,9 @@ test_endpoints(void **state)
 	    "falco_version")), FALCO_VERSION);
 	json_object_put(j);
 	reply_free(&r);
-	free(u);
 
 	/* /metrics is off unless enabled. */
-	u = url_of(ws, "http", "/metrics");
-	assert_int_equal(request(u, NULL, NULL, &r), 0);
-	assert_int_equal(r.status, 404);
-	reply_free(&r);
-	free(u);
+	assert_status(ws, "/metrics", 404);
 	webserver_stop(ws);
 
 	/* A custom health path and versions document. */
@@ -249,21 +264,11 @@ test_endpoints(void **state)
 	    "\"engine_version\":\"63\"}";
 	ws = webserver_start(&o, NULL, &err);
 	assert_non_null(ws);
-	u = url_of(ws, "http", "/ready");
-	assert_int_equal(request(u, NULL, NULL, &r), 0);
-	assert_int_equal(r.status, 200);
-	reply_free(&r);
-	free(u);
-	u = url_of(ws, "http", "/healthz");
-	assert_int_equal(request(u, NULL, NULL, &r), 0);
-	assert_int_equal(r.status, 404);
-	reply_free(&r);
-	free(u);
-	u = url_of(ws, "http", "/versions");
-	assert_int_equal(request(u, NULL, NULL, &r), 0);
+	assert_status(ws, "/ready", 200);
+	assert_status(ws, "/healthz", 404);
+	get(ws, "/versions", &r);
 	assert_string_equal(r.body.buf, o.versions_json);
 	reply_free(&r);
-	free(u);
 	webserver_stop(ws);
 }
 
@@ -528,6 +533,31 @@ test_options_from_config(void **state)
 	config_free(cfg);
 }
 
+static double
+value_seven(void *arg)
+{
+	return 7;
+}
+
+/* The exact text of one family: HELP keeps '"', label values escape it. */
+static void
+test_render_escapes(void **state)
+{
+	const char *labels[] = { "path", "C:\\tmp\n\"x\"", NULL };
+	struct metrics *m = metrics_new();
+	struct sbuf sb = SBUF_INIT;
+
+	assert_int_equal(metrics_add(m, "t_escapes", "Say \"a\\b\"\nnext",
+	    METRIC_GAUGE, labels, value_seven, NULL), 0);
+	metrics_render(m, &sb);
+	assert_string_equal(sbuf_str(&sb),
+	    "# HELP t_escapes Say \"a\\\\b\"\\nnext\n"
+	    "# TYPE t_escapes gauge\n"
+	    "t_escapes{path=\"C:\\\\tmp\\n\\\"x\\\"\"} 7\n");
+	sbuf_free(&sb);
+	metrics_free(m);
+}
+
 int
 main(void)
 {
@@ -537,6 +567,7 @@ main(void)
 		cmocka_unit_test(test_start_errors),
 		cmocka_unit_test(test_ssl_combined_pem),
 		cmocka_unit_test(test_options_from_config),
+		cmocka_unit_test(test_render_escapes),
 	};
 
 	log_init("test_webserver", LOG_CRIT, 1, 0);

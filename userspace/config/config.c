@@ -78,27 +78,37 @@ strv_add(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = xstrdup(s);
 }
 
+/*
+ * Log a warning and keep it, prefixed with file:line:col unless file is
+ * NULL.
+ */
+static void
+vwarn_at(struct config *cfg, const char *file, int line, int col,
+    const char *fmt, va_list ap)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	if (file != NULL)
+		sbuf_printf(&sb, "%s:%d:%d: ", file, line, col);
+	sbuf_vprintf(&sb, fmt, ap);
+	log_warn("%s", sbuf_str(&sb));
+	cfg->warn = xreallocarray(cfg->warn, cfg->nwarn + 1,
+	    sizeof(*cfg->warn));
+	cfg->warn[cfg->nwarn++] = sbuf_detach(&sb);
+}
+
 void
 cfg_warn(struct config *cfg, const struct cfg_node *where, const char *fmt,
     ...)
 {
 	va_list ap;
-	char *msg, *full;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		fatal("out of memory");
-	va_end(ap);
 	if (where != NULL)
-		xasprintf(&full, "%s:%d:%d: %s", where->file, where->line,
-		    where->col, msg);
+		vwarn_at(cfg, where->file, where->line, where->col, fmt, ap);
 	else
-		full = xstrdup(msg);
-	free(msg);
-	log_warn("%s", full);
-	cfg->warn = xreallocarray(cfg->warn, cfg->nwarn + 1,
-	    sizeof(*cfg->warn));
-	cfg->warn[cfg->nwarn++] = full;
+		vwarn_at(cfg, NULL, 0, 0, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -106,19 +116,11 @@ cfg_warn_key(struct config *cfg, const struct cfg_node *map, size_t i,
     const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *full;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		fatal("out of memory");
+	vwarn_at(cfg, map->vals[i]->file, map->klines[i], map->kcols[i], fmt,
+	    ap);
 	va_end(ap);
-	xasprintf(&full, "%s:%d:%d: %s", map->vals[i]->file, map->klines[i],
-	    map->kcols[i], msg);
-	free(msg);
-	log_warn("%s", full);
-	cfg->warn = xreallocarray(cfg->warn, cfg->nwarn + 1,
-	    sizeof(*cfg->warn));
-	cfg->warn[cfg->nwarn++] = full;
 }
 
 size_t
@@ -196,8 +198,33 @@ fail:
 	return NULL;
 }
 
+/*
+ * Parse the text of a configuration file: its document must be a
+ * mapping; an empty or null document is an empty mapping.  NULL with
+ * *errp set on failure.
+ */
 static struct cfg_node *
-parse_file(struct config *cfg, const char *path, char **errp)
+parse_text(struct config *cfg, const char *text, size_t len,
+    const char *name, int expand_env, char **errp)
+{
+	struct cfg_node *root;
+
+	root = cfg_parse_yaml(cfg, text, len, name, 1, 0, expand_env, errp);
+	if (root == NULL || root->kind == CFG_MAP)
+		return root;
+	if (!cfg_node_is_null(root)) {
+		xasprintf(errp, "%s:%d:%d: a configuration file must be a "
+		    "mapping", root->file, root->line, root->col);
+		cfg_node_free(root);
+		return NULL;
+	}
+	cfg_node_free(root);
+	return cfg_node_new(CFG_MAP, cfg_intern(cfg, name), 1, 1);
+}
+
+static struct cfg_node *
+parse_file(struct config *cfg, const char *path, int expand_env,
+    char **errp)
 {
 	struct cfg_node *root;
 	size_t len;
@@ -205,19 +232,8 @@ parse_file(struct config *cfg, const char *path, char **errp)
 
 	if ((text = read_file(path, &len, errp)) == NULL)
 		return NULL;
-	root = cfg_parse_yaml(cfg, text, len, path, 1, 0, 1, errp);
+	root = parse_text(cfg, text, len, path, expand_env, errp);
 	free(text);
-	if (root != NULL && root->kind != CFG_MAP && !cfg_node_is_null(root)) {
-		xasprintf(errp, "%s:%d:%d: a configuration file must be a "
-		    "mapping", root->file, root->line, root->col);
-		cfg_node_free(root);
-		return NULL;
-	}
-	if (root != NULL && root->kind != CFG_MAP) {
-		/* An empty or null document is an empty mapping. */
-		cfg_node_free(root);
-		root = cfg_node_new(CFG_MAP, cfg_intern(cfg, path), 1, 1);
-	}
 	return root;
 }
 
@@ -316,7 +332,7 @@ include_file(struct config *cfg, const char *path, enum strategy strat,
 	struct cfg_node *inc;
 	const struct cfg_node *bad;
 
-	if ((inc = parse_file(cfg, path, errp)) == NULL)
+	if ((inc = parse_file(cfg, path, 1, errp)) == NULL)
 		return -1;
 	if ((bad = cfg_map_find(inc, "config_files")) != NULL) {
 		xasprintf(errp, "%s:%d:%d: 'config_files' is not allowed in "
@@ -502,7 +518,7 @@ config_load(struct config *cfg, const char *path, char *const *opts,
     size_t nopts, int flags, char **errp)
 {
 	config_reset(cfg);
-	if ((cfg->root = parse_file(cfg, path, errp)) == NULL)
+	if ((cfg->root = parse_file(cfg, path, 1, errp)) == NULL)
 		return -1;
 	return finish_load(cfg, path, opts, nopts, flags, errp);
 }
@@ -512,24 +528,20 @@ config_load_string(struct config *cfg, const char *text, size_t len,
     const char *name, char *const *opts, size_t nopts, int flags,
     char **errp)
 {
-	struct cfg_node *root;
-
 	config_reset(cfg);
-	root = cfg_parse_yaml(cfg, text, len, name, 1, 0, 1, errp);
-	if (root == NULL)
+	if ((cfg->root = parse_text(cfg, text, len, name, 1, errp)) == NULL)
 		return -1;
-	if (root->kind != CFG_MAP) {
-		if (!cfg_node_is_null(root)) {
-			xasprintf(errp, "%s:%d:%d: a configuration file must "
-			    "be a mapping", root->file, root->line, root->col);
-			cfg_node_free(root);
-			return -1;
-		}
-		cfg_node_free(root);
-		root = cfg_node_new(CFG_MAP, cfg_intern(cfg, name), 1, 1);
-	}
-	cfg->root = root;
 	return finish_load(cfg, name, opts, nopts, flags, errp);
+}
+
+int
+config_load_plain(struct config *cfg, const char *path, char **errp)
+{
+	config_reset(cfg);
+	if ((cfg->root = parse_file(cfg, path, 0, errp)) == NULL)
+		return -1;
+	strv_add(&cfg->files, &cfg->nfiles, path);
+	return 0;
 }
 
 /* Scalar conversions. */
@@ -707,71 +719,100 @@ scalar_at(const struct config *cfg, const char *key)
 	return n;
 }
 
-static void
-bad_value(const struct cfg_node *n, const char *key, const char *what)
+/* The conversions of the typed getters. */
+enum conv {
+	CONV_BOOL,
+	CONV_INT,
+	CONV_DOUBLE,
+	CONV_DURATION,
+};
+
+union conv_val {
+	int	b;
+	int64_t	i;
+	double	d;
+};
+
+static const char *const conv_what[] = {
+	[CONV_BOOL] = "a boolean",
+	[CONV_INT] = "an integer",
+	[CONV_DOUBLE] = "a number",
+	[CONV_DURATION] = "a duration",
+};
+
+/*
+ * Convert the scalar at key: 1 with *v set; 0 when the key is absent,
+ * null or not a scalar; -1 (logged) when the text does not convert.
+ */
+static int
+scalar_conv(const struct config *cfg, const char *key, enum conv c,
+    union conv_val *v)
 {
-	log_warn("%s:%d:%d: key '%s': '%s' is not %s; using the default",
-	    n->file, n->line, n->col, key, n->str, what);
+	const struct cfg_node *n = scalar_at(cfg, key);
+	int rc = -1;
+
+	if (n == NULL)
+		return 0;
+	switch (c) {
+	case CONV_BOOL:
+		rc = cfg_parse_bool(n->str, &v->b);
+		break;
+	case CONV_INT:
+		rc = cfg_parse_int(n->str, &v->i);
+		break;
+	case CONV_DOUBLE:
+		rc = cfg_parse_double(n->str, &v->d);
+		break;
+	case CONV_DURATION:
+		rc = cfg_parse_duration_ms(n->str, &v->i);
+		break;
+	}
+	if (rc < 0) {
+		log_warn("%s:%d:%d: key '%s': '%s' is not %s; using the "
+		    "default", n->file, n->line, n->col, key, n->str,
+		    conv_what[c]);
+		return -1;
+	}
+	return 1;
 }
 
 int
 config_bool(const struct config *cfg, const char *key, int def)
 {
-	const struct cfg_node *n = scalar_at(cfg, key);
-	int v;
+	union conv_val v;
 
-	if (n == NULL)
-		return def;
-	if (cfg_parse_bool(n->str, &v) < 0) {
-		bad_value(n, key, "a boolean");
-		return def;
-	}
-	return v;
+	return scalar_conv(cfg, key, CONV_BOOL, &v) > 0 ? v.b : def;
 }
 
 int64_t
 config_int(const struct config *cfg, const char *key, int64_t def)
 {
-	const struct cfg_node *n = scalar_at(cfg, key);
-	int64_t v;
+	union conv_val v;
 
-	if (n == NULL)
-		return def;
-	if (cfg_parse_int(n->str, &v) < 0) {
-		bad_value(n, key, "an integer");
-		return def;
-	}
-	return v;
+	return scalar_conv(cfg, key, CONV_INT, &v) > 0 ? v.i : def;
 }
 
 double
 config_double(const struct config *cfg, const char *key, double def)
 {
-	const struct cfg_node *n = scalar_at(cfg, key);
-	double v;
+	union conv_val v;
 
-	if (n == NULL)
-		return def;
-	if (cfg_parse_double(n->str, &v) < 0) {
-		bad_value(n, key, "a number");
-		return def;
-	}
-	return v;
+	return scalar_conv(cfg, key, CONV_DOUBLE, &v) > 0 ? v.d : def;
 }
 
 int64_t
 config_duration_ms(const struct config *cfg, const char *key, int64_t def)
 {
-	const struct cfg_node *n = scalar_at(cfg, key);
-	int64_t v;
+	union conv_val v;
 
-	if (n == NULL)
+	switch (scalar_conv(cfg, key, CONV_DURATION, &v)) {
+	case 0:
 		return def;
-	if (cfg_parse_duration_ms(n->str, &v) < 0) {
-		bad_value(n, key, "a duration");
+	case 1:
+		return v.i;
+	default:
 		return -1;
 	}
-	return v;
 }
 
 const char *

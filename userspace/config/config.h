@@ -59,6 +59,17 @@ int	config_load_string(struct config *cfg, const char *text, size_t len,
 	    char **errp);
 
 /*
+ * Read the YAML file `path` as it is written: no `${NAME}` expansion, no
+ * `config_files`, no overrides, no known-key check.  For the files of
+ * other programs (falcosidekick) that want the node tree and its
+ * locations; the getters and cfg_node_*() work on it as usual.  The
+ * document must be a mapping (an empty file is an empty one); a key
+ * repeated in a mapping keeps its last value.  Returns 0, or -1 with
+ * *errp set; on failure cfg must only be freed.
+ */
+int	config_load_plain(struct config *cfg, const char *path, char **errp);
+
+/*
  * Warnings produced by the last load (unknown keys, deprecated keys);
  * each is also logged with log_warn().  The strings belong to cfg.
  */

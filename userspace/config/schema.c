@@ -76,6 +76,7 @@ static const struct kdef kdefs[] = {
 	{ "container_engines", K_ANY, KF_DEPRECATED, NULL },
 	{ "container_metadata", K_MAP, 0, NULL },
 	{ "container_metadata.sockets", K_STRLIST, 0, NULL },
+	{ "container_metadata.podman_storage", K_STR, 0, NULL },
 	{ "engine", K_MAP, 0, NULL },
 	{ "engine.capture_file", K_STR, 0, NULL },
 	{ "engine.ebpf", K_MAP, 0, NULL },

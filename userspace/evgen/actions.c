@@ -878,54 +878,44 @@ non_sudo_setuid(struct evgen_ctx *ctx)
 	    NULL) == 0 ? EVGEN_OK : EVGEN_FAIL;
 }
 
-/* Options that run a program as the daemon user. */
+/* Run a tool as the daemon user (skipped unless we are root). */
 static int
-as_daemon(struct evgen_ctx *ctx, struct evgen_runopt *opt)
+run_tool_as_daemon(struct evgen_ctx *ctx, char *const argv[])
 {
-	memset(opt, 0, sizeof(*opt));
+	struct evgen_runopt opt;
+
+	memset(&opt, 0, sizeof(opt));
 	if (geteuid() != 0)
 		return evgen_skip(ctx, "needs root to switch to user daemon");
-	if (evgen_user_ids("daemon", &opt->uid, &opt->gid) == -1)
+	if (evgen_user_ids("daemon", &opt.uid, &opt.gid) == -1)
 		return evgen_skip(ctx, "no user named daemon");
-	opt->as_user = 1;
-	opt->timeout_ms = 3000;
-	return EVGEN_OK;
+	opt.as_user = 1;
+	opt.timeout_ms = 3000;
+	return run_tool(ctx, argv, &opt);
 }
 
 static int
 system_user_interactive(struct evgen_ctx *ctx)
 {
 	char *argv[] = { "login", NULL };
-	struct evgen_runopt opt;
-	int r;
 
-	if ((r = as_daemon(ctx, &opt)) != EVGEN_OK)
-		return r;
-	return run_tool(ctx, argv, &opt);
+	return run_tool_as_daemon(ctx, argv);
 }
 
 static int
 polkit_cve_2021_4034(struct evgen_ctx *ctx)
 {
 	char *argv[] = { "pkexec", NULL };
-	struct evgen_runopt opt;
-	int r;
 
-	if ((r = as_daemon(ctx, &opt)) != EVGEN_OK)
-		return r;
-	return run_tool(ctx, argv, &opt);
+	return run_tool_as_daemon(ctx, argv);
 }
 
 static int
 sudo_potential_privilege_escalation(struct evgen_ctx *ctx)
 {
 	char *argv[] = { "sudoedit", "-s", "\\", NULL };
-	struct evgen_runopt opt;
-	int r;
 
-	if ((r = as_daemon(ctx, &opt)) != EVGEN_OK)
-		return r;
-	return run_tool(ctx, argv, &opt);
+	return run_tool_as_daemon(ctx, argv);
 }
 
 static int

@@ -170,11 +170,25 @@ collect_output_fields(const char *fmt, struct strset *out)
 	}
 }
 
-/* Keys are added in sorted order, as Falco's JSON output has them. */
+/*
+ * {"details": d, "info": in}, the shape of every entry Falco describes;
+ * takes both.  Keys are added in sorted order, as Falco's JSON output
+ * has them.
+ */
+static json_object *
+describe_entry(json_object *d, json_object *in)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "details", d);
+	json_object_object_add(o, "info", in);
+	return o;
+}
+
 static json_object *
 rule_json(struct rules_set *rs, const struct rule *r)
 {
-	json_object *o = json_object_new_object(), *d, *in;
+	json_object *d, *in;
 	struct strset fields = { NULL, 0 }, ops = { NULL, 0 };
 	struct strset macros = { NULL, 0 }, lists = { NULL, 0 };
 	struct strset outf = { NULL, 0 };
@@ -196,7 +210,6 @@ rule_json(struct rules_set *rs, const struct rule *r)
 	json_object_object_add(d, "macros", set_json(&macros));
 	json_object_object_add(d, "output_compiled", jstr(r->output));
 	json_object_object_add(d, "output_fields", set_json(&outf));
-	json_object_object_add(o, "details", d);
 	in = json_object_new_object();
 	json_object_object_add(in, "capture",
 	    json_object_new_boolean(r->capture));
@@ -212,14 +225,13 @@ rule_json(struct rules_set *rs, const struct rule *r)
 	    jstr(rules_priority_name(r->priority)));
 	json_object_object_add(in, "source", jstr(r->source));
 	json_object_object_add(in, "tags", jstrv(r->tags, r->ntags));
-	json_object_object_add(o, "info", in);
-	return o;
+	return describe_entry(d, in);
 }
 
 static json_object *
 describe_json(struct rules_set *rs, const char *only)
 {
-	json_object *o = json_object_new_object(), *a, *e, *d, *in;
+	json_object *o = json_object_new_object(), *a, *d, *in;
 	size_t i;
 
 	if (only == NULL) {
@@ -227,34 +239,28 @@ describe_json(struct rules_set *rs, const char *only)
 		for (i = 0; i < rules_nlists(rs); i++) {
 			const struct rules_list_view *l = rules_list(rs, i);
 
-			e = json_object_new_object();
 			d = json_object_new_object();
 			json_object_object_add(d, "items_compiled",
 			    jstrv(l->items, l->nitems));
 			json_object_object_add(d, "used",
 			    json_object_new_boolean(l->used));
-			json_object_object_add(e, "details", d);
 			in = json_object_new_object();
 			json_object_object_add(in, "name", jstr(l->name));
-			json_object_object_add(e, "info", in);
-			json_object_array_add(a, e);
+			json_object_array_add(a, describe_entry(d, in));
 		}
 		json_object_object_add(o, "lists", a);
 		a = json_object_new_array();
 		for (i = 0; i < rules_nmacros(rs); i++) {
 			const struct rules_macro_view *m = rules_macro(rs, i);
 
-			e = json_object_new_object();
 			d = json_object_new_object();
 			json_object_object_add(d, "used",
 			    json_object_new_boolean(m->used));
-			json_object_object_add(e, "details", d);
 			in = json_object_new_object();
 			json_object_object_add(in, "condition",
 			    jstr(m->condition));
 			json_object_object_add(in, "name", jstr(m->name));
-			json_object_object_add(e, "info", in);
-			json_object_array_add(a, e);
+			json_object_array_add(a, describe_entry(d, in));
 		}
 		json_object_object_add(o, "macros", a);
 	}

@@ -46,6 +46,8 @@ daemon_gen_free(struct gen *g)
 {
 	if (g == NULL)
 		return;
+	/* Alerts held for container metadata go out before the outputs stop. */
+	engine_flush(g->e);
 	if (g->out != NULL)
 		outputs_stop(g->out);
 	engine_free(g->e);

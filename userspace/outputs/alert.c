@@ -5,7 +5,6 @@
  * valid JSON and UTF-8 (rule outputs carry file names and command lines
  * chosen by whoever is being watched), and match Falco's member order.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "outputs/outputs.h"
+#include "util/json.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
 
@@ -154,19 +154,28 @@ field_slot(struct alert *a, const char *name)
 	return f;
 }
 
+/* The slot for name, emptied and given type t. */
+static struct alert_field *
+field_typed(struct alert *a, const char *name, enum alert_vtype t)
+{
+	struct alert_field *f = field_slot(a, name);
+
+	f->type = t;
+	return f;
+}
+
 void
 alert_field_null(struct alert *a, const char *name)
 {
-	field_slot(a, name)->type = AV_NULL;
+	field_typed(a, name, AV_NULL);
 }
 
 void
 alert_field_strn(struct alert *a, const char *name, const char *s,
     size_t len)
 {
-	struct alert_field *f = field_slot(a, name);
+	struct alert_field *f = field_typed(a, name, AV_STR);
 
-	f->type = AV_STR;
 	f->v.s.p = xmalloc(len + 1);
 	memcpy(f->v.s.p, s, len);
 	f->v.s.p[len] = '\0';
@@ -185,37 +194,25 @@ alert_field_str(struct alert *a, const char *name, const char *s)
 void
 alert_field_int(struct alert *a, const char *name, int64_t v)
 {
-	struct alert_field *f = field_slot(a, name);
-
-	f->type = AV_INT;
-	f->v.i = v;
+	field_typed(a, name, AV_INT)->v.i = v;
 }
 
 void
 alert_field_uint(struct alert *a, const char *name, uint64_t v)
 {
-	struct alert_field *f = field_slot(a, name);
-
-	f->type = AV_UINT;
-	f->v.u = v;
+	field_typed(a, name, AV_UINT)->v.u = v;
 }
 
 void
 alert_field_double(struct alert *a, const char *name, double v)
 {
-	struct alert_field *f = field_slot(a, name);
-
-	f->type = AV_DOUBLE;
-	f->v.d = v;
+	field_typed(a, name, AV_DOUBLE)->v.d = v;
 }
 
 void
 alert_field_bool(struct alert *a, const char *name, int v)
 {
-	struct alert_field *f = field_slot(a, name);
-
-	f->type = AV_BOOL;
-	f->v.b = v != 0;
+	field_typed(a, name, AV_BOOL)->v.b = v != 0;
 }
 
 void
@@ -227,170 +224,27 @@ alert_format_defaults(struct alert_format *f)
 	f->include_output_fields = 1;
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0.
- */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return len;
-}
-
-/* The body of a JSON string: escapes, and U+FFFD for invalid bytes. */
-static void
-json_put_body(struct sbuf *out, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0, l;
-	char esc[7];
-
-	sbuf_reserve(out, len + 2);
-	while (i < len) {
-		unsigned char c = p[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			run++;
-			i++;
-			continue;
-		}
-		if (run > 0) {
-			sbuf_put(out, p + i - run, run);
-			run = 0;
-		}
-		if (c >= 0x80) {
-			if ((l = utf8_len(p + i, len - i)) == 0) {
-				sbuf_put(out, "\xef\xbf\xbd", 3);
-				i++;
-			} else {
-				sbuf_put(out, p + i, l);
-				i += l;
-			}
-			continue;
-		}
-		switch (c) {
-		case '"':
-			sbuf_put(out, "\\\"", 2);
-			break;
-		case '\\':
-			sbuf_put(out, "\\\\", 2);
-			break;
-		case '\b':
-			sbuf_put(out, "\\b", 2);
-			break;
-		case '\f':
-			sbuf_put(out, "\\f", 2);
-			break;
-		case '\n':
-			sbuf_put(out, "\\n", 2);
-			break;
-		case '\r':
-			sbuf_put(out, "\\r", 2);
-			break;
-		case '\t':
-			sbuf_put(out, "\\t", 2);
-			break;
-		default:
-			esc[0] = '\\';
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			sbuf_put(out, esc, 6);
-			break;
-		}
-		i++;
-	}
-	if (run > 0)
-		sbuf_put(out, p + i - run, run);
-}
-
-void
-json_put_string(struct sbuf *out, const char *s, size_t len)
-{
-	sbuf_putc(out, '"');
-	json_put_body(out, s, len);
-	sbuf_putc(out, '"');
-}
-
-static void
-json_put_cstr(struct sbuf *out, const char *s)
-{
-	json_put_string(out, s, strlen(s));
-}
-
-/* The shortest %g text that reads back as the same double. */
-static void
-json_put_double(struct sbuf *out, double d)
-{
-	char buf[40];
-	int prec;
-
-	if (!isfinite(d)) {
-		sbuf_puts(out, "null");
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	sbuf_puts(out, buf);
-	if (strpbrk(buf, ".eE") == NULL)
-		sbuf_puts(out, ".0");
-}
-
 static void
 json_put_value(struct sbuf *out, const struct alert_field *f)
 {
 	switch (f->type) {
 	case AV_NULL:
-		sbuf_puts(out, "null");
+		json_put_null(out);
 		break;
 	case AV_STR:
-		json_put_string(out, f->v.s.p, f->v.s.len);
+		json_put_strn(out, f->v.s.p, f->v.s.len);
 		break;
 	case AV_INT:
-		sbuf_printf(out, "%lld", (long long)f->v.i);
+		json_put_int(out, f->v.i);
 		break;
 	case AV_UINT:
-		sbuf_printf(out, "%llu", (unsigned long long)f->v.u);
+		json_put_uint(out, f->v.u);
 		break;
 	case AV_DOUBLE:
 		json_put_double(out, f->v.d);
 		break;
 	case AV_BOOL:
-		sbuf_puts(out, f->v.b ? "true" : "false");
+		json_put_bool(out, f->v.b);
 		break;
 	}
 }
@@ -411,22 +265,29 @@ digits(char *p, unsigned v, int width)
 	return p + width;
 }
 
+/* "HH:MM:SS.nnnnnnnnn" at p, from tm and the ns part of ns; the end. */
+static char *
+put_clock(char *p, const struct tm *tm, uint64_t ns)
+{
+	p = digits(p, (unsigned)tm->tm_hour, 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)tm->tm_min, 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)tm->tm_sec, 2);
+	*p++ = '.';
+	return digits(p, (unsigned)(ns % 1000000000ULL), 9);
+}
+
 /* Local "HH:MM:SS.nnnnnnnnn". */
 static void
 put_local_time(struct sbuf *out, uint64_t ns)
 {
 	time_t sec = (time_t)(ns / 1000000000ULL);
 	struct tm tm;
-	char buf[32], *p = buf;
+	char buf[32], *p;
 
 	localtime_r(&sec, &tm);
-	p = digits(p, (unsigned)tm.tm_hour, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned)tm.tm_min, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned)tm.tm_sec, 2);
-	*p++ = '.';
-	p = digits(p, (unsigned)(ns % 1000000000ULL), 9);
+	p = put_clock(buf, &tm, ns);
 	sbuf_put(out, buf, (size_t)(p - buf));
 }
 
@@ -445,13 +306,7 @@ put_utc_time(struct sbuf *out, uint64_t ns, const char *zone)
 	*p++ = '-';
 	p = digits(p, (unsigned)tm.tm_mday, 2);
 	*p++ = 'T';
-	p = digits(p, (unsigned)tm.tm_hour, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned)tm.tm_min, 2);
-	*p++ = ':';
-	p = digits(p, (unsigned)tm.tm_sec, 2);
-	*p++ = '.';
-	p = digits(p, (unsigned)(ns % 1000000000ULL), 9);
+	p = put_clock(p, &tm, ns);
 	sbuf_put(out, buf, (size_t)(p - buf));
 	sbuf_puts(out, zone);
 }
@@ -495,6 +350,47 @@ sorted_fields(const struct alert *a, const struct alert_field *extra,
 	return v;
 }
 
+/* ,"output_fields":{...}: the fields in name order, `extra` merged in. */
+static void
+put_output_fields(struct sbuf *out, const struct alert *a,
+    const struct alert_field *extra)
+{
+	const struct alert_field **fv;
+	size_t i, n;
+
+	fv = sorted_fields(a, extra, &n);
+	sbuf_puts(out, ",\"output_fields\":{");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sbuf_putc(out, ',');
+		json_put_key(out, fv[i]->name);
+		json_put_value(out, fv[i]);
+	}
+	sbuf_putc(out, '}');
+	free(fv);
+}
+
+/* ,"priority":...,"rule":...,"source":... */
+static void
+put_rule_members(struct sbuf *out, const struct alert *a, const char *prio)
+{
+	sbuf_puts(out, ",\"priority\":");
+	json_put_str(out, prio);
+	sbuf_puts(out, ",\"rule\":");
+	json_put_str(out, a->rule);
+	sbuf_puts(out, ",\"source\":");
+	json_put_str(out, a->source);
+}
+
+/* ,"time":"..."}: the last member and the end of the object. */
+static void
+put_time_member(struct sbuf *out, const struct alert *a)
+{
+	sbuf_puts(out, ",\"time\":\"");
+	put_utc_time(out, a->time_ns, "Z");
+	sbuf_puts(out, "\"}");
+}
+
 static void
 render_internal(const struct alert *a, const struct alert_format *f,
     const char *host, const char *prio, struct sbuf *out)
@@ -502,49 +398,30 @@ render_internal(const struct alert *a, const struct alert_format *f,
 	const struct alert_field **fv;
 	size_t i, n;
 
-	fv = sorted_fields(a, NULL, &n);
 	if (f->json) {
 		sbuf_puts(out, "{\"hostname\":");
-		json_put_cstr(out, host);
+		json_put_str(out, host);
 		sbuf_puts(out, ",\"output\":");
-		json_put_cstr(out, a->output);
-		sbuf_puts(out, ",\"output_fields\":{");
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				sbuf_putc(out, ',');
-			json_put_cstr(out, fv[i]->name);
-			sbuf_putc(out, ':');
-			json_put_value(out, fv[i]);
-		}
-		sbuf_puts(out, "},\"priority\":");
-		json_put_cstr(out, prio);
-		sbuf_puts(out, ",\"rule\":");
-		json_put_cstr(out, a->rule);
-		sbuf_puts(out, ",\"source\":");
-		json_put_cstr(out, a->source);
-		sbuf_puts(out, ",\"time\":\"");
-		put_utc_time(out, a->time_ns, "Z");
-		sbuf_puts(out, "\"}");
-	} else {
-		struct sbuf raw = SBUF_INIT;
-
-		/* Falco ignores time_format_iso_8601 here. */
-		put_local_time(out, a->time_ns);
-		sbuf_printf(out, ": %s ", prio);
-		json_put_body(out, a->output, strlen(a->output));
-		sbuf_puts(out, " (");
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				sbuf_putc(out, ' ');
-			json_put_body(out, fv[i]->name, strlen(fv[i]->name));
-			sbuf_putc(out, '=');
-			json_put_value(&raw, fv[i]);
-			sbuf_put(out, raw.buf, raw.len);
-			sbuf_reset(&raw);
-		}
-		sbuf_putc(out, ')');
-		sbuf_free(&raw);
+		json_put_str(out, a->output);
+		put_output_fields(out, a, NULL);
+		put_rule_members(out, a, prio);
+		put_time_member(out, a);
+		return;
 	}
+	/* Falco ignores time_format_iso_8601 here. */
+	put_local_time(out, a->time_ns);
+	sbuf_printf(out, ": %s ", prio);
+	json_put_escaped(out, a->output, strlen(a->output));
+	sbuf_puts(out, " (");
+	fv = sorted_fields(a, NULL, &n);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sbuf_putc(out, ' ');
+		json_put_escaped(out, fv[i]->name, strlen(fv[i]->name));
+		sbuf_putc(out, '=');
+		json_put_value(out, fv[i]);
+	}
+	sbuf_putc(out, ')');
 	free(fv);
 }
 
@@ -552,12 +429,11 @@ void
 alert_render(const struct alert *a, const struct alert_format *f,
     struct sbuf *out)
 {
-	const struct alert_field **fv;
 	struct alert_field tf;
 	struct sbuf line = SBUF_INIT, iso = SBUF_INIT;
 	const char *host, *prio;
 	char **tags;
-	size_t i, n;
+	size_t i;
 
 	host = a->hostname != NULL ? a->hostname :
 	    f->hostname != NULL ? f->hostname : "";
@@ -582,19 +458,19 @@ alert_render(const struct alert *a, const struct alert_format *f,
 	sbuf_puts(&line, a->output);
 
 	if (!f->json) {
-		json_put_body(out, line.buf, line.len);
+		json_put_escaped(out, line.buf, line.len);
 		goto done;
 	}
 
 	sbuf_puts(out, "{\"hostname\":");
-	json_put_cstr(out, host);
+	json_put_str(out, host);
 	if (f->include_message) {
 		sbuf_puts(out, ",\"message\":");
-		json_put_cstr(out, a->output);
+		json_put_str(out, a->output);
 	}
 	if (f->include_output) {
 		sbuf_puts(out, ",\"output\":");
-		json_put_string(out, line.buf, line.len);
+		json_put_strn(out, line.buf, line.len);
 	}
 	if (f->include_output_fields) {
 		memset(&tf, 0, sizeof(tf));
@@ -608,24 +484,9 @@ alert_render(const struct alert *a, const struct alert_format *f,
 			tf.type = AV_UINT;
 			tf.v.u = a->time_ns;
 		}
-		fv = sorted_fields(a, &tf, &n);
-		sbuf_puts(out, ",\"output_fields\":{");
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				sbuf_putc(out, ',');
-			json_put_cstr(out, fv[i]->name);
-			sbuf_putc(out, ':');
-			json_put_value(out, fv[i]);
-		}
-		sbuf_putc(out, '}');
-		free(fv);
+		put_output_fields(out, a, &tf);
 	}
-	sbuf_puts(out, ",\"priority\":");
-	json_put_cstr(out, prio);
-	sbuf_puts(out, ",\"rule\":");
-	json_put_cstr(out, a->rule);
-	sbuf_puts(out, ",\"source\":");
-	json_put_cstr(out, a->source);
+	put_rule_members(out, a, prio);
 	if (f->include_tags) {
 		/* Falco keeps tags in a set: sorted, without repeats. */
 		tags = xcalloc(a->ntags + 1, sizeof(*tags));
@@ -638,14 +499,12 @@ alert_render(const struct alert *a, const struct alert_format *f,
 				continue;
 			if (i > 0)
 				sbuf_putc(out, ',');
-			json_put_cstr(out, tags[i]);
+			json_put_str(out, tags[i]);
 		}
 		sbuf_putc(out, ']');
 		free(tags);
 	}
-	sbuf_puts(out, ",\"time\":\"");
-	put_utc_time(out, a->time_ns, "Z");
-	sbuf_puts(out, "\"}");
+	put_time_member(out, a);
 done:
 	sbuf_free(&line);
 	sbuf_free(&iso);

@@ -168,9 +168,6 @@ void	alert_format_defaults(struct alert_format *f);
 void	alert_render(const struct alert *a, const struct alert_format *f,
 	    struct sbuf *out);
 
-/* Append s as a JSON string literal (with quotes); see alert_render(). */
-void	json_put_string(struct sbuf *out, const char *s, size_t len);
-
 /*
  * The host name for alerts: $FALCO_HOSTNAME if set and not empty, else
  * gethostname().  Writes a NUL-terminated name into buf.

@@ -16,6 +16,7 @@
 #include "sidekick/alert.h"
 #include "sidekick/prio.h"
 #include "sidekick/tmpl.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -37,57 +38,6 @@ str_cmp(const void *a, const void *b)
 }
 
 void
-sk_json_quote(struct sbuf *sb, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
-	const char *run;
-
-	sbuf_putc(sb, '"');
-	run = s;
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		const char *esc = NULL;
-		char u[7];
-
-		switch (*p) {
-		case '"':
-			esc = "\\\"";
-			break;
-		case '\\':
-			esc = "\\\\";
-			break;
-		case '\n':
-			esc = "\\n";
-			break;
-		case '\r':
-			esc = "\\r";
-			break;
-		case '\t':
-			esc = "\\t";
-			break;
-		default:
-			if (*p < 0x20) {
-				u[0] = '\\';
-				u[1] = 'u';
-				u[2] = '0';
-				u[3] = '0';
-				u[4] = hex[*p >> 4];
-				u[5] = hex[*p & 15];
-				u[6] = '\0';
-				esc = u;
-			}
-		}
-		if (esc != NULL) {
-			sbuf_put(sb, run, (const char *)p - run);
-			sbuf_puts(sb, esc);
-			run = (const char *)p + 1;
-		}
-	}
-	sbuf_put(sb, run, (const char *)p - run);
-	sbuf_putc(sb, '"');
-}
-
-void
 sk_json_value(struct sbuf *sb, struct json_object *v)
 {
 	if (v == NULL) {
@@ -95,7 +45,7 @@ sk_json_value(struct sbuf *sb, struct json_object *v)
 		return;
 	}
 	if (json_object_is_type(v, json_type_string)) {
-		sk_json_quote(sb, json_object_get_string(v));
+		json_put_str(sb, json_object_get_string(v));
 		return;
 	}
 	sbuf_puts(sb, json_object_to_json_string_ext(v,
@@ -203,21 +153,29 @@ put_frac(struct sbuf *sb, long nsec)
 	sbuf_put(sb, frac, n);
 }
 
+/* "YYYY-MM-DD<sep>HH:MM:SS" and the trimmed fraction, in UTC. */
 static void
-format_3339(const struct sk_alert *a, char *out, size_t outlen)
+put_datetime(struct sbuf *sb, const struct sk_alert *a, char sep)
 {
-	struct sbuf sb = SBUF_INIT;
 	struct tm tm;
 	time_t t = (time_t)a->sec;
 	char buf[80];
 
 	gmtime_r(&t, &tm);
 	/* Four-digit years, as Go prints them; strftime does not pad. */
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d%c%02d:%02d:%02d",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, sep, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec);
-	sbuf_puts(&sb, buf);
-	put_frac(&sb, a->nsec);
+	sbuf_puts(sb, buf);
+	put_frac(sb, a->nsec);
+}
+
+static void
+format_3339(const struct sk_alert *a, char *out, size_t outlen)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	put_datetime(&sb, a, 'T');
 	sbuf_putc(&sb, 'Z');
 	snprintf(out, outlen, "%s", sbuf_str(&sb));
 	sbuf_free(&sb);
@@ -226,16 +184,7 @@ format_3339(const struct sk_alert *a, char *out, size_t outlen)
 void
 sk_alert_time_go(struct sbuf *sb, const struct sk_alert *a)
 {
-	struct tm tm;
-	time_t t = (time_t)a->sec;
-	char buf[80];
-
-	gmtime_r(&t, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-	sbuf_puts(sb, buf);
-	put_frac(sb, a->nsec);
+	put_datetime(sb, a, ' ');
 	sbuf_puts(sb, " +0000 UTC");
 }
 
@@ -315,45 +264,54 @@ valid_uuid(const char *s)
 	return 1;
 }
 
+void
+sk_alert_json_open(struct sbuf *sb, const struct sk_alert *a,
+    const struct sk_field *fields, size_t nfields)
+{
+	size_t i;
+
+	sbuf_puts(sb, "{\"uuid\":");
+	json_put_str(sb, a->uuid);
+	sbuf_puts(sb, ",\"output\":");
+	json_put_str(sb, a->output);
+	sbuf_puts(sb, ",\"priority\":");
+	json_put_str(sb, sk_prio_name(a->prio));
+	sbuf_puts(sb, ",\"rule\":");
+	json_put_str(sb, a->rule);
+	sbuf_puts(sb, ",\"time\":");
+	json_put_str(sb, a->time3339);
+	sbuf_puts(sb, ",\"output_fields\":{");
+	for (i = 0; i < nfields; i++) {
+		if (i > 0 && strcmp(fields[i].key, fields[i - 1].key) == 0)
+			continue;
+		if (i > 0)
+			sbuf_putc(sb, ',');
+		json_put_key(sb, fields[i].key);
+		sk_json_value(sb, fields[i].val);
+	}
+	sbuf_puts(sb, "},\"source\":");
+	json_put_str(sb, a->source);
+	if (a->ntags > 0) {
+		sbuf_puts(sb, ",\"tags\":[");
+		for (i = 0; i < a->ntags; i++) {
+			if (i > 0)
+				sbuf_putc(sb, ',');
+			json_put_str(sb, a->tags[i]);
+		}
+		sbuf_putc(sb, ']');
+	}
+	if (a->hostname[0] != '\0') {
+		sbuf_puts(sb, ",\"hostname\":");
+		json_put_str(sb, a->hostname);
+	}
+}
+
 static void
 serialise(struct sk_alert *a)
 {
 	struct sbuf sb = SBUF_INIT;
-	size_t i;
 
-	sbuf_puts(&sb, "{\"uuid\":");
-	sk_json_quote(&sb, a->uuid);
-	sbuf_puts(&sb, ",\"output\":");
-	sk_json_quote(&sb, a->output);
-	sbuf_puts(&sb, ",\"priority\":");
-	sk_json_quote(&sb, sk_prio_name(a->prio));
-	sbuf_puts(&sb, ",\"rule\":");
-	sk_json_quote(&sb, a->rule);
-	sbuf_puts(&sb, ",\"time\":");
-	sk_json_quote(&sb, a->time3339);
-	sbuf_puts(&sb, ",\"output_fields\":{");
-	for (i = 0; i < a->nfields; i++) {
-		if (i > 0)
-			sbuf_putc(&sb, ',');
-		sk_json_quote(&sb, a->fields[i].key);
-		sbuf_putc(&sb, ':');
-		sk_json_value(&sb, a->fields[i].val);
-	}
-	sbuf_puts(&sb, "},\"source\":");
-	sk_json_quote(&sb, a->source);
-	if (a->ntags > 0) {
-		sbuf_puts(&sb, ",\"tags\":[");
-		for (i = 0; i < a->ntags; i++) {
-			if (i > 0)
-				sbuf_putc(&sb, ',');
-			sk_json_quote(&sb, a->tags[i]);
-		}
-		sbuf_putc(&sb, ']');
-	}
-	if (a->hostname[0] != '\0') {
-		sbuf_puts(&sb, ",\"hostname\":");
-		sk_json_quote(&sb, a->hostname);
-	}
+	sk_alert_json_open(&sb, a, a->fields, a->nfields);
 	sbuf_putc(&sb, '}');
 	a->jsonlen = sb.len;
 	a->json = sbuf_detach(&sb);

@@ -100,11 +100,18 @@ struct json_object *sk_alert_field(const struct sk_alert *a, const char *key,
 void	sk_value_str(struct sbuf *sb, struct json_object *v,
 	    const char *nullstr);
 
-/* Append s as a quoted, escaped JSON string. */
-void	sk_json_quote(struct sbuf *sb, const char *s);
-
 /* Append a field value as JSON (null for NULL). */
 void	sk_json_value(struct sbuf *sb, struct json_object *v);
+
+/*
+ * Append the payload falcosidekick forwards for a, without its closing
+ * brace, so that an output can add members: uuid, output, priority,
+ * rule, time, output_fields (fields[0..nfields), sorted by key; a key
+ * equal to the one before it is written once), source, tags and hostname
+ * when present.  a->json is this followed by "}".
+ */
+void	sk_alert_json_open(struct sbuf *sb, const struct sk_alert *a,
+	    const struct sk_field *fields, size_t nfields);
 
 /* Append the alert time the way Go prints a time.Time with String(). */
 void	sk_alert_time_go(struct sbuf *sb, const struct sk_alert *a);

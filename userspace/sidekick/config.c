@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The configuration is read with libyaml into a small tree that keeps
- * each node's line and column; lookups walk it by dotted path.  The
- * environment is consulted on every lookup, so an override needs no
+ * The configuration file is read by the config module as plain YAML
+ * (config_load_plain(): no Falco key checks, no ${} expansion) into its
+ * node tree, which keeps each node's file, line and column; lookups walk
+ * it by dotted path, matching names in any case as falcosidekick does.
+ * The environment is consulted on every lookup, so an override needs no
  * list of known keys.
  */
 #include <ctype.h>
@@ -13,228 +15,34 @@
 #include <string.h>
 #include <strings.h>
 
-#include <yaml.h>
-
+#include "config/config.h"
 #include "sidekick/config.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
 
-#define CONF_MAX_DEPTH	32
-
-enum ykind { Y_SCALAR, Y_MAP, Y_SEQ };
-
-struct ynode {
-	enum ykind	 kind;
-	char		*key;		/* as written, in a mapping */
-	char		*val;		/* Y_SCALAR */
-	int		 line;
-	int		 col;
-	struct ynode	*child;
-	struct ynode	*next;
-};
-
 struct sk_conf {
-	char		*path;
-	struct ynode	*root;
+	struct config		*cfg;
+	const struct cfg_node	*root;	/* NULL: no file */
 };
-
-static void
-ynode_free(struct ynode *n)
-{
-	struct ynode *next;
-
-	for (; n != NULL; n = next) {
-		next = n->next;
-		ynode_free(n->child);
-		free(n->key);
-		free(n->val);
-		free(n);
-	}
-}
-
-struct yparse {
-	yaml_parser_t	 p;
-	char		*err;
-	size_t		 errlen;
-	const char	*path;
-};
-
-static struct ynode *parse_node(struct yparse *, yaml_event_t *, int);
-
-static int
-next_event(struct yparse *yp, yaml_event_t *ev)
-{
-	if (!yaml_parser_parse(&yp->p, ev)) {
-		snprintf(yp->err, yp->errlen, "%s:%zu:%zu: %s", yp->path,
-		    yp->p.problem_mark.line + 1,
-		    yp->p.problem_mark.column + 1,
-		    yp->p.problem != NULL ? yp->p.problem : "YAML error");
-		return -1;
-	}
-	return 0;
-}
-
-/* Build the node that starts with event ev (consumed by the caller). */
-static struct ynode *
-parse_node(struct yparse *yp, yaml_event_t *ev, int depth)
-{
-	struct ynode *n, **tail;
-	yaml_event_t e;
-
-	n = xcalloc(1, sizeof(*n));
-	n->line = (int)ev->start_mark.line + 1;
-	n->col = (int)ev->start_mark.column + 1;
-	if (depth > CONF_MAX_DEPTH) {
-		snprintf(yp->err, yp->errlen, "%s:%d:%d: nested too deep",
-		    yp->path, n->line, n->col);
-		free(n);
-		return NULL;
-	}
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		n->kind = Y_SCALAR;
-		n->val = xstrndup((const char *)ev->data.scalar.value,
-		    ev->data.scalar.length);
-		return n;
-	case YAML_SEQUENCE_START_EVENT:
-		n->kind = Y_SEQ;
-		tail = &n->child;
-		for (;;) {
-			struct ynode *c;
-
-			if (next_event(yp, &e) != 0)
-				goto fail;
-			if (e.type == YAML_SEQUENCE_END_EVENT) {
-				yaml_event_delete(&e);
-				return n;
-			}
-			c = parse_node(yp, &e, depth + 1);
-			yaml_event_delete(&e);
-			if (c == NULL)
-				goto fail;
-			*tail = c;
-			tail = &c->next;
-		}
-	case YAML_MAPPING_START_EVENT:
-		n->kind = Y_MAP;
-		tail = &n->child;
-		for (;;) {
-			struct ynode *c;
-			char *key;
-
-			if (next_event(yp, &e) != 0)
-				goto fail;
-			if (e.type == YAML_MAPPING_END_EVENT) {
-				yaml_event_delete(&e);
-				return n;
-			}
-			if (e.type != YAML_SCALAR_EVENT) {
-				snprintf(yp->err, yp->errlen, "%s:%zu:%zu: "
-				    "mapping keys must be scalars", yp->path,
-				    e.start_mark.line + 1,
-				    e.start_mark.column + 1);
-				yaml_event_delete(&e);
-				goto fail;
-			}
-			key = xstrndup((const char *)e.data.scalar.value,
-			    e.data.scalar.length);
-			yaml_event_delete(&e);
-			if (next_event(yp, &e) != 0) {
-				free(key);
-				goto fail;
-			}
-			c = parse_node(yp, &e, depth + 1);
-			yaml_event_delete(&e);
-			if (c == NULL) {
-				free(key);
-				goto fail;
-			}
-			c->key = key;
-			*tail = c;
-			tail = &c->next;
-		}
-	case YAML_ALIAS_EVENT:
-		snprintf(yp->err, yp->errlen, "%s:%d:%d: YAML aliases are not "
-		    "supported", yp->path, n->line, n->col);
-		break;
-	default:
-		snprintf(yp->err, yp->errlen, "%s:%d:%d: unexpected YAML "
-		    "event", yp->path, n->line, n->col);
-		break;
-	}
-fail:
-	ynode_free(n);
-	return NULL;
-}
 
 struct sk_conf *
 sk_conf_load(const char *path, char *err, size_t errlen)
 {
 	struct sk_conf *c;
-	struct yparse yp;
-	yaml_event_t ev;
-	FILE *f;
-	int done = 0;
+	char *msg = NULL;
 
 	c = xcalloc(1, sizeof(*c));
+	c->cfg = config_new();
 	if (path == NULL)
 		return c;
-	c->path = xstrdup(path);
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (config_load_plain(c->cfg, path, &msg) != 0) {
+		snprintf(err, errlen, "%s", msg);
+		free(msg);
 		sk_conf_free(c);
 		return NULL;
 	}
-	memset(&yp, 0, sizeof(yp));
-	yp.err = err;
-	yp.errlen = errlen;
-	yp.path = path;
-	yaml_parser_initialize(&yp.p);
-	yaml_parser_set_input_file(&yp.p, f);
-	while (!done) {
-		if (next_event(&yp, &ev) != 0)
-			goto fail;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-		case YAML_DOCUMENT_END_EVENT:
-			done = 1;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-		case YAML_SCALAR_EVENT:
-			c->root = parse_node(&yp, &ev, 0);
-			if (c->root == NULL) {
-				yaml_event_delete(&ev);
-				goto fail;
-			}
-			if (c->root->kind == Y_SCALAR &&
-			    c->root->val[0] == '\0') {
-				/* An empty file. */
-				ynode_free(c->root);
-				c->root = NULL;
-			} else if (c->root->kind != Y_MAP) {
-				snprintf(err, errlen, "%s:%d:%d: the "
-				    "configuration must be a mapping", path,
-				    c->root->line, c->root->col);
-				yaml_event_delete(&ev);
-				goto fail;
-			}
-			done = 1;
-			break;
-		default:
-			break;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&yp.p);
-	fclose(f);
+	c->root = config_root(c->cfg);
 	return c;
-fail:
-	yaml_parser_delete(&yp.p);
-	fclose(f);
-	sk_conf_free(c);
-	return NULL;
 }
 
 void
@@ -242,8 +50,7 @@ sk_conf_free(struct sk_conf *c)
 {
 	if (c == NULL)
 		return;
-	ynode_free(c->root);
-	free(c->path);
+	config_free(c->cfg);
 	free(c);
 }
 
@@ -268,24 +75,24 @@ env_of(const char *key, char *name, size_t namelen)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
-static struct ynode *
+/* The node at the dotted path key, its names matched in any case. */
+static const struct cfg_node *
 lookup(const struct sk_conf *c, const char *key)
 {
-	struct ynode *n = c->root;
-	const char *p = key;
+	const struct cfg_node *n = c->root;
+	const char *p = key, *k;
+	size_t i;
 
 	while (n != NULL && *p != '\0') {
 		const char *dot = strchr(p, '.');
 		size_t len = dot != NULL ? (size_t)(dot - p) : strlen(p);
-		struct ynode *ch;
 
-		if (n->kind != Y_MAP)
+		if (cfg_node_kind(n) != CFG_MAP)
 			return NULL;
-		for (ch = n->child; ch != NULL; ch = ch->next)
-			if (strlen(ch->key) == len &&
-			    strncasecmp(ch->key, p, len) == 0)
+		for (i = 0; (k = cfg_node_key(n, i)) != NULL; i++)
+			if (strlen(k) == len && strncasecmp(k, p, len) == 0)
 				break;
-		n = ch;
+		n = k != NULL ? cfg_node_at(n, i) : NULL;
 		p += len;
 		if (*p == '.')
 			p++;
@@ -297,30 +104,32 @@ int
 sk_conf_has(const struct sk_conf *c, const char *key)
 {
 	char name[256];
-	struct ynode *n;
+	const struct cfg_node *n;
+	const char *v;
 
 	if (env_of(key, name, sizeof(name)) != NULL)
 		return 1;
-	n = lookup(c, key);
-	return n != NULL && !(n->kind == Y_SCALAR && n->val[0] == '\0');
+	if ((n = lookup(c, key)) == NULL)
+		return 0;
+	v = cfg_node_str(n);
+	return v == NULL || v[0] != '\0';
 }
 
 const char *
 sk_conf_str(const struct sk_conf *c, const char *key, const char *def)
 {
 	char name[256];
+	const struct cfg_node *n;
 	const char *v;
-	struct ynode *n;
 
 	if ((v = env_of(key, name, sizeof(name))) != NULL)
 		return v;
-	n = lookup(c, key);
-	if (n == NULL || n->kind != Y_SCALAR)
+	if ((n = lookup(c, key)) == NULL || (v = cfg_node_str(n)) == NULL)
 		return def;
 	/* YAML "~" and "null" mean unset. */
-	if (strcmp(n->val, "~") == 0 || strcmp(n->val, "null") == 0)
+	if (strcmp(v, "~") == 0 || strcmp(v, "null") == 0)
 		return def;
-	return n->val;
+	return v;
 }
 
 void
@@ -328,7 +137,7 @@ sk_conf_fail(const struct sk_conf *c, const char *key, char *err,
     size_t errlen, const char *fmt, ...)
 {
 	char name[256], msg[512];
-	struct ynode *n;
+	const struct cfg_node *n;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -339,9 +148,9 @@ sk_conf_fail(const struct sk_conf *c, const char *key, char *err,
 		return;
 	}
 	n = lookup(c, key);
-	if (n != NULL && c->path != NULL)
-		snprintf(err, errlen, "%s:%d:%d: %s: %s", c->path, n->line,
-		    n->col, key, msg);
+	if (n != NULL)
+		snprintf(err, errlen, "%s:%d:%d: %s: %s", cfg_node_file(n),
+		    cfg_node_line(n), cfg_node_col(n), key, msg);
 	else
 		snprintf(err, errlen, "%s: %s", key, msg);
 }
@@ -438,21 +247,22 @@ sk_conf_list(const struct sk_conf *c, const char *key, char ***out)
 {
 	char name[256];
 	const char *v;
-	struct ynode *n, *ch;
+	const struct cfg_node *n;
 	char **list = NULL;
-	size_t cnt = 0;
+	size_t cnt = 0, i;
 
 	if ((v = env_of(key, name, sizeof(name))) != NULL)
 		return split_commas(v, out);
 	n = lookup(c, key);
-	if (n != NULL && n->kind == Y_SCALAR)
-		return split_commas(n->val, out);
-	if (n != NULL && n->kind == Y_SEQ) {
-		for (ch = n->child; ch != NULL; ch = ch->next) {
-			if (ch->kind != Y_SCALAR || ch->val[0] == '\0')
+	if (n != NULL && (v = cfg_node_str(n)) != NULL)
+		return split_commas(v, out);
+	if (n != NULL && cfg_node_kind(n) == CFG_SEQ) {
+		for (i = 0; i < cfg_node_len(n); i++) {
+			v = cfg_node_str(cfg_node_at(n, i));
+			if (v == NULL || v[0] == '\0')
 				continue;
 			list = xreallocarray(list, cnt + 2, sizeof(*list));
-			list[cnt++] = xstrdup(ch->val);
+			list[cnt++] = xstrdup(v);
 		}
 	}
 	if (list == NULL)
@@ -479,7 +289,7 @@ sk_conf_map(const struct sk_conf *c, const char *key, struct sk_kv **out)
 {
 	char name[256];
 	const char *v;
-	struct ynode *n, *ch;
+	const struct cfg_node *n;
 	struct sk_kv *kv = NULL;
 	size_t cnt = 0, i;
 	char **items;
@@ -502,14 +312,14 @@ sk_conf_map(const struct sk_conf *c, const char *key, struct sk_kv **out)
 		return cnt;
 	}
 	n = lookup(c, key);
-	if (n == NULL || n->kind != Y_MAP)
+	if (n == NULL || cfg_node_kind(n) != CFG_MAP)
 		return 0;
-	for (ch = n->child; ch != NULL; ch = ch->next) {
-		if (ch->kind != Y_SCALAR)
+	for (i = 0; i < cfg_node_len(n); i++) {
+		if ((v = cfg_node_str(cfg_node_at(n, i))) == NULL)
 			continue;
 		kv = xreallocarray(kv, cnt + 1, sizeof(*kv));
-		kv[cnt].key = xstrdup(ch->key);
-		kv[cnt].val = xstrdup(ch->val);
+		kv[cnt].key = xstrdup(cfg_node_key(n, i));
+		kv[cnt].val = xstrdup(v);
 		cnt++;
 	}
 	*out = kv;

@@ -5,7 +5,7 @@ sidekick_SRCS := $(filter-out userspace/sidekick/main.c, \
 	$(wildcard userspace/sidekick/*.c))
 PROGS += falcosidekick
 falcosidekick_SRCS := userspace/sidekick/main.c
-falcosidekick_LIBS := sidekick util
+falcosidekick_LIBS := sidekick config util
 falcosidekick_LDLIBS := -lmicrohttpd -lcurl -ljson-c -lyaml -lsqlite3
 
 SK_WEBUI_ASSETS := $(sort $(wildcard $(SRC)/userspace/sidekick/webui/*.html \

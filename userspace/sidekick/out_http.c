@@ -22,6 +22,7 @@
 #include "sidekick/outputs.h"
 #include "sidekick/prio.h"
 #include "sidekick/tmpl.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -109,7 +110,7 @@ jkey(struct sbuf *sb, int *first, const char *key)
 	if (!*first)
 		sbuf_putc(sb, ',');
 	*first = 0;
-	sk_json_quote(sb, key);
+	json_put_str(sb, key);
 	sbuf_putc(sb, ':');
 }
 
@@ -117,7 +118,7 @@ static void
 jstr(struct sbuf *sb, int *first, const char *key, const char *val)
 {
 	jkey(sb, first, key);
-	sk_json_quote(sb, val);
+	json_put_str(sb, val);
 }
 
 static size_t
@@ -188,9 +189,9 @@ smap_json(struct sbuf *sb, struct smap *m)
 	for (i = 0; i < m->n; i++) {
 		if (i > 0)
 			sbuf_putc(sb, ',');
-		sk_json_quote(sb, m->kv[i].key);
+		json_put_str(sb, m->kv[i].key);
 		sbuf_putc(sb, ':');
-		sk_json_quote(sb, m->kv[i].val);
+		json_put_str(sb, m->kv[i].val);
 	}
 	sbuf_putc(sb, '}');
 	sk_conf_kv_free(m->kv, m->n);
@@ -236,9 +237,9 @@ slack_payload(struct httpout *h, const struct sk_alert *a, struct sbuf *sb)
 
 #define FIELD(t, val, shrt) do {					\
 	sbuf_puts(sb, "{\"title\":");					\
-	sk_json_quote(sb, (t));						\
+	json_put_str(sb, (t));						\
 	sbuf_puts(sb, ",\"value\":");					\
-	sk_json_quote(sb, (val));					\
+	json_put_str(sb, (val));					\
 	sbuf_puts(sb, (shrt) ? ",\"short\":true}" : ",\"short\":false}");\
 } while (0)
 		sbuf_putc(sb, '[');
@@ -312,9 +313,9 @@ teams_payload(struct httpout *h, const struct sk_alert *a, struct sbuf *sb)
 	if (h->format != FMT_TEXT) {
 #define FACT(n, val) do {						\
 	sbuf_puts(sb, "{\"name\":");					\
-	sk_json_quote(sb, (n));						\
+	json_put_str(sb, (n));						\
 	sbuf_puts(sb, ",\"value\":");					\
-	sk_json_quote(sb, (val));					\
+	json_put_str(sb, (val));					\
 	sbuf_putc(sb, '}');						\
 } while (0)
 		jkey(sb, &f2, "facts");
@@ -401,7 +402,7 @@ pagerduty_payload(struct httpout *h, const struct sk_alert *a,
 			sbuf_putc(sb, ',');
 		} else if (i > 0)
 			sbuf_putc(sb, ',');
-		sk_json_quote(sb, a->fields[i].key);
+		json_put_str(sb, a->fields[i].key);
 		sbuf_putc(sb, ':');
 		sk_json_value(sb, a->fields[i].val);
 	}
@@ -513,7 +514,7 @@ alertmanager_payload(struct httpout *h, const struct sk_alert *a,
 		sbuf_puts(&t, buf);
 		/* Same fraction as the alert time. */
 		sbuf_puts(&t, a->time3339 + 19);
-		sk_json_quote(sb, sbuf_str(&t));
+		json_put_str(sb, sbuf_str(&t));
 		sbuf_free(&t);
 	} else {
 		/* Go marshals a zero time.Time despite omitempty. */
@@ -587,9 +588,9 @@ loki_payload(struct httpout *h, const struct sk_alert *a, struct sbuf *sb)
 	smap_json(sb, &s);
 	snprintf(ns, sizeof(ns), "%lld%09ld", (long long)a->sec, a->nsec);
 	sbuf_puts(sb, ",\"values\":[[");
-	sk_json_quote(sb, a->sec > 0 ? ns : "0");
+	json_put_str(sb, a->sec > 0 ? ns : "0");
 	sbuf_putc(sb, ',');
-	sk_json_quote(sb, h->json ? a->json : a->output);
+	json_put_str(sb, h->json ? a->json : a->output);
 	sbuf_puts(sb, "]]}]}");
 }
 
@@ -611,7 +612,7 @@ es_payload(struct httpout *h, const struct sk_alert *a, struct sbuf *sb)
 		/* The forwarded payload plus "@timestamp". */
 		sbuf_put(sb, a->json, a->jsonlen - 1);
 		sbuf_puts(sb, ",\"@timestamp\":");
-		sk_json_quote(sb, a->time3339);
+		json_put_str(sb, a->time3339);
 		sbuf_putc(sb, '}');
 		return;
 	}
@@ -629,43 +630,9 @@ es_payload(struct httpout *h, const struct sk_alert *a, struct sbuf *sb)
 		f[i].val = a->fields[i].val;
 	}
 	qsort(f, a->nfields, sizeof(*f), field_cmp);
-	sbuf_puts(sb, "{\"uuid\":");
-	sk_json_quote(sb, a->uuid);
-	sbuf_puts(sb, ",\"output\":");
-	sk_json_quote(sb, a->output);
-	sbuf_puts(sb, ",\"priority\":");
-	sk_json_quote(sb, sk_prio_name(a->prio));
-	sbuf_puts(sb, ",\"rule\":");
-	sk_json_quote(sb, a->rule);
-	sbuf_puts(sb, ",\"time\":");
-	sk_json_quote(sb, a->time3339);
-	sbuf_puts(sb, ",\"output_fields\":{");
-	for (i = 0; i < a->nfields; i++) {
-		if (i > 0 && strcmp(f[i].key, f[i - 1].key) == 0)
-			continue;
-		if (i > 0)
-			sbuf_putc(sb, ',');
-		sk_json_quote(sb, f[i].key);
-		sbuf_putc(sb, ':');
-		sk_json_value(sb, f[i].val);
-	}
-	sbuf_puts(sb, "},\"source\":");
-	sk_json_quote(sb, a->source);
-	if (a->ntags > 0) {
-		sbuf_puts(sb, ",\"tags\":[");
-		for (i = 0; i < a->ntags; i++) {
-			if (i > 0)
-				sbuf_putc(sb, ',');
-			sk_json_quote(sb, a->tags[i]);
-		}
-		sbuf_putc(sb, ']');
-	}
-	if (a->hostname[0] != '\0') {
-		sbuf_puts(sb, ",\"hostname\":");
-		sk_json_quote(sb, a->hostname);
-	}
+	sk_alert_json_open(sb, a, f, a->nfields);
 	sbuf_puts(sb, ",\"@timestamp\":");
-	sk_json_quote(sb, a->time3339);
+	json_put_str(sb, a->time3339);
 	sbuf_putc(sb, '}');
 	for (i = 0; i < a->nfields; i++)
 		free(keys[i]);

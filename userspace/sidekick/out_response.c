@@ -35,6 +35,7 @@
 #include "sidekick/output.h"
 #include "sidekick/outputs.h"
 #include "sidekick/prio.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -134,21 +135,21 @@ record(struct cresp *r, const struct sk_alert *a, const char *cid,
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%S", &tm);
 	sbuf_printf(&sb, "{\"time\":\"%s.%09ldZ\",\"uuid\":", now,
 	    ts.tv_nsec);
-	sk_json_quote(&sb, a->uuid);
+	json_put_str(&sb, a->uuid);
 	sbuf_puts(&sb, ",\"rule\":");
-	sk_json_quote(&sb, a->rule);
+	json_put_str(&sb, a->rule);
 	sbuf_puts(&sb, ",\"priority\":");
-	sk_json_quote(&sb, sk_prio_name(a->prio));
+	json_put_str(&sb, sk_prio_name(a->prio));
 	sbuf_puts(&sb, ",\"container_id\":");
-	sk_json_quote(&sb, cid != NULL ? cid : "");
+	json_put_str(&sb, cid != NULL ? cid : "");
 	sbuf_puts(&sb, ",\"action\":");
-	sk_json_quote(&sb, action_names[r->action]);
+	json_put_str(&sb, action_names[r->action]);
 	sbuf_puts(&sb, ",\"status\":");
-	sk_json_quote(&sb, status);
+	json_put_str(&sb, status);
 	sbuf_printf(&sb, ",\"http_status\":%ld,\"forensics\":", http);
-	sk_json_quote(&sb, forensics != NULL ? forensics : "");
+	json_put_str(&sb, forensics != NULL ? forensics : "");
 	sbuf_puts(&sb, ",\"message\":");
-	sk_json_quote(&sb, msg != NULL ? msg : "");
+	json_put_str(&sb, msg != NULL ? msg : "");
 	sbuf_puts(&sb, "}\n");
 	log_notice("containerresponse: %s %s for rule \"%s\": %s%s%s",
 	    action_names[r->action], cid != NULL ? cid : "-", a->rule,
@@ -300,26 +301,6 @@ static const struct sk_output_ops cresp_ops = {
 	cresp_send, cresp_match, cresp_free, NULL,
 };
 
-static int
-mkdirs(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (mkdir(p, 0700) != 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
 int
 sk_out_container(const struct sk_build *b, struct sk_output ***outs,
     size_t *n, char *err, size_t errlen)
@@ -370,7 +351,7 @@ sk_out_container(const struct sk_build *b, struct sk_output ***outs,
 		cresp_free(r);
 		return -1;
 	}
-	if (mkdirs(r->forensics) != 0) {
+	if (sk_mkdir_p(r->forensics) != 0) {
 		snprintf(err, errlen, "containerresponse.forensicsdir: cannot "
 		    "create %s: %s", r->forensics, strerror(errno));
 		cresp_free(r);

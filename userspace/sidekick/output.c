@@ -131,8 +131,8 @@ sk_output_set_concurrency(struct sk_output *o, int n)
 	o->batch = n < SK_OUTPUT_MAX_BATCH ? n : SK_OUTPUT_MAX_BATCH;
 }
 
-static int
-mkdir_p(const char *path)
+int
+sk_mkdir_p(const char *path)
 {
 	char *p = xstrdup(path), *s;
 	int rc = 0;
@@ -467,7 +467,7 @@ sk_output_start(struct sk_output *o, char *err, size_t errlen)
 	int rc;
 
 	if (o->spooldir != NULL) {
-		if (mkdir_p(o->spooldir) != 0) {
+		if (sk_mkdir_p(o->spooldir) != 0) {
 			snprintf(err, errlen, "%s: cannot create spool folder "
 			    "%s: %s", o->name, o->spooldir,
 			    strerror(errno));

@@ -114,4 +114,11 @@ size_t	sk_output_queued(const struct sk_output *o);
 /* Block until every output's queue and spool are empty or ms pass. */
 int	sk_output_wait_idle(struct sk_output **outs, size_t n, long ms);
 
+/*
+ * Create the directory path and its missing parents, mode 0700 (spool
+ * and forensics directories).  Returns 0 when path exists at the end,
+ * -1 when a component could not be made.
+ */
+int	sk_mkdir_p(const char *path);
+
 #endif /* SIDEKICK_OUTPUT_H */

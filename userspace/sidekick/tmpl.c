@@ -606,6 +606,40 @@ append(struct node ***tail, struct node *n)
 	*tail = &n->next;
 }
 
+/*
+ * Open the {{if}} (chained: the {{else if}}) whose keyword is kw: its
+ * node ends the open branch at *tail, a frame is pushed at stack[*depth]
+ * and *tail moves into the new node's "then" branch.  Returns 0, or -1
+ * once an error is recorded in ps.
+ */
+static int
+open_if(struct parser *ps, struct frame *stack, int *depth,
+    struct node ***tail, const struct tok *kw, int chained)
+{
+	struct node *n;
+	struct frame *f;
+
+	if (*depth == TMPL_MAX_DEPTH) {
+		perr(ps, kw->line, kw->col, "if nested too deep");
+		return -1;
+	}
+	n = xcalloc(1, sizeof(*n));
+	n->kind = N_IF;
+	n->expr = parse_pipeline(ps);
+	append(tail, n);
+	if (n->expr == NULL)
+		return -1;
+	f = &stack[(*depth)++];
+	f->ifnode = n;
+	f->tail = *tail;
+	f->in_else = 0;
+	f->chained = chained;
+	f->line = kw->line;
+	f->col = kw->col;
+	*tail = &n->then;
+	return 0;
+}
+
 struct sk_tmpl *
 sk_tmpl_parse(const char *name, const char *text, char *err, size_t errlen)
 {
@@ -727,28 +761,10 @@ sk_tmpl_parse_ex(const char *name, const char *text, int mapdot, char *err,
 			break;
 
 		if (tok_is(peek(&ps), "if")) {
-			struct node *n;
 			struct tok *kw = next(&ps);
 
-			if (depth == TMPL_MAX_DEPTH) {
-				perr(&ps, kw->line, kw->col, "if nested too "
-				    "deep");
+			if (open_if(&ps, stack, &depth, &tail, kw, 0) != 0)
 				break;
-			}
-			n = xcalloc(1, sizeof(*n));
-			n->kind = N_IF;
-			n->expr = parse_pipeline(&ps);
-			append(&tail, n);
-			if (n->expr == NULL)
-				break;
-			stack[depth].ifnode = n;
-			stack[depth].tail = tail;
-			stack[depth].in_else = 0;
-			stack[depth].chained = 0;
-			stack[depth].line = kw->line;
-			stack[depth].col = kw->col;
-			depth++;
-			tail = &n->then;
 		} else if (tok_is(peek(&ps), "else")) {
 			struct tok *kw = next(&ps);
 			struct frame *f;
@@ -762,28 +778,10 @@ sk_tmpl_parse_ex(const char *name, const char *text, int mapdot, char *err,
 			f->in_else = 1;
 			tail = &f->ifnode->els;
 			if (tok_is(peek(&ps), "if")) {
-				struct node *n;
-
 				next(&ps);
-				if (depth == TMPL_MAX_DEPTH) {
-					perr(&ps, kw->line, kw->col,
-					    "if nested too deep");
+				if (open_if(&ps, stack, &depth, &tail, kw, 1)
+				    != 0)
 					break;
-				}
-				n = xcalloc(1, sizeof(*n));
-				n->kind = N_IF;
-				n->expr = parse_pipeline(&ps);
-				append(&tail, n);
-				if (n->expr == NULL)
-					break;
-				stack[depth].ifnode = n;
-				stack[depth].tail = tail;
-				stack[depth].in_else = 0;
-				stack[depth].chained = 1;
-				stack[depth].line = kw->line;
-				stack[depth].col = kw->col;
-				depth++;
-				tail = &n->then;
 			} else if (peek(&ps)->kind != T_EOA) {
 				perr(&ps, peek(&ps)->line, peek(&ps)->col,
 				    "unexpected \"%.*s\" after else",
@@ -1146,6 +1144,15 @@ eval_call(struct exec *x, const struct expr *e, struct val *out)
 	return -1;
 }
 
+/* A string value; returns 0 for eval(). */
+static int
+str_val(struct val *v, const char *s)
+{
+	v->kind = V_STR;
+	v->s = s;
+	return 0;
+}
+
 static int
 eval(struct exec *x, const struct expr *e, struct val *v)
 {
@@ -1158,9 +1165,7 @@ eval(struct exec *x, const struct expr *e, struct val *v)
 		v->kind = x->t->mapdot ? V_FIELDS : V_ALERT;
 		return 0;
 	case E_STR:
-		v->kind = V_STR;
-		v->s = e->str;
-		return 0;
+		return str_val(v, e->str);
 	case E_NUM:
 		v->kind = V_NUM;
 		v->n = e->num;
@@ -1180,34 +1185,24 @@ eval(struct exec *x, const struct expr *e, struct val *v)
 	}
 	switch (e->fld) {
 	case F_RULE:
-		v->kind = V_STR;
-		v->s = x->a->rule;
-		break;
+		return str_val(v, x->a->rule);
+	case F_OUTPUT:
+		return str_val(v, x->a->output);
+	case F_HOSTNAME:
+		return str_val(v, x->a->hostname);
+	case F_SOURCE:
+		return str_val(v, x->a->source);
+	case F_UUID:
+		return str_val(v, x->a->uuid);
 	case F_PRIORITY:
 		v->kind = V_PRIO;
 		v->b = x->a->prio;
 		break;
-	case F_OUTPUT:
-		v->kind = V_STR;
-		v->s = x->a->output;
-		break;
 	case F_TIME:
 		v->kind = V_TIME;
 		break;
-	case F_HOSTNAME:
-		v->kind = V_STR;
-		v->s = x->a->hostname;
-		break;
-	case F_SOURCE:
-		v->kind = V_STR;
-		v->s = x->a->source;
-		break;
 	case F_TAGS:
 		v->kind = V_TAGS;
-		break;
-	case F_UUID:
-		v->kind = V_STR;
-		v->s = x->a->uuid;
 		break;
 	case F_OUTPUTFIELDS:
 		if (e->key == NULL) {

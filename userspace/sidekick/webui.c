@@ -24,6 +24,7 @@
 #include "sidekick/prio.h"
 #include "sidekick/webui.h"
 #include "sidekick/webui_assets.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -390,7 +391,7 @@ put_time(struct sbuf *sb, int64_t ns)
 	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (long)(ns % 1000000000));
-	sk_json_quote(sb, buf);
+	json_put_str(sb, buf);
 }
 
 static int
@@ -398,7 +399,7 @@ db_fail(struct sk_webui *w, struct sbuf *body)
 {
 	sbuf_reset(body);
 	sbuf_puts(body, "{\"error\":");
-	sk_json_quote(body, sqlite3_errmsg(w->db));
+	json_put_str(body, sqlite3_errmsg(w->db));
 	sbuf_putc(body, '}');
 	return 500;
 }
@@ -434,19 +435,19 @@ api_events(struct sk_webui *w, struct filter *f, long limit, long offset,
 
 		sbuf_puts(body, first ? "{\"uuid\":" : ",{\"uuid\":");
 		first = 0;
-		sk_json_quote(body, (const char *)sqlite3_column_text(st, 0));
+		json_put_str(body, (const char *)sqlite3_column_text(st, 0));
 		sbuf_puts(body, ",\"time\":");
 		put_time(body, sqlite3_column_int64(st, 1));
 		sbuf_puts(body, ",\"priority\":");
-		sk_json_quote(body, sk_prio_name(sqlite3_column_int(st, 2)));
+		json_put_str(body, sk_prio_name(sqlite3_column_int(st, 2)));
 		sbuf_puts(body, ",\"rule\":");
-		sk_json_quote(body, (const char *)sqlite3_column_text(st, 3));
+		json_put_str(body, (const char *)sqlite3_column_text(st, 3));
 		sbuf_puts(body, ",\"source\":");
-		sk_json_quote(body, (const char *)sqlite3_column_text(st, 4));
+		json_put_str(body, (const char *)sqlite3_column_text(st, 4));
 		sbuf_puts(body, ",\"hostname\":");
-		sk_json_quote(body, (const char *)sqlite3_column_text(st, 5));
+		json_put_str(body, (const char *)sqlite3_column_text(st, 5));
 		sbuf_puts(body, ",\"output\":");
-		sk_json_quote(body, (const char *)sqlite3_column_text(st, 6));
+		json_put_str(body, (const char *)sqlite3_column_text(st, 6));
 		sbuf_puts(body, ",\"tags\":[");
 		while (tags != NULL && *tags != '\0') {
 			const char *comma = strchr(tags, ',');
@@ -454,7 +455,7 @@ api_events(struct sk_webui *w, struct filter *f, long limit, long offset,
 			    strlen(tags);
 			char *t = xstrndup(tags, len);
 
-			sk_json_quote(body, t);
+			json_put_str(body, t);
 			free(t);
 			tags += len;
 			if (*tags == ',') {
@@ -506,11 +507,11 @@ group(struct sk_webui *w, struct filter *f, const char *col, int as_list,
 		first = 0;
 		if (as_list) {
 			sbuf_printf(body, "{\"%s\":", col);
-			sk_json_quote(body, name);
+			json_put_str(body, name);
 			sbuf_printf(body, ",\"count\":%lld}",
 			    (long long)sqlite3_column_int64(st, 1));
 		} else {
-			sk_json_quote(body, name);
+			json_put_str(body, name);
 			sbuf_printf(body, ":%lld",
 			    (long long)sqlite3_column_int64(st, 1));
 		}
@@ -619,7 +620,7 @@ sk_webui_route(struct sk_webui *w, const char *url, sk_webui_arg_fn arg,
 	if (build_filter(&f, arg, ctx, &msg) != 0) {
 		*status = 400;
 		sbuf_puts(body, "{\"error\":");
-		sk_json_quote(body, sbuf_str(&msg));
+		json_put_str(body, sbuf_str(&msg));
 		sbuf_putc(body, '}');
 		sbuf_free(&msg);
 		filter_free(&f);

@@ -191,29 +191,18 @@ metrics_remove_owner(struct metrics *m, void *owner)
 	pthread_mutex_unlock(&m->mu);
 }
 
-/* Label values escape backslash, double quote and newline. */
+/*
+ * Prometheus text escapes: backslash and newline everywhere, and the
+ * double quote too in label values (quoted) but not in HELP text.
+ */
 static void
-put_label_value(struct sbuf *out, const char *s)
+put_escaped(struct sbuf *out, const char *s, int quoted)
 {
 	for (; *s != '\0'; s++) {
 		if (*s == '\\')
 			sbuf_puts(out, "\\\\");
-		else if (*s == '"')
+		else if (*s == '"' && quoted)
 			sbuf_puts(out, "\\\"");
-		else if (*s == '\n')
-			sbuf_puts(out, "\\n");
-		else
-			sbuf_putc(out, *s);
-	}
-}
-
-/* HELP text escapes backslash and newline. */
-static void
-put_help(struct sbuf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '\\')
-			sbuf_puts(out, "\\\\");
 		else if (*s == '\n')
 			sbuf_puts(out, "\\n");
 		else
@@ -273,7 +262,7 @@ metrics_emit(struct metrics_sink *sink, const char *const *labels,
 			if (i > 0)
 				sbuf_putc(sink->out, ',');
 			sbuf_printf(sink->out, "%s=\"", labels[i]);
-			put_label_value(sink->out, labels[i + 1]);
+			put_escaped(sink->out, labels[i + 1], 1);
 			sbuf_putc(sink->out, '"');
 		}
 		sbuf_putc(sink->out, '}');
@@ -305,7 +294,7 @@ metrics_render(struct metrics *m, struct sbuf *out)
 	pthread_mutex_lock(&m->mu);
 	for (i = 0; i < m->nf; i++) {
 		sbuf_printf(out, "# HELP %s ", m->f[i].name);
-		put_help(out, m->f[i].help);
+		put_escaped(out, m->f[i].help, 0);
 		sbuf_printf(out, "\n# TYPE %s %s\n", m->f[i].name,
 		    m->f[i].type == METRIC_COUNTER ? "counter" : "gauge");
 		collect(&m->f[i], &sink);

@@ -190,10 +190,12 @@ webserver_start(const struct webserver_options *o, struct metrics *m,
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem tls[3];
 	unsigned flags, threads;
 	long ncpu;
 
 	memset(&ss, 0, sizeof(ss));
+	memset(tls, 0, sizeof(tls));
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	if (inet_pton(AF_INET, o->listen_address, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
@@ -235,22 +237,19 @@ webserver_start(const struct webserver_options *o, struct metrics *m,
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = ncpu > 0 ? (unsigned)ncpu : 1;
 	}
-	if (ws->key_pem != NULL)
-		ws->d = MHD_start_daemon(flags, (uint16_t)o->listen_port, NULL,
-		    NULL, handle, ws,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_THREAD_POOL_SIZE, threads,
-		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		    MHD_OPTION_HTTPS_MEM_KEY, ws->key_pem,
-		    MHD_OPTION_HTTPS_MEM_CERT, ws->cert_pem,
-		    MHD_OPTION_END);
-	else
-		ws->d = MHD_start_daemon(flags, (uint16_t)o->listen_port, NULL,
-		    NULL, handle, ws,
-		    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		    MHD_OPTION_THREAD_POOL_SIZE, threads,
-		    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		    MHD_OPTION_END);
+	/* The TLS options, or none (the array then holds only its end). */
+	tls[0].option = MHD_OPTION_HTTPS_MEM_KEY;
+	tls[0].ptr_value = ws->key_pem;
+	tls[1].option = MHD_OPTION_HTTPS_MEM_CERT;
+	tls[1].ptr_value = ws->cert_pem;
+	tls[2].option = MHD_OPTION_END;
+	ws->d = MHD_start_daemon(flags, (uint16_t)o->listen_port, NULL, NULL,
+	    handle, ws,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_ARRAY, ws->key_pem != NULL ? tls : &tls[2],
+	    MHD_OPTION_END);
 	if (ws->d == NULL) {
 		xasprintf(errp, "webserver: cannot listen on %s port %u",
 		    o->listen_address, o->listen_port);
