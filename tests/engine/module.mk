@@ -12,6 +12,13 @@ bench_engine_SRCS := tests/engine/bench_engine.c tests/state/evbuild.c
 bench_engine_LIBS := $(test_engine_LIBS)
 bench_engine_LDLIBS := -lyaml -lpcre2-8 -ljson-c -lcurl -lz
 
+# The live benchmark's event mix with the default rules (b_live.sh's
+# daemon CPU per event, without the driver).
+BENCHES += bench_livemix
+bench_livemix_SRCS := tests/engine/bench_livemix.c tests/state/evbuild.c
+bench_livemix_LIBS := $(test_engine_LIBS)
+bench_livemix_LDLIBS := $(bench_engine_LDLIBS)
+
 FUZZERS += fuzz_replay
 fuzz_replay_SRCS := tests/engine/fuzz_replay.c
 fuzz_replay_LIBS := $(test_engine_LIBS)

@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <glob.h>
 
 #include "../container/mockapi.h"
 #include "../state/evbuild.h"
 #include "container/container.h"
 #include "engine/engine.h"
+#include "engine/engine_int.h"
 #include "filter/filter.h"
 #include "outputs/outputs.h"
 #include "rules/rules.h"
@@ -288,6 +290,62 @@ test_container_metadata(void **unused)
 	container_meta_free(cm);
 	mockapi_stop(api);
 	(void)rmdir(dir);
+}
+
+/*
+ * evt.arg of flags and modes comes from a cache keyed by event type,
+ * parameter and value: over more values than it has slots, and two
+ * event types with the same values, it must give what rendering the
+ * parameter gives.
+ */
+static void
+test_evt_arg_cache(void **unused)
+{
+	static const struct {
+		uint16_t	 type;
+		int		 flags, mode;	/* parameter indexes */
+	} ty[] = {
+		{ FE_SYSCALL_OPEN_X, 2, 3 },
+		{ FE_SYSCALL_OPENAT_2_X, 3, 4 },
+	};
+	struct fixture f;
+	struct sbuf want = SBUF_INIT;
+	char fl[32], mo[32], *got;
+	unsigned i, k, round;
+
+	(void)unused;
+	setup_tree(&f);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 300; i++) {
+			k = (i + round) % 2;
+			snprintf(fl, sizeof(fl), "0x%x", (i * 37) & 0x7fff);
+			snprintf(mo, sizeof(mo), "0%o", (i * 13) & 0777);
+			if (ty[k].type == FE_SYSCALL_OPEN_X)
+				EVB(&f.rec, FE_SYSCALL_OPEN_X, (10 + i) * SEC,
+				    200, "3", "/etc/passwd", fl, mo, "0", "0");
+			else
+				EVB(&f.rec, FE_SYSCALL_OPENAT_2_X,
+				    (10 + i) * SEC, 200, "3", "-100",
+				    "/etc/passwd", fl, mo, "0", "0");
+			feed(&f);
+			sbuf_reset(&want);
+			sbuf_put(&want, "", 0);
+			schema_render_arg(&want, f.ctx.ev, ty[k].flags, NULL);
+			sbuf_putc(&want, ' ');
+			schema_render_arg(&want, f.ctx.ev, ty[k].mode, NULL);
+			got = render(&f, "%evt.arg.flags %evt.arg.mode", NULL);
+			if (strcmp(got, want.buf) != 0)
+				fail_msg("type %u flags %s mode %s: got '%s', "
+				    "want '%s'", ty[k].type, fl, mo, got,
+				    want.buf);
+			free(got);
+		}
+	}
+	/* a value rendered with a resolver is not taken from the cache */
+	expect(&f, "%evt.arg.fd %evt.arg[0]", "<f>/etc/passwd "
+	    "<f>/etc/passwd");
+	sbuf_free(&want);
+	teardown_tree(&f);
 }
 
 static void
@@ -872,6 +930,84 @@ testdata(void)
 }
 
 /*
+ * engine_type_facts() promises what the extractors give every event of
+ * a type; the engine drops or simplifies rules on that promise.  Check
+ * it on every event of every capture in the test data: each fact's
+ * field, extracted, has the fact's value (or none).
+ */
+static void
+test_type_facts(void **unused)
+{
+	static const char *const pats[] = {
+		"falco-0.34.1/trace_files/*.scap", "captures/*.scap",
+		"reference-driver/*.scap",
+	};
+	struct filter_fact facts[64];
+	struct field_ref ref;
+	struct filter_err ferr;
+	struct fvals out;
+	struct engine_ctx ctx;
+	struct scap_reader *rd;
+	struct state *st;
+	struct fevt ev;
+	char pat[4096], err[512];
+	glob_t g;
+	size_t i, k, n, nev = 0, nfacts = 0, ncap = 0;
+
+	(void)unused;
+	engine_fields_init();
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		snprintf(pat, sizeof(pat), "%s/%s", testdata(), pats[i]);
+		if (glob(pat, 0, NULL, &g) != 0)
+			continue;
+		for (k = 0; k < g.gl_pathc; k++) {
+			rd = scap_reader_open(g.gl_pathv[k], err, sizeof(err));
+			if (rd == NULL)
+				fail_msg("%s", err);
+			st = state_new(0, 0);
+			(void)state_seed_capture(st, rd);
+			engine_ctx_init(&ctx, st, "h");
+			while (scap_reader_next(rd, &ev, NULL) == 1) {
+				ctx.evnum++;
+				ctx.t = state_process(st, &ev);
+				ctx.ev = &ev;
+				nev++;
+				n = engine_type_facts(ev.hdr->type, facts,
+				    64);
+				for (size_t f = 0; f < n; f++) {
+					assert_int_equal(fields_resolve(
+					    facts[f].field, NULL, 0, &ref,
+					    &ferr), 0);
+					(void)engine_extract(&ctx, &ref, &out);
+					nfacts++;
+					if (facts[f].value == NULL ?
+					    out.n == 0 : out.n == 1 &&
+					    out.v[0].v.s.len ==
+					    strlen(facts[f].value) &&
+					    memcmp(out.v[0].v.s.p,
+					    facts[f].value,
+					    out.v[0].v.s.len) == 0)
+						continue;
+					fail_msg("%s: event %zu type %u: %s "
+					    "is not %s", g.gl_pathv[k], nev,
+					    ev.hdr->type, facts[f].field,
+					    facts[f].value != NULL ?
+					    facts[f].value : "n/a");
+				}
+			}
+			engine_ctx_free(&ctx);
+			state_free(st);
+			scap_reader_close(rd);
+			ncap++;
+		}
+		globfree(&g);
+	}
+	print_message("type facts: %zu checked on %zu events of %zu "
+	    "captures\n", nfacts, nev, ncap);
+	assert_true(ncap >= 5 && nfacts > 1000);
+}
+
+/*
  * Every event of thread (or process) sel on an IPv6 socket, after the
  * connect, must show these values (libs test/libsinsp_e2e/ipv6.cpp; it
  * resolves port names, Falco does not: numbers here).
@@ -1009,6 +1145,179 @@ test_tuples_udp_client(void **unused)
 	collected_free(&c);
 }
 
+/* ---- alerts held for container metadata ------------------------------ */
+
+#define CID3	"aaaabbbbccccddddeeeeffff00001111" \
+		"2222333344445555666677778888999a"
+
+static const char hold_rules[] =
+    "- rule: exec\n"
+    "  desc: d\n"
+    "  condition: evt.type = execve\n"
+    "  output: run %proc.name in %container.id (%container.name) "
+    "image=%container.image.repository:%container.image.tag "
+    "priv=%container.privileged ns=%k8s.ns.name\n"
+    "  priority: INFO\n"
+    "- rule: ids only\n"
+    "  desc: d\n"
+    "  condition: evt.type = execve and proc.name = id\n"
+    "  output: ids %proc.name %container.id\n"
+    "  priority: INFO\n";
+
+/* The output and one output field of alert i, as JSON text. */
+static void
+assert_held(const struct collected *c, size_t i, const char *output,
+    const char *field)
+{
+	assert_true(i < c->n);
+	if (strstr(c->out[i], output) == NULL)
+		fail_msg("alert %zu: no '%s' in %s", i, output, c->out[i]);
+	if (field != NULL && strstr(c->out[i], field) == NULL)
+		fail_msg("alert %zu: no '%s' in %s", i, field, c->out[i]);
+}
+
+/*
+ * An alert that shows the metadata of a container still being looked
+ * up waits for the answer (not the event loop: other alerts go on),
+ * then goes out with the fields filled; after hold_ms, or on
+ * engine_flush(), with <NA>.
+ */
+static void
+test_held_alerts(void **unused)
+{
+	char dir[] = "/tmp/test_engine_hold_XXXXXX", sock[128], *errp = NULL;
+	const char *extra[] = { "container.image.repository",
+	    "img=%container.image" };
+	struct rules_loader *l = rules_loader_new();
+	struct container_meta_options o;
+	struct container_meta *cm;
+	struct collected c = { 0 };
+	struct engine_append ap;
+	struct engine_opts eo;
+	struct rules_result *r;
+	struct mockapi *api;
+	struct evrec ev;
+	struct engine *e;
+	struct state *st;
+	const char *socks[2];
+
+	(void)unused;
+	r = rules_load_content(l, "hold.yaml", hold_rules, strlen(hold_rules));
+	assert_true(rules_result_ok(r));
+	rules_result_free(r);
+	assert_non_null(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/docker.sock", dir);
+	api = mockapi_start(sock);
+	assert_non_null(api);
+	mockapi_route(api, "/v1.41/version", 200,
+	    "{\"Version\":\"24.0.7\",\"ApiVersion\":\"1.43\"}");
+	cev_route(api, CID, "web");
+	mockapi_set_delay(api, 300);
+	container_meta_options_init(&o);
+	socks[0] = sock;
+	socks[1] = NULL;
+	o.sockets = socks;
+	o.podman_storage = NULL;
+	cm = container_meta_new(&o);
+	assert_non_null(cm);
+	st = state_new(0, 0);
+	memset(&ap, 0, sizeof(ap));
+	ap.rule = "exec";
+	ap.extra_fields = extra;
+	ap.nextra_fields = 2;
+	memset(&eo, 0, sizeof(eo));
+	eo.match_all = 1;
+	eo.alert = collect_json;
+	eo.alert_arg = &c;
+	eo.cmeta = cm;
+	eo.append = &ap;
+	eo.nappend = 1;
+	e = engine_new(st, rules_loader_ruleset(l), &eo, &errp);
+	assert_non_null(e);
+
+	evb_execve(&ev, 1 * SEC, 1, 0, 0, "/sbin/init", "", "systemd", "/",
+	    "cpu=/");
+	(void)engine_process(e, &ev.ev);
+	assert_int_equal(c.n, 1);		/* the host's: at once */
+	cev_clone(&ev, 2 * SEC, 300, 1);
+	(void)engine_process(e, &ev.ev);
+	/* Two matches in the container while the runtime has not answered:
+	   the one that shows metadata waits, the one with ids only not. */
+	evb_execve(&ev, 3 * SEC, 300, 0, 1, "/usr/bin/id", "", "id", "/",
+	    "cpu=/docker/" CID);
+	assert_int_equal(engine_process(e, &ev.ev), 2);
+	assert_int_equal(c.n, 2);
+	assert_held(&c, 1, "ids id 0123456789ab", NULL);
+	/* The container's process is gone before the answer comes. */
+	evb_procexit(&ev, 4 * SEC, 300, 1);
+	(void)engine_process(e, &ev.ev);
+	/* The host goes on meanwhile; its alerts overtake the held one. */
+	evb_execve(&ev, 5 * SEC, 1, 0, 0, "/sbin/init", "", "systemd", "/",
+	    "cpu=/");
+	(void)engine_process(e, &ev.ev);
+	assert_int_equal(c.n, 3);
+	assert_held(&c, 2, "run systemd in host (host)", NULL);
+	assert_int_equal(container_meta_wait_idle(cm, 10000), 0);
+	engine_tick(e);
+	assert_int_equal(c.n, 4);
+	assert_held(&c, 3, ".000000000: Informational "
+	    "run id in 0123456789ab (web) image=docker.io/library/nginx:1.25 "
+	    "priv=true ns=<NA>", "\"container.image.repository\":"
+	    "\"docker.io/library/nginx\"");
+	assert_held(&c, 3, "\"container.privileged\":true",
+	    "\"img\":\"docker.io/library/nginx:1.25\"");
+	assert_held(&c, 3, "\"proc.name\":\"id\"", "\"k8s.ns.name\":null");
+	engine_tick(e);
+	assert_int_equal(c.n, 4);
+
+	/* An id the runtime never answers for in time: <NA> after hold_ms. */
+	engine_free(e);
+	eo.hold_ms = 100;
+	e = engine_new(st, rules_loader_ruleset(l), &eo, &errp);
+	assert_non_null(e);
+	mockapi_set_delay(api, 1500);
+	cev_clone(&ev, 6 * SEC, 301, 1);
+	(void)engine_process(e, &ev.ev);
+	evb_execve(&ev, 7 * SEC, 301, 0, 1, "/bin/true", "", "true", "/",
+	    "cpu=/docker/" CID3);
+	(void)engine_process(e, &ev.ev);
+	assert_int_equal(c.n, 4);
+	engine_tick(e);
+	assert_int_equal(c.n, 4);
+	usleep(150 * 1000);
+	engine_tick(e);
+	assert_int_equal(c.n, 5);
+	assert_held(&c, 4, "run true in aaaabbbbcccc (<NA>) image=<NA>:<NA> "
+	    "priv=<NA>", "\"container.image.repository\":null");
+
+	/* engine_flush(): out now, as it stands. */
+	evb_execve(&ev, 8 * SEC, 301, 0, 1, "/bin/false", "", "false", "/",
+	    "cpu=/docker/" CID3);
+	(void)engine_process(e, &ev.ev);
+	assert_int_equal(c.n, 5);
+	engine_flush(e);
+	assert_int_equal(c.n, 6);
+	assert_held(&c, 5, "run false in aaaabbbbcccc (<NA>)", NULL);
+
+	/* hold_ms < 0: never held. */
+	engine_free(e);
+	eo.hold_ms = -1;
+	e = engine_new(st, rules_loader_ruleset(l), &eo, &errp);
+	assert_non_null(e);
+	evb_execve(&ev, 9 * SEC, 301, 0, 1, "/bin/true", "", "true", "/",
+	    "cpu=/docker/" CID3);
+	(void)engine_process(e, &ev.ev);
+	assert_int_equal(c.n, 7);
+
+	engine_free(e);
+	container_meta_free(cm);
+	mockapi_stop(api);
+	(void)rmdir(dir);
+	state_free(st);
+	rules_loader_free(l);
+	collected_free(&c);
+}
+
 int
 main(void)
 {
@@ -1016,12 +1325,15 @@ main(void)
 		cmocka_unit_test(test_format_proc),
 		cmocka_unit_test(test_format_fd_evt),
 		cmocka_unit_test(test_format_errors),
+		cmocka_unit_test(test_evt_arg_cache),
+		cmocka_unit_test(test_type_facts),
 		cmocka_unit_test(test_container_metadata),
 		cmocka_unit_test(test_time_fields),
 		cmocka_unit_test(test_pitfall7_failed_open),
 		cmocka_unit_test(test_pitfall6_dirfd),
 		cmocka_unit_test(test_append_output),
 		cmocka_unit_test(test_container_event),
+		cmocka_unit_test(test_held_alerts),
 		cmocka_unit_test(test_tuples_curl_dns),
 		cmocka_unit_test(test_tuples_curl_www),
 		cmocka_unit_test(test_tuples_single_conn),

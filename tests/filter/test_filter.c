@@ -38,6 +38,8 @@ struct mock {
 	const char	*ip;		/* dotted quad */
 	const char	*types[3];
 	const char	*cmdline;
+	const char	*evtype;	/* evt.type, evt.dir; NULL: not */
+	const char	*evdir;		/* available */
 };
 
 static int
@@ -102,6 +104,32 @@ proc_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 	} else if (strcmp(name, "proc.pid") == 0) {
 		out->v[0].type = FT_INT64;
 		out->v[0].v.i = m->pid;
+		out->n = 1;
+	}
+	return 0;
+}
+
+/* Calls of evt_extract(), to see what specialisation saves. */
+static unsigned nevt_extract;
+
+static int
+evt_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
+{
+	const struct mock *m = ctx;
+	const char *name = ref->info->name;
+
+	nevt_extract++;
+	out->n = 0;
+	if (m == NULL)
+		return 0;
+	if (strcmp(name, "evt.type") == 0)
+		put_str(out, m->evtype);
+	else if (strcmp(name, "evt.dir") == 0)
+		put_str(out, m->evdir);
+	else if (strcmp(name, "evt.type.is") == 0 && m->evtype != NULL &&
+	    ref->arg_key != NULL) {
+		out->v[0].type = FT_UINT32;
+		out->v[0].v.u = strcmp(m->evtype, ref->arg_key) == 0;
 		out->n = 1;
 	}
 	return 0;
@@ -237,6 +265,7 @@ setup(void **state)
 	fields_set_extractor("process", proc_extract);
 	fields_set_extractor("fd", fd_extract);
 	fields_set_extractor("container", container_extract);
+	fields_set_extractor("evt", evt_extract);
 	filter_set_evtypes(filter_schema_evtypes());
 	snprintf(path, sizeof(path),
 	    "%s/extracted/libsinsp_filter_syntax_cases.yaml",
@@ -462,7 +491,8 @@ static void
 test_eval_cached(void **state)
 {
 	struct mock m = { "bash", { "sshd", NULL, NULL, NULL }, 42,
-	    "/etc/shadow", "10.1.2.3", { "file", NULL, NULL }, "bash" };
+	    "/etc/shadow", "10.1.2.3", { "file", NULL, NULL }, "bash", NULL,
+	    NULL };
 	struct filter *f1, *f2, *f3;
 	unsigned before;
 
@@ -507,8 +537,9 @@ test_eval_semantics(void **state)
 {
 	struct mock m = { "bash", { "sshd", "systemd", NULL, NULL }, 42,
 	    "/etc/shadow", "10.1.2.3", { "ipv4", "file", NULL },
-	    "bash -c 'ls /tmp'" };
-	struct mock na = { NULL, { NULL }, 0, NULL, NULL, { NULL }, NULL };
+	    "bash -c 'ls /tmp'", NULL, NULL };
+	struct mock na = { NULL, { NULL }, 0, NULL, NULL, { NULL }, NULL,
+	    NULL, NULL };
 
 	assert_true(eval_on("proc.name = bash", &m));
 	assert_true(eval_on("container.privileged = true", &m));
@@ -584,6 +615,135 @@ test_eval_semantics(void **state)
 	assert_false(eval_on("c.buffer bstartswith 31", &m));
 	assert_true(eval_on("c.singlequote = 'hello \\'quoted\\''", &m));
 	assert_true(eval_on("proc.cmdline contains \"'ls /tmp'\"", &m));
+}
+
+/* Cut s at the first " | " into *s (trimmed) and return the rest. */
+static char *
+next_col(char **s)
+{
+	char *p = strstr(*s, " | "), *rest = NULL;
+
+	if (p != NULL) {
+		*p = '\0';
+		rest = p + 3;
+	}
+	return rest;
+}
+
+/*
+ * filter_specialize(): the cases of tests/filter/data/
+ * specialize_cases.txt, each checked for the decided value, the evt.*
+ * extractions left, and equal results with the condition as compiled
+ * on events the facts hold for.
+ */
+static void
+test_specialize(void **state)
+{
+	const char *src = getenv("FALCO_SRC");
+	char path[4096], *text, *line, *save = NULL, *cols[4], *w, *ws;
+	static const struct mock base[] = {
+		{ "bash", { "sshd" }, 42, "/etc/shadow", NULL, { NULL },
+		    "bash", NULL, NULL },
+		{ "cat", { "bash" }, 7, "/dev/shm/x", NULL, { NULL }, "cat",
+		    NULL, NULL },
+		{ "sshd", { NULL }, 1, "/root/.bash_history", NULL, { NULL },
+		    "sshd", NULL, NULL },
+		{ NULL, { NULL }, 0, NULL, NULL, { NULL }, NULL, NULL, NULL },
+	};
+	struct mock ev[sizeof(base) / sizeof(base[0])];
+	struct filter_fact facts[4];
+	struct filter *f, *sp;
+	size_t len, nf, i, k, ncase = 0;
+	unsigned before;
+	int konst, want, r0, r1;
+
+	snprintf(path, sizeof(path), "%s/tests/filter/data/"
+	    "specialize_cases.txt", src != NULL ? src : ".");
+	if ((text = read_file(path, &len)) == NULL)
+		fail_msg("cannot read %s", path);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (*line == '#' || *line == '\0')
+			continue;
+		cols[0] = line;
+		for (i = 1; i < 4; i++)
+			if ((cols[i] = next_col(&cols[i - 1])) == NULL)
+				fail_msg("%s: bad line: %s", path, line);
+		nf = 0;
+		memcpy(ev, base, sizeof(ev));
+		for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+			ev[i].evtype = "open";
+			ev[i].evdir = "<";
+		}
+		/* field=value, or field alone: not available */
+		for (w = strtok_r(cols[0], " ", &ws); w != NULL &&
+		    strcmp(w, "-") != 0; w = strtok_r(NULL, " ", &ws)) {
+			char *eq = strchr(w, '='), *v = NULL;
+
+			assert_true(nf < 4);
+			if (eq != NULL) {
+				*eq = '\0';
+				v = eq + 1;
+			}
+			facts[nf].field = w;
+			facts[nf++].value = v;
+			for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+				if (strcmp(w, "evt.type") == 0)
+					ev[i].evtype = v;
+				else if (strcmp(w, "evt.dir") == 0)
+					ev[i].evdir = v;
+				else if (strcmp(w, "fd.name") == 0)
+					ev[i].fd_name = v;
+				else if (strcmp(w, "proc.name") == 0)
+					ev[i].proc_name = v;
+				else if (strcmp(w, "proc.pid") == 0)
+					ev[i].pid = v != NULL ? atoll(v) : 0;
+				else
+					fail_msg("%s: no test field %s", path,
+					    w);
+			}
+		}
+		f = compile_text(cols[1]);
+		sp = filter_specialize(f, facts, nf, &konst);
+		want = strcmp(cols[2], "-") == 0 ? -1 : atoi(cols[2]);
+		if (konst != want)
+			fail_msg("'%s': decided %d, expected %d", cols[1],
+			    konst, want);
+		if (sp != NULL) {
+			/* not twice: a specialisation borrows nodes */
+			assert_null(filter_specialize(sp, facts, nf, &r0));
+			assert_int_equal(r0, konst);
+		}
+		before = nevt_extract;
+		(void)filter_eval(sp != NULL ? sp : f, &ev[0]);
+		if (nevt_extract - before != (unsigned)atoi(cols[3]))
+			fail_msg("'%s': %u evt extractions, expected %s",
+			    cols[1], nevt_extract - before, cols[3]);
+		for (i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
+			r0 = filter_eval(f, &ev[i]);
+			r1 = filter_eval(sp != NULL ? sp : f, &ev[i]);
+			if (r0 != r1 || (konst >= 0 && r1 != konst))
+				fail_msg("'%s' event %zu: %d specialised, %d "
+				    "compiled", cols[1], i, r1, r0);
+			/* cached: the two share result slots */
+			for (k = 0; k < 2; k++) {
+				filter_cache_next();
+				r0 = filter_eval_cached(k ? f : (sp != NULL ?
+				    sp : f), &ev[i]);
+				r1 = filter_eval_cached(k ? (sp != NULL ?
+				    sp : f) : f, &ev[i]);
+				if (r0 != r1 || r0 != filter_eval(f, &ev[i]))
+					fail_msg("'%s' event %zu: cached %d "
+					    "and %d", cols[1], i, r0, r1);
+			}
+		}
+		filter_free(sp);
+		filter_free(f);
+		ncase++;
+	}
+	free(text);
+	print_message("specialize: %zu cases\n", ncase);
+	assert_true(ncase >= 20);
 }
 
 /* Canonical printing re-parses to the same tree for any constant. */
@@ -780,6 +940,7 @@ main(void)
 		cmocka_unit_test(test_compile),
 		cmocka_unit_test(test_eval_semantics),
 		cmocka_unit_test(test_eval_cached),
+		cmocka_unit_test(test_specialize),
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_error_positions),
 		cmocka_unit_test(test_evttypes),

@@ -223,10 +223,12 @@ ebpf_next(struct capture *c, struct fevt *ev, int timeout_ms)
 			    "rings: %s", strerror(-r));
 			return CAPTURE_ERROR;
 		}
-		memset(ev, 0, sizeof(*ev));
-		ev->cpu = ring;
-		if (fevt_parse(ev, rec, rec->len, &why) == 0)
+		/* fevt_parse() sets what a view holds (the record is read
+		   in place); no clearing per event. */
+		if (fevt_parse(ev, rec, rec->len, &why) == 0) {
+			ev->cpu = ring;
 			return CAPTURE_EVENT;
+		}
 		c->n_bad++;
 		log_debug("capture: malformed eBPF record skipped: %s", why);
 	}
@@ -326,8 +328,6 @@ kmod_src_next(struct capture *c, struct fevt *ev, int timeout_ms)
 			kmod_release(c->km, cpu, rec);
 			continue;
 		}
-		memset(ev, 0, sizeof(*ev));
-		ev->cpu = (uint16_t)cpu;
 		if (fevt_parse(ev, rec, rec->len, &why) != 0) {
 			c->n_bad++;
 			log_debug("capture: malformed kmod record skipped: "
@@ -335,6 +335,7 @@ kmod_src_next(struct capture *c, struct fevt *ev, int timeout_ms)
 			kmod_release(c->km, cpu, rec);
 			continue;
 		}
+		ev->cpu = (uint16_t)cpu;
 		/* Released at the next call, when the caller is done. */
 		c->km_rec = rec;
 		c->km_cpu = cpu;

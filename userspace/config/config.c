@@ -380,7 +380,8 @@ include_dir(struct config *cfg, const char *dir, enum strategy strat,
 		free(p);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 0)	/* names is NULL for an empty directory */
+		qsort(names, n, sizeof(*names), cmp_str);
 	strv_add(&cfg->dirs, &cfg->ndirs, dir);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = include_file(cfg, names[i], strat, errp);

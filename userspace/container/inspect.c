@@ -144,7 +144,8 @@ labels_from_json(json_object *o, size_t maxlen, struct container_label **out,
 		v[i].value = xstrdup(json_object_get_string(val));
 		i++;
 	}
-	qsort(v, i, sizeof(*v), label_cmp);
+	if (i > 1)
+		qsort(v, i, sizeof(*v), label_cmp);
 	*out = v;
 	*n = i;
 }

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -42,6 +43,21 @@ struct cwait {
 /* Bound on containers waiting at once (each answer arrives in seconds). */
 #define CWAIT_MAX	1024
 
+/*
+ * The rules of one event type, their conditions specialised for it
+ * (filter_specialize(): evt.type and evt.dir are known once the type
+ * is), built at the type's first event.  Rules the type decides false
+ * are left out; the order is the rule set's.  The rule set does not
+ * change while an engine uses it (see engine_new()).
+ */
+struct tbucket {
+	int		 built;
+	size_t		 n;
+	const struct rule **rv;
+	const struct filter **fv;	/* the condition to run for rv[i] */
+	struct filter	**own;		/* fv[i] when specialised, else NULL */
+};
+
 struct engine {
 	struct state	*st;
 	struct rules_set *rs;
@@ -58,6 +74,9 @@ struct engine {
 	uint64_t	 cm_answers;	/* container_meta_answers() seen */
 	uint64_t	 last_ts;	/* stream time: last event's ts */
 	struct sbuf	 cev;		/* the synthetic event's record */
+	struct held	*held;		/* alerts waiting for metadata */
+	size_t		 nheld;
+	struct tbucket	*tb;		/* FE_MAX buckets, by event type */
 };
 
 static int
@@ -178,6 +197,51 @@ engine_new(struct state *st, struct rules_set *rs,
 	return e;
 }
 
+static void
+bucket_clear(struct tbucket *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		filter_free(b->own[i]);
+	free(b->rv);
+	free(b->fv);
+	free(b->own);
+	memset(b, 0, sizeof(*b));
+}
+
+static void
+bucket_build(struct tbucket *b, uint16_t type, const struct rule *const *rv,
+    size_t n)
+{
+	struct filter_fact facts[64];
+	struct filter *sf;
+	size_t nf, i;
+	int k;
+
+	bucket_clear(b);
+	b->built = 1;
+	b->rv = xcalloc(n + 1, sizeof(*b->rv));
+	b->fv = xcalloc(n + 1, sizeof(*b->fv));
+	b->own = xcalloc(n + 1, sizeof(*b->own));
+	nf = engine_type_facts(type, facts, sizeof(facts) / sizeof(facts[0]));
+	for (i = 0; i < n; i++) {
+		/* A rule without a condition never matches. */
+		if (rv[i]->filter == NULL)
+			continue;
+		sf = filter_specialize(rv[i]->filter, facts, nf, &k);
+		if (k == 0) {
+			filter_free(sf);
+			continue;
+		}
+		b->rv[b->n] = rv[i];
+		b->fv[b->n] = sf != NULL ? sf : rv[i]->filter;
+		b->own[b->n++] = sf;
+	}
+}
+
+static void drop_held(struct engine *);
+
 void
 engine_free(struct engine *e)
 {
@@ -185,6 +249,9 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
+	for (i = 0; e->tb != NULL && i < FE_MAX; i++)
+		bucket_clear(&e->tb[i]);
+	free(e->tb);
 	for (i = 0; i < e->nrules; i++) {
 		efmt_free(e->fmts[i]);
 		for (k = 0; k < e->extra[i].n; k++) {
@@ -200,8 +267,11 @@ engine_free(struct engine *e)
 	sbuf_free(&e->text);
 	sbuf_free(&e->cev);
 	free(e->cwait);
+	drop_held(e);
 	free(e);
 }
+
+static int hold_alert(struct engine *, const struct rule *);
 
 static void
 emit(struct engine *e, const struct rule *r)
@@ -209,6 +279,8 @@ emit(struct engine *e, const struct rule *r)
 	struct alert *a;
 	size_t i;
 
+	if (e->opts.cmeta != NULL && hold_alert(e, r))
+		return;
 	a = alert_new(e->ctx.ev->hdr->ts, r->priority, r->name, r->source);
 	for (i = 0; i < r->ntags; i++)
 		alert_add_tag(a, r->tags[i]);
@@ -236,18 +308,33 @@ static size_t
 eval_rules(struct engine *e, const struct fevt *ev)
 {
 	const struct rule *const *rv;
+	const struct filter *const *fv = NULL;
+	struct tbucket *b;
+	uint16_t type = ev->hdr->type;
 	size_t n, i, hits = 0;
 
 	if (e->rs == NULL)
 		return 0;
-	rv = rules_for_evttype(e->rs, "syscall", ev->hdr->type, &n);
+	if (type < FE_MAX) {
+		if (e->tb == NULL)
+			e->tb = xcalloc(FE_MAX, sizeof(*e->tb));
+		b = &e->tb[type];
+		if (!b->built) {
+			rv = rules_for_evttype(e->rs, "syscall", type, &n);
+			bucket_build(b, type, rv, n);
+		}
+		rv = b->rv;
+		fv = b->fv;
+		n = b->n;
+	} else
+		rv = rules_for_evttype(e->rs, "syscall", type, &n);
 	/* The rules share macros: their results are kept for this event. */
 	filter_cache_next();
 	for (i = 0; i < n; i++) {
 		const struct rule *r = rv[i];
+		const struct filter *f = fv != NULL ? fv[i] : r->filter;
 
-		if (r->filter == NULL ||
-		    !filter_eval_cached(r->filter, &e->ctx))
+		if (f == NULL || !filter_eval_cached(f, &e->ctx))
 			continue;
 		hits++;
 		e->stats.detections++;
@@ -426,11 +513,237 @@ note_container_start(struct engine *e, const struct fevt *ev)
 	e->ncwait++;
 }
 
+/* ---- alerts held for their container's metadata --------------------- */
+
+/*
+ * An alert of a container whose metadata lookup was PENDING when it
+ * matched: everything but the metadata fields is rendered at once (the
+ * event and its thread are gone later); the holes are filled when the
+ * cache answers, or with <NA> after hold_ms, and then it is emitted.
+ * Only the alert waits: the event loop never does.
+ */
+struct held_part {
+	const struct efmt *fmt;		/* the engine's, outlives this */
+	const char	*key;		/* extra field key, or NULL */
+	int		 typed;		/* fields go to the alert */
+	struct sbuf	 text;
+	struct efmt_hole *holes;
+	size_t		 nholes;
+};
+
+struct held {
+	struct alert	*a;
+	char		 cid[65];
+	struct fevt_hdr	 hdr;		/* for container.duration */
+	int64_t		 since;		/* ms, CLOCK_MONOTONIC */
+	int64_t		 deadline;
+	struct held_part *parts;	/* [0]: the output */
+	size_t		 nparts;
+};
+
+/* Bound on alerts held at once; more are emitted without waiting. */
+#define HELD_MAX		4096
+#define HOLD_MS_DEFAULT		500
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+held_part_add(struct engine *e, struct held *h, const struct efmt *fmt,
+    const char *key, int typed)
+{
+	struct held_part *p;
+
+	h->parts = xreallocarray(h->parts, h->nparts + 1, sizeof(*h->parts));
+	p = &h->parts[h->nparts++];
+	memset(p, 0, sizeof(*p));
+	p->fmt = fmt;
+	p->key = key;
+	p->typed = typed;
+	if (fmt != NULL)
+		efmt_render_held(fmt, &e->ctx, &p->text, typed ? h->a : NULL,
+		    &p->holes, &p->nholes);
+}
+
+/*
+ * Hold the alert of rule r for the event in e->ctx if its container's
+ * metadata is still PENDING and the alert shows some of it.  1 if held
+ * (the caller emits nothing), 0 to emit now.
+ */
+static int
+hold_alert(struct engine *e, const struct rule *r)
+{
+	const struct rextra *x;
+	struct container_rec *rec;
+	const char *cid;
+	struct held *h;
+	size_t i;
+	int holes;
+
+	if (e->opts.hold_ms < 0 || e->opts.alert == NULL ||
+	    r->id >= e->nrules || e->nheld >= HELD_MAX)
+		return 0;
+	cid = e->ctx.t != NULL ? e->ctx.t->container_id : e->ctx.ev_cid;
+	if (cid == NULL || cid[0] == '\0')
+		return 0;
+	x = &e->extra[r->id];
+	holes = efmt_has_holes(e->fmts[r->id]);
+	for (i = 0; i < x->n && !holes; i++)
+		holes = efmt_has_holes(x->v[i].fmt);
+	if (!holes)
+		return 0;
+	if (container_meta_lookup(e->opts.cmeta, cid, &rec) !=
+	    CONTAINER_META_PENDING) {
+		container_rec_unref(rec);
+		return 0;
+	}
+	e->held = xreallocarray(e->held, e->nheld + 1, sizeof(*e->held));
+	h = &e->held[e->nheld++];
+	memset(h, 0, sizeof(*h));
+	snprintf(h->cid, sizeof(h->cid), "%s", cid);
+	h->hdr = *e->ctx.ev->hdr;
+	h->since = mono_ms();
+	h->deadline = h->since + (e->opts.hold_ms > 0 ? e->opts.hold_ms :
+	    HOLD_MS_DEFAULT);
+	h->a = alert_new(e->ctx.ev->hdr->ts, r->priority, r->name, r->source);
+	for (i = 0; i < r->ntags; i++)
+		alert_add_tag(h->a, r->tags[i]);
+	if (e->fmts[r->id] != NULL)
+		held_part_add(e, h, e->fmts[r->id], NULL, 1);
+	else
+		held_part_add(e, h, NULL, NULL, 0);
+	for (i = 0; i < x->n; i++)
+		held_part_add(e, h, x->v[i].fmt, x->v[i].key,
+		    x->v[i].key == NULL);
+	return 1;
+}
+
+/* Fill the holes of h from the cache as it is now, emit it, free it. */
+static void
+release(struct engine *e, struct held *h)
+{
+	struct engine_ctx hc;
+	struct sbuf out = SBUF_INIT;
+	struct fevt fe;
+	size_t i;
+
+	/*
+	 * A context that names only the container: the holes are all
+	 * container.* and k8s.* fields, which need nothing else.
+	 */
+	engine_ctx_init(&hc, e->st, e->opts.hostname);
+	hc.cmeta = e->opts.cmeta;
+	hc.ev_cid = h->cid;
+	memset(&fe, 0, sizeof(fe));
+	fe.hdr = &h->hdr;
+	hc.ev = &fe;
+	hc.evnum = 1;
+	for (i = 0; i < h->nparts; i++) {
+		struct held_part *p = &h->parts[i];
+
+		sbuf_reset(&out);
+		sbuf_put(&out, "", 0);
+		if (p->fmt != NULL)
+			efmt_fill(p->fmt, p->text.buf != NULL ? p->text.buf :
+			    "", p->text.len, p->holes, p->nholes, &hc, &out,
+			    p->typed ? h->a : NULL);
+		if (i == 0)
+			alert_set_output(h->a, out.buf);
+		else if (p->key != NULL)
+			alert_field_strn(h->a, p->key, out.buf, out.len);
+		sbuf_free(&p->text);
+		free(p->holes);
+	}
+	free(h->parts);
+	engine_ctx_free(&hc);
+	sbuf_free(&out);
+	log_debug("engine: alert '%s' of container %.12s held %lld ms",
+	    h->a->rule, h->cid, (long long)(mono_ms() - h->since));
+	e->opts.alert(e->opts.alert_arg, h->a);
+	alert_free(h->a);
+}
+
+/*
+ * Emit the held alerts that can go: their container's lookup is no
+ * longer PENDING, their time is up, or all (force).  Alerts keep their
+ * order: one that must wait holds back those after it.
+ */
+static void
+release_held(struct engine *e, int force)
+{
+	struct container_rec *rec;
+	int64_t now = mono_ms();
+	size_t i;
+
+	for (i = 0; i < e->nheld; i++) {
+		struct held *h = &e->held[i];
+
+		if (!force && now < h->deadline) {
+			if (container_meta_lookup(e->opts.cmeta, h->cid,
+			    &rec) == CONTAINER_META_PENDING)
+				break;
+			container_rec_unref(rec);
+		}
+		release(e, h);
+	}
+	if (i > 0) {
+		memmove(e->held, e->held + i, (e->nheld - i) *
+		    sizeof(*e->held));
+		e->nheld -= i;
+	}
+}
+
+/* Free what is still held, unsent. */
+static void
+drop_held(struct engine *e)
+{
+	size_t i;
+
+	if (e->nheld > 0)
+		log_warn("engine: %zu alerts waiting for container metadata "
+		    "dropped (engine_flush() was not called)", e->nheld);
+	while (e->nheld > 0) {
+		struct held *h = &e->held[--e->nheld];
+
+		for (i = 0; i < h->nparts; i++) {
+			sbuf_free(&h->parts[i].text);
+			free(h->parts[i].holes);
+		}
+		free(h->parts);
+		alert_free(h->a);
+	}
+	free(e->held);
+}
+
+void
+engine_tick(struct engine *e)
+{
+	if (e->nheld > 0)
+		release_held(e, 0);
+	if (e->opts.cmeta != NULL && e->ncwait > 0)
+		(void)inject_container_events(e);
+}
+
+void
+engine_flush(struct engine *e)
+{
+	if (e != NULL && e->nheld > 0)
+		release_held(e, 1);
+}
+
 size_t
 engine_process(struct engine *e, const struct fevt *ev)
 {
 	size_t hits = 0;
 
+	if (e->nheld > 0)
+		release_held(e, 0);
 	if (e->opts.cmeta != NULL && e->ncwait > 0)
 		hits += inject_container_events(e);
 	e->stats.events++;

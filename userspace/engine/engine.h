@@ -108,6 +108,32 @@ void	efmt_free(struct efmt *f);
 void	efmt_render(const struct efmt *f, struct engine_ctx *ctx,
 	    struct sbuf *out, struct alert *a);
 
+/*
+ * Deferred rendering, for an alert that waits for its container's
+ * runtime metadata.  The fields that need it are the holes: container.*
+ * (but container.id and container.full_id) and k8s.*.
+ *
+ * efmt_render_held() renders like efmt_render() except that a hole
+ * adds nothing to out or a: its offset in out and its token are
+ * appended to *holes (grown with xreallocarray; the caller frees it)
+ * and *nholes.  efmt_fill() later appends to out the held text (len
+ * bytes) with each hole rendered from ctx, and adds the holes' typed
+ * fields to a (NULL: text only).  efmt_has_holes() says whether f has
+ * any (f NULL: no).
+ */
+struct efmt_hole {
+	size_t		 off;		/* where the value goes in the text */
+	size_t		 tok;		/* private: the field token */
+};
+
+int	efmt_has_holes(const struct efmt *f);
+void	efmt_render_held(const struct efmt *f, struct engine_ctx *ctx,
+	    struct sbuf *out, struct alert *a, struct efmt_hole **holes,
+	    size_t *nholes);
+void	efmt_fill(const struct efmt *f, const char *text, size_t len,
+	    const struct efmt_hole *holes, size_t nholes,
+	    struct engine_ctx *ctx, struct sbuf *out, struct alert *a);
+
 /* ---- the engine ------------------------------------------------------ */
 
 /* Called for every alert; a is freed by the engine after the call. */
@@ -141,14 +167,23 @@ struct engine_opts {
 	const char	*hostname;	/* evt.hostname */
 	engine_alert_fn	 alert;		/* NULL: count only */
 	void		*alert_arg;
+	/*
+	 * With cmeta: how long an alert whose container's metadata is
+	 * still being looked up waits for it before it goes out with
+	 * <NA> (see engine_process()).  0: 500 ms; < 0: never wait.
+	 */
+	int		 hold_ms;
 };
 
 struct engine;
 
 /*
  * An engine over the state and the rule set (both stay owned by the
- * caller and must outlive the engine).  Output formats of the enabled
- * rules are compiled here; a bad one fails with the rule's name.
+ * caller and must outlive the engine; the rule set's selection and
+ * priority must not change while the engine uses it: the engine keeps
+ * each event type's rules, specialised for the type).  Output formats
+ * of the enabled rules are compiled here; a bad one fails with the
+ * rule's name.
  */
 struct engine *engine_new(struct state *st, struct rules_set *rs,
 	    const struct engine_opts *o, char **errp);
@@ -168,11 +203,29 @@ void	engine_free(struct engine *e);
  * it, on that thread, stamped with the newest timestamp seen so far.
  * A container whose metadata was READY or UNAVAILABLE at that exec gets
  * no container event: the exec itself carried what is known.  The event
- * is only evaluated, never shown to the state.
- * XXX the event waits for the next real event: on an idle stream it
- * comes late.
+ * is only evaluated, never shown to the state.  On an idle stream,
+ * engine_tick() injects it.
  */
 size_t	engine_process(struct engine *e, const struct fevt *ev);
+
+/*
+ * Held alerts (with cmeta): an alert that shows container.* or k8s.*
+ * fields (the ids aside) of a container whose metadata is PENDING when
+ * it matches is rendered at once except for those fields, and held; it
+ * is emitted, fields filled, when the cache has answered (a record or
+ * none), or after opts.hold_ms with <NA> in them.  Held alerts keep
+ * their order among themselves; alerts of other containers and of the
+ * host may overtake them.  engine_process() releases those that can go
+ * before each event.  engine_tick() does the same, and injects the
+ * container events that are due, for a caller whose source is idle
+ * (call it every 100 ms or so).  engine_flush() emits every held alert
+ * now, as it stands: call it before the alert callback goes away
+ * (engine_free() drops what is still held, with a warning).
+ * XXX conditions that test metadata fields are evaluated as the event
+ * comes; only the container event re-evaluates them (see above).
+ */
+void	engine_tick(struct engine *e);
+void	engine_flush(struct engine *e);
 
 struct engine_stats {
 	uint64_t	 events;

@@ -82,6 +82,7 @@ static const struct {
 } optab[] = {
 	{ "evt.num", O_EVT_NUM }, { "evt.time", O_EVT_TIME },
 	{ "evt.time.s", O_EVT_TIME_S }, { "evt.time.iso8601", O_EVT_TIME_ISO },
+	{ "evt.outputtime", O_EVT_TIME },
 	{ "evt.datetime", O_EVT_DATETIME },
 	{ "evt.datetime.s", O_EVT_DATETIME_S },
 	{ "evt.rawtime", O_EVT_RAWTIME }, { "evt.rawtime.s", O_EVT_RAWTIME_S },
@@ -241,6 +242,8 @@ static uint8_t evfd_creates[FE_MAX];
 static uint8_t ev_is_open[FE_MAX];	/* open, openat, openat2, ... */
 static uint8_t ev_is_creat[FE_MAX];
 static int8_t ev_flags_idx[FE_MAX];
+/* The "mode" and "data" parameters (open flags, evt.buffer), or -1. */
+static int8_t ev_mode_idx[FE_MAX], ev_data_idx[FE_MAX];
 /* fs.path: one path (name) or two (source, target); -1 absent. */
 static int8_t fs_name_idx[FE_MAX], fs_src_idx[FE_MAX], fs_dst_idx[FE_MAX];
 
@@ -255,6 +258,10 @@ evfacts_init(void)
 
 		evfd_idx[id] = -1;
 		ev_flags_idx[id] = -1;
+		ev_mode_idx[id] = (int8_t)schema_param_index((uint16_t)id,
+		    "mode");
+		ev_data_idx[id] = (int8_t)schema_param_index((uint16_t)id,
+		    "data");
 		fs_name_idx[id] = fs_src_idx[id] = fs_dst_idx[id] = -1;
 		if (e == NULL || e->name == NULL)
 			continue;
@@ -369,6 +376,55 @@ op_of(const struct field_ref *ref)
 
 /* ---- context ------------------------------------------------------- */
 
+/* One memoised value of an argument-less field (see memo_ok below). */
+struct memo {
+	uint64_t	 evnum;
+	const struct fevt *ev;
+	uint8_t		 n;
+	struct fval	 v;
+};
+
+/*
+ * evt.arg text of a parameter whose rendering is a function of its raw
+ * bytes alone (numbers, errno, flags, modes, signals), by event type,
+ * parameter and value: "evt.arg.flags contains O_CREAT" runs on every
+ * open, and rendering flags costs thousands of instructions where the
+ * lookup costs a few.  text.buf NULL: an empty slot.
+ */
+#define ARGCACHE	64
+struct argent {
+	uint16_t	 type;
+	uint8_t		 idx;
+	uint8_t		 len;
+	uint64_t	 raw;
+	struct sbuf	 text;
+};
+
+/* Index of the parameter evt.arg.NAME names, by name and event type
+   (a copy of the name: references come and go with rule reloads). */
+#define ARGIDX		64
+#define ARGNAME		32
+struct argidx {
+	uint16_t	 type;
+	int16_t		 idx;
+	char		 name[ARGNAME];	/* "": an empty slot */
+};
+
+/* What c->memo points to, allocated on first use. */
+struct xcache {
+	struct memo	 m[O_MAX];
+	struct argent	 arg[ARGCACHE];
+	struct argidx	 ai[ARGIDX];
+};
+
+static struct xcache *
+xcache(struct engine_ctx *c)
+{
+	if (c->memo == NULL)
+		c->memo = xcalloc(1, sizeof(struct xcache));
+	return c->memo;
+}
+
 void
 engine_ctx_init(struct engine_ctx *c, struct state *st, const char *host)
 {
@@ -386,6 +442,12 @@ engine_ctx_free(struct engine_ctx *c)
 		sbuf_free(&c->scratch[i]);
 	sbuf_free(&c->path);
 	sbuf_free(&c->pathraw);
+	if (c->memo != NULL) {
+		struct xcache *x = c->memo;
+
+		for (i = 0; i < ARGCACHE; i++)
+			sbuf_free(&x->arg[i].text);
+	}
 	free(c->memo);
 	container_rec_unref(c->crec);
 }
@@ -693,7 +755,8 @@ ancestors(struct engine_ctx *c, const struct field_ref *ref, enum tstr w,
 
 /* ---- fds ------------------------------------------------------------- */
 
-/* The fd number the event is about; 0 if none. */
+/* The fd number the event is about; 0 if none (for every event of a
+   type without an fd parameter: engine_type_facts() relies on it). */
 static int
 event_fdnum(const struct engine_ctx *c, int64_t *fd)
 {
@@ -954,6 +1017,7 @@ fs_path(struct engine_ctx *c, int idx, int raw, struct fvals *out)
 
 /* ---- evt --------------------------------------------------------------- */
 
+/* engine_type_facts() states this per event type: keep them in step. */
 static const char *
 evt_type_name(const struct engine_ctx *c)
 {
@@ -972,7 +1036,8 @@ evt_type_name(const struct engine_ctx *c)
 	return e->name;
 }
 
-/* The return value of an exit event (its first parameter), or -1. */
+/* The return value of an exit event (its first parameter), or -1.
+   engine_type_facts() knows the types that have none. */
 static int
 event_res(const struct engine_ctx *c, int64_t *res)
 {
@@ -1004,7 +1069,7 @@ open_flag(const struct engine_ctx *c, uint16_t op, struct fvals *out)
 	int r = 0, midx;
 
 	if (ev_is_creat[type]) {
-		midx = schema_param_index(type, "mode");
+		midx = ev_mode_idx[type];
 		if (op == O_EVT_OPEN_EXEC && param_u64(c->ev, midx, &mode) == 0)
 			r = (mode & xbits) != 0;
 		return v_u(out, FT_BOOL, (uint64_t)r);
@@ -1026,7 +1091,7 @@ open_flag(const struct engine_ctx *c, uint16_t op, struct fvals *out)
 		    event_res(c, &res) == 0 && res >= 0);
 		break;
 	default:
-		midx = schema_param_index(type, "mode");
+		midx = ev_mode_idx[type];
 		if ((fl & (FL_FILE_FLAGS_O_TMPFILE | FL_FILE_FLAGS_O_CREAT)) &&
 		    param_u64(c->ev, midx, &mode) == 0)
 			r = (mode & xbits) != 0;
@@ -1115,6 +1180,120 @@ category_name(struct engine_ctx *c, const struct schema_event *e)
 	}
 }
 
+size_t
+engine_type_facts(uint16_t type, struct filter_fact *facts, size_t max)
+{
+	const struct schema_event *se = schema_event(type);
+	size_t n = 0, i;
+	uint8_t t0;
+
+	if (se == NULL || se->name == NULL || type >= FE_MAX)
+		return 0;
+	/* evt_type_name(): generic events are named by their syscall */
+	if (type != FE_GENERIC_E && type != FE_GENERIC_X && n < max) {
+		facts[n].field = "evt.type";
+		facts[n++].value = se->name;
+	}
+	if (n < max) {
+		facts[n].field = "evt.dir";
+		facts[n++].value = schema_is_enter(type) ? ">" : "<";
+	}
+	/* fd_field(): no fd parameter, no fd.* value (event_fdnum()) */
+	for (i = 0; evfd_idx[type] < 0 &&
+	    i < sizeof(optab) / sizeof(optab[0]); i++) {
+		if (optab[i].op < O_FD_NUM || optab[i].op > O_FD_TYPES ||
+		    n == max)
+			continue;
+		facts[n].field = optab[i].name;
+		facts[n++].value = NULL;
+	}
+	/* event_res(): no result */
+	t0 = se->nparams > 0 ? se->params[0].type : PT_NONE;
+	if (schema_is_enter(type) || (t0 != PT_ERRNO && t0 != PT_FD &&
+	    t0 != PT_PID)) {
+		for (i = 0; i < sizeof(optab) / sizeof(optab[0]); i++) {
+			if ((optab[i].op != O_EVT_RES &&
+			    optab[i].op != O_EVT_RAWRES &&
+			    optab[i].op != O_EVT_BUFLEN) || n == max)
+				continue;
+			facts[n].field = optab[i].name;
+			facts[n++].value = NULL;
+		}
+	}
+	return n;
+}
+
+/* schema_param_index() of evt.arg.NAME, cached by name and type. */
+static int
+arg_index(struct engine_ctx *c, uint16_t type, const char *name)
+{
+	struct argidx *a;
+	size_t h, len = strlen(name);
+
+	if (len == 0 || len >= ARGNAME)
+		return schema_param_index(type, name);
+	h = (((uintptr_t)name >> 4) ^ type) % ARGIDX;
+	a = &xcache(c)->ai[h];
+	if (a->type == type && strcmp(a->name, name) == 0)
+		return a->idx;
+	a->type = type;
+	a->idx = (int16_t)schema_param_index(type, name);
+	memcpy(a->name, name, len + 1);
+	return a->idx;
+}
+
+/* Whether the text of a parameter of type t depends on its bytes only. */
+static int
+arg_pure(uint8_t t)
+{
+	switch (t) {
+	case PT_INT8: case PT_INT16: case PT_INT32: case PT_INT64:
+	case PT_UINT8: case PT_UINT16: case PT_UINT32: case PT_UINT64:
+	case PT_ERRNO: case PT_FLAGS8: case PT_FLAGS16: case PT_FLAGS32:
+	case PT_ENUMFLAGS8: case PT_ENUMFLAGS16: case PT_ENUMFLAGS32:
+	case PT_MODE: case PT_SIGTYPE: case PT_SYSCALLID:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Append the evt.arg text of parameter idx to sb from the cache
+ * (rendering it there first if needed) when it depends on the raw bytes
+ * only.  Returns 0 when the caller must render it itself.
+ */
+static int
+arg_cached(struct engine_ctx *c, const struct schema_event *e, int idx,
+    struct sbuf *sb)
+{
+	const struct fevt *ev = c->ev;
+	struct argent *a;
+	uint64_t raw = 0;
+	uint32_t len = ev->plen[idx];
+	size_t h;
+
+	if (e == NULL || idx >= e->nparams || len > sizeof(raw) ||
+	    !arg_pure(e->params[idx].type))
+		return 0;
+	memcpy(&raw, ev->param[idx], len);
+	h = (raw * 0x9e3779b97f4a7c15ULL >> 40 ^ ev->hdr->type ^
+	    (uint64_t)idx << 9) % ARGCACHE;
+	a = &xcache(c)->arg[h];
+	if (a->text.buf == NULL || a->type != ev->hdr->type ||
+	    a->idx != idx || a->len != len || a->raw != raw) {
+		a->type = ev->hdr->type;
+		a->idx = (uint8_t)idx;
+		a->len = (uint8_t)len;
+		a->raw = raw;
+		sbuf_reset(&a->text);
+		sbuf_put(&a->text, "", 0);
+		schema_render_arg(&a->text, ev, (unsigned)idx, NULL);
+	}
+	sbuf_put(sb, a->text.buf, a->text.len);
+	return 1;
+}
+
 static int
 evt_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
     struct fvals *out)
@@ -1178,17 +1357,19 @@ evt_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		return v_sb(out, sb);
 	case O_EVT_ARG:
 		idx = ref->arg_key != NULL ?
-		    schema_param_index(ev->hdr->type, ref->arg_key) :
+		    arg_index(c, ev->hdr->type, ref->arg_key) :
 		    (int)ref->arg_index;
 		if (idx < 0 || idx >= ev->nparams)
 			return 0;
 		sb = scratch(c);
-		schema_render_arg(sb, ev, (unsigned)idx, engine_resolver(c));
+		if (!arg_cached(c, e, idx, sb))
+			schema_render_arg(sb, ev, (unsigned)idx,
+			    engine_resolver(c));
 		return v_sb(out, sb);
 	case O_EVT_RAWARG:
 		return rawarg(c, ref, out);
 	case O_EVT_BUFFER:
-		idx = schema_param_index(ev->hdr->type, "data");
+		idx = ev_data_idx[ev->hdr->type];
 		if (idx < 0 || idx >= ev->nparams)
 			return 0;
 		out->v[0].type = FT_BYTEBUF;
@@ -1197,7 +1378,7 @@ evt_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		out->n = 1;
 		return 0;
 	case O_EVT_BUFLEN:
-		if (schema_param_index(ev->hdr->type, "data") < 0 ||
+		if (ev_data_idx[ev->hdr->type] < 0 ||
 		    event_res(c, &res) != 0 || res < 0)
 			return 0;
 		return v_u(out, FT_UINT64, (uint64_t)res);
@@ -1711,13 +1892,6 @@ static const uint8_t memo_ok[O_MAX] = {
 	[O_U_UID] = 1,
 };
 
-struct memo {
-	uint64_t	 evnum;
-	const struct fevt *ev;
-	uint8_t		 n;
-	struct fval	 v;
-};
-
 static int extract_op(struct engine_ctx *, uint16_t,
     const struct field_ref *, struct fvals *);
 
@@ -1762,9 +1936,7 @@ engine_extract(void *ctx, const struct field_ref *ref, struct fvals *out)
 		return 0;
 	if (!memo_ok[op] || ref->has_arg)
 		return extract_op(c, op, ref, out);
-	if (c->memo == NULL)
-		c->memo = xcalloc(O_MAX, sizeof(struct memo));
-	m = &((struct memo *)c->memo)[op];
+	m = &xcache(c)->m[op];
 	if (m->evnum == c->evnum && m->ev == c->ev) {
 		out->n = m->n;
 		out->v[0] = m->v;

@@ -283,3 +283,109 @@ efmt_render(const struct efmt *f, struct engine_ctx *ctx, struct sbuf *out,
 		}
 	}
 }
+
+/* ---- deferred rendering -------------------------------------------- */
+
+/*
+ * Fields whose value comes from the container's runtime metadata: the
+ * container.* and k8s.* fields, except the ids, which the cgroup gives.
+ */
+static int
+is_hole(const struct etok *t)
+{
+	const char *n;
+
+	if (t->text != NULL)
+		return 0;
+	n = t->ref.info->name;
+	if (strncmp(n, "k8s.", 4) == 0)
+		return 1;
+	return strncmp(n, "container.", 10) == 0 &&
+	    strcmp(n, "container.id") != 0 &&
+	    strcmp(n, "container.full_id") != 0;
+}
+
+/* One field token, as efmt_render() renders it. */
+static void
+render_field(const struct etok *t, struct engine_ctx *ctx, struct sbuf *out,
+    struct alert *a)
+{
+	struct fvals vals;
+	size_t start, vlen;
+
+	vals.n = 0;
+	if (t->ref.cls->extract == NULL ||
+	    t->ref.cls->extract(ctx, &t->ref, &vals) != 0)
+		vals.n = 0;
+	start = out->len;
+	if (vals.n > 0)
+		put_value(out, &vals.v[0]);
+	if (a != NULL)
+		add_field(a, t->name, &vals, out->buf + start,
+		    out->len - start);
+	if (vals.n == 0)
+		sbuf_puts(out, "<NA>");
+	if (t->width > 0) {
+		vlen = out->len - start;
+		if (vlen > t->width) {
+			out->len = start + t->width;
+			out->buf[out->len] = '\0';
+		}
+		while (out->len - start < t->width)
+			sbuf_putc(out, ' ');
+	}
+}
+
+int
+efmt_has_holes(const struct efmt *f)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->ntoks; i++)
+		if (is_hole(&f->toks[i]))
+			return 1;
+	return 0;
+}
+
+void
+efmt_render_held(const struct efmt *f, struct engine_ctx *ctx,
+    struct sbuf *out, struct alert *a, struct efmt_hole **holes,
+    size_t *nholes)
+{
+	size_t i;
+
+	sbuf_put(out, "", 0);
+	for (i = 0; i < f->ntoks; i++) {
+		const struct etok *t = &f->toks[i];
+
+		if (t->text != NULL)
+			sbuf_put(out, t->text, t->len);
+		else if (is_hole(t)) {
+			*holes = xreallocarray(*holes, *nholes + 1,
+			    sizeof(**holes));
+			(*holes)[*nholes].off = out->len;
+			(*holes)[*nholes].tok = i;
+			(*nholes)++;
+		} else
+			render_field(t, ctx, out, a);
+	}
+}
+
+void
+efmt_fill(const struct efmt *f, const char *text, size_t len,
+    const struct efmt_hole *holes, size_t nholes, struct engine_ctx *ctx,
+    struct sbuf *out, struct alert *a)
+{
+	size_t i, at = 0;
+
+	sbuf_put(out, "", 0);
+	for (i = 0; i < nholes; i++) {
+		if (holes[i].off < at || holes[i].off > len ||
+		    holes[i].tok >= f->ntoks)
+			continue;	/* not from this text: a bug */
+		sbuf_put(out, text + at, holes[i].off - at);
+		at = holes[i].off;
+		render_field(&f->toks[holes[i].tok], ctx, out, a);
+	}
+	sbuf_put(out, text + at, len - at);
+}

@@ -421,6 +421,8 @@ cmd_run(const struct cli *c)
 				break;
 			if (daemon_tick(d, wall_ns()) != 0)
 				break;
+			/* Alerts held for container metadata. */
+			engine_tick(e);
 		} else {
 			if (first_ts == 0)
 				first_ts = ev.hdr->ts;
@@ -441,6 +443,7 @@ cmd_run(const struct cli *c)
 		outputs_stop(out);
 		goto out;
 	}
+	engine_flush(e);
 	daemon_stop(d);
 	outputs_stop(out);
 	fflush(stdout);

@@ -81,6 +81,8 @@ source_cmeta(const struct capture *cap, const struct config *cfg)
 	if ((socks = config_str_list(cfg, "container_metadata.sockets",
 	    &n)) != NULL)
 		o.sockets = socks;
+	o.podman_storage = config_str(cfg, "container_metadata.podman_storage",
+	    o.podman_storage);
 	cm = container_meta_new(&o);
 	free(socks);
 	return cm;

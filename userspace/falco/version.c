@@ -281,7 +281,8 @@ cmd_print_ignored(const struct cli *c)
 		v = xreallocarray(v, n + 1, sizeof(*v));
 		v[n++] = e->name;
 	}
-	qsort(v, n, sizeof(*v), str_cmp);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), str_cmp);
 	printf("Ignored I/O syscall(s):\n");
 	for (i = 0; i < n; i++)
 		printf("- %s\n", v[i]);

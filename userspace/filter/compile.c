@@ -165,6 +165,7 @@ struct fnode {
 	uint32_t	 cid;		/* result cache slot (see intern) */
 	int		 shared;	/* another node has the same text */
 	int		 strfast;	/* one string constant, scalar op */
+	int		 spec;		/* made by filter_specialize() */
 	struct fnode	**kids;
 	size_t		 nkids;
 	/* N_CHECK */
@@ -181,7 +182,10 @@ struct fnode {
 };
 
 struct filter {
-	struct fnode	*root;
+	struct fnode	*root;		/* NULL: decided, see konst */
+	int		 konst;		/* the value when root is NULL */
+	int		 spec;		/* filter_specialize(): owns only the
+					   nodes marked spec */
 };
 
 /* Validation of evt.type constants, when a resolver is installed. */
@@ -428,12 +432,29 @@ fnode_free(struct fnode *n)
 	free(n);
 }
 
+/* Free the nodes filter_specialize() made; the rest is borrowed. */
+static void
+spec_free(struct fnode *n)
+{
+	size_t i;
+
+	if (n == NULL || !n->spec)
+		return;
+	for (i = 0; i < n->nkids; i++)
+		spec_free(n->kids[i]);
+	free(n->kids);
+	free(n);
+}
+
 void
 filter_free(struct filter *f)
 {
 	if (f == NULL)
 		return;
-	fnode_free(f->root);
+	if (f->spec)
+		spec_free(f->root);
+	else
+		fnode_free(f->root);
 	free(f);
 }
 
@@ -1260,13 +1281,13 @@ struct ectx {
 	struct fvals	*pool[POOL_DEPTH];
 	size_t		 depth;
 	pcre2_match_data *md;	/* for regex matches */
-	/* Results of interned nodes for the current event: valid where
-	 * stamp[cid] == gen (filter_eval_cached() only). */
+	/* Results of interned nodes for the current event, by cid:
+	 * slot >> 1 is the generation that wrote it, slot & 1 the result;
+	 * valid where slot >> 1 == gen (filter_eval_cached() only). */
 	int		 cached;
 	uint64_t	 gen;
 	unsigned	 epoch;		/* intern_epoch gen belongs to */
-	uint64_t	*stamp;
-	uint8_t		*res;
+	uint64_t	*slot;
 	size_t		 ncache;
 };
 
@@ -1667,6 +1688,30 @@ pmatch_one(const char *p, size_t len, const char *pre, size_t plen)
 	}
 }
 
+/*
+ * memmem() != NULL for the short strings of conditions (paths, names,
+ * flags), where glibc's two-way search costs more to set up than this
+ * scan for the needle's first byte costs in all.
+ */
+static int
+contains(const char *h, size_t hl, const char *n, size_t nl)
+{
+	const char *p, *last;
+
+	if (nl == 0)
+		return 1;
+	if (nl > hl)
+		return 0;
+	last = h + (hl - nl);
+	for (p = h; p <= last; p++) {
+		if ((p = memchr(p, n[0], (size_t)(last - p) + 1)) == NULL)
+			return 0;
+		if (memcmp(p + 1, n + 1, nl - 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* One left value against one right value, for the scalar operators. */
 static int
 cmp_one(enum op op, const struct fval *l, const struct fval *r,
@@ -1693,7 +1738,7 @@ cmp_one(enum op op, const struct fval *l, const struct fval *r,
 		case OP_GT: return cmp_bytes(lp, ll, rp, rl) > 0;
 		case OP_GE: return cmp_bytes(lp, ll, rp, rl) >= 0;
 		case OP_CONTAINS: case OP_BCONTAINS:
-			return rl == 0 || memmem(lp, ll, rp, rl) != NULL;
+			return contains(lp, ll, rp, rl);
 		case OP_ICONTAINS:
 			return icontains(lp, ll, rp, rl);
 		case OP_STARTSWITH: case OP_BSTARTSWITH:
@@ -1815,7 +1860,7 @@ match_str1(const struct fnode *n, const struct fval *l)
 	case OP_ENDSWITH:
 		return ll >= rl && memcmp(lp + ll - rl, rp, rl) == 0;
 	case OP_CONTAINS: case OP_BCONTAINS:
-		return rl == 0 || memmem(lp, ll, rp, rl) != NULL;
+		return contains(lp, ll, rp, rl);
 	default:
 		return 0;
 	}
@@ -1828,12 +1873,42 @@ is_str_val(const struct fval *v)
 	    v->type == FT_BYTEBUF;
 }
 
+/* Check n given the values of its left-hand side. */
+static int
+check_values(struct ectx *e, const struct fnode *n, const struct fvals *lv)
+{
+	struct fvals *rv = NULL;
+	size_t i;
+	int res = 0;
+
+	if (n->op == OP_EXISTS || lv->n == 0)
+		return n->op == OP_EXISTS && lv->n > 0;
+	if (n->rhs != NULL) {
+		rv = pool_get(e);
+		produce(e, n->rhs, rv);
+		if (rv->n == 0)
+			goto out;
+	}
+	if (n->lhs->is_list && n->op == OP_IN) {
+		/* every element of the list must be in the set */
+		res = 1;
+		for (i = 0; i < lv->n && res; i++)
+			res = match_value(n, &lv->v[i], rv);
+		goto out;
+	}
+	for (i = 0; i < lv->n && !res; i++)
+		res = n->strfast && is_str_val(&lv->v[i]) ?
+		    match_str1(n, &lv->v[i]) : match_value(n, &lv->v[i], rv);
+out:
+	if (rv != NULL)
+		pool_put(e, rv);
+	return res;
+}
+
 static int
 eval_check(struct ectx *e, const struct fnode *n)
 {
-	struct fvals lv, *rv = NULL;
-	size_t i;
-	int res = 0;
+	struct fvals lv;
 
 	if (n->lhs->xf == XF_FIELD) {
 		/* produce() of a plain field, without the call */
@@ -1847,28 +1922,7 @@ eval_check(struct ectx *e, const struct fnode *n)
 			lv.n = FVALS_MAX;
 	} else
 		produce(e, n->lhs, &lv);
-	if (n->op == OP_EXISTS || lv.n == 0)
-		return n->op == OP_EXISTS && lv.n > 0;
-	if (n->rhs != NULL) {
-		rv = pool_get(e);
-		produce(e, n->rhs, rv);
-		if (rv->n == 0)
-			goto out;
-	}
-	if (n->lhs->is_list && n->op == OP_IN) {
-		/* every element of the list must be in the set */
-		res = 1;
-		for (i = 0; i < lv.n && res; i++)
-			res = match_value(n, &lv.v[i], rv);
-		goto out;
-	}
-	for (i = 0; i < lv.n && !res; i++)
-		res = n->strfast && is_str_val(&lv.v[i]) ?
-		    match_str1(n, &lv.v[i]) : match_value(n, &lv.v[i], rv);
-out:
-	if (rv != NULL)
-		pool_put(e, rv);
-	return res;
+	return check_values(e, n, &lv);
 }
 
 static void
@@ -1878,69 +1932,60 @@ cache_grow(struct ectx *e, size_t need)
 
 	while (cap <= need)
 		cap *= 2;
-	e->stamp = xreallocarray(e->stamp, cap, sizeof(*e->stamp));
-	e->res = xreallocarray(e->res, cap, sizeof(*e->res));
-	memset(e->stamp + e->ncache, 0, (cap - e->ncache) *
-	    sizeof(*e->stamp));
+	e->slot = xreallocarray(e->slot, cap, sizeof(*e->slot));
+	memset(e->slot + e->ncache, 0, (cap - e->ncache) * sizeof(*e->slot));
 	e->ncache = cap;
 }
 
 /*
- * The value of a kid of an and/or node: a cached value without a call,
- * a check that is not shared straight from eval_check().
+ * The value of node k: with the result cache on, a shared node's value
+ * is taken from or put into the current generation's slot; a check is
+ * evaluated without going through eval_node().
  */
 static inline int
 kid_value(struct ectx *e, const struct fnode *k)
 {
+	uint64_t *s;
+	int r;
+
 	if (e->cached && __atomic_load_n(&k->shared, __ATOMIC_RELAXED)) {
-		if (k->cid < e->ncache && e->stamp[k->cid] == e->gen)
-			return e->res[k->cid];
-		return eval_node(e, k);
+		if (k->cid >= e->ncache)
+			cache_grow(e, k->cid);
+		s = &e->slot[k->cid];
+		if (*s >> 1 == e->gen)
+			return (int)(*s & 1);
+		r = k->kind == N_CHECK ? eval_check(e, k) : eval_node(e, k);
+		e->slot[k->cid] = e->gen << 1 | (uint64_t)(r != 0);
+		return r;
 	}
 	return k->kind == N_CHECK ? eval_check(e, k) : eval_node(e, k);
 }
 
-/*
- * A node's value; with the result cache on, a shared node's value is
- * taken from or put into the current generation's slot.
- */
+/* A node's value, its children through kid_value() (n's own slot is
+   the caller's business). */
 static int
 eval_node(struct ectx *e, const struct fnode *n)
 {
 	size_t i;
-	int r, use = e->cached &&
-	    __atomic_load_n(&n->shared, __ATOMIC_RELAXED);
 
-	if (use && n->cid < e->ncache && e->stamp[n->cid] == e->gen)
-		return e->res[n->cid];
 	switch (n->kind) {
 	case N_AND:
-		r = 1;
-		for (i = 0; i < n->nkids && r; i++)
-			r = kid_value(e, n->kids[i]);
-		break;
+		for (i = 0; i < n->nkids; i++)
+			if (!kid_value(e, n->kids[i]))
+				return 0;
+		return 1;
 	case N_OR:
-		r = 0;
-		for (i = 0; i < n->nkids && !r; i++)
-			r = kid_value(e, n->kids[i]);
-		break;
+		for (i = 0; i < n->nkids; i++)
+			if (kid_value(e, n->kids[i]))
+				return 1;
+		return 0;
 	case N_NOT:
-		r = !eval_node(e, n->kids[0]);
-		break;
+		return !kid_value(e, n->kids[0]);
 	case N_CHECK:
-		r = eval_check(e, n);
-		break;
+		return eval_check(e, n);
 	default:
-		r = 0;
-		break;
+		return 0;
 	}
-	if (use) {
-		if (n->cid >= e->ncache)
-			cache_grow(e, n->cid);
-		e->stamp[n->cid] = e->gen;
-		e->res[n->cid] = (uint8_t)r;
-	}
-	return r;
 }
 
 /*
@@ -1962,8 +2007,7 @@ ectx_free(void *p)
 		free(e->pool[i]);
 	if (e->md != NULL)
 		pcre2_match_data_free(e->md);
-	free(e->stamp);
-	free(e->res);
+	free(e->slot);
 	free(e);
 	tl_ectx = NULL;
 }
@@ -1995,11 +2039,13 @@ filter_eval(const struct filter *f, void *ctx)
 {
 	struct ectx *e = ectx_get();
 
+	if (f->root == NULL)
+		return f->konst;
 	e->ctx = ctx;
 	e->used = 0;
 	e->depth = 0;
 	e->cached = 0;
-	return eval_node(e, f->root);
+	return kid_value(e, f->root);
 }
 
 void
@@ -2014,6 +2060,8 @@ filter_eval_cached(const struct filter *f, void *ctx)
 	struct ectx *e = ectx_get();
 	unsigned ep = __atomic_load_n(&intern_epoch, __ATOMIC_RELAXED);
 
+	if (f->root == NULL)
+		return f->konst;
 	if (e->epoch != ep) {
 		e->epoch = ep;
 		e->gen++;
@@ -2022,5 +2070,129 @@ filter_eval_cached(const struct filter *f, void *ctx)
 	e->used = 0;
 	e->depth = 0;
 	e->cached = 1;
-	return eval_node(e, f->root);
+	return kid_value(e, f->root);
+}
+
+/* ---- specialisation ------------------------------------------------ */
+
+/* Stand-ins for a sub-condition decided by the facts. */
+static struct fnode spec_true, spec_false;
+
+/* The fact about the left-hand side of check n, or NULL. */
+static const struct filter_fact *
+spec_fact(const struct fnode *n, const struct filter_fact *facts,
+    size_t nfacts)
+{
+	size_t i;
+
+	if (n->lhs->xf != XF_FIELD || n->lhs->ref.has_arg || n->rhs != NULL)
+		return NULL;
+	for (i = 0; i < nfacts; i++) {
+		if (strcmp(n->lhs->ref.info->name, facts[i].field) != 0)
+			continue;
+		/* a string stands for a string field's value only */
+		if (facts[i].value != NULL && !is_str_type(n->lhs->type))
+			return NULL;
+		return &facts[i];
+	}
+	return NULL;
+}
+
+/*
+ * n under the facts: spec_true or spec_false when decided, n itself
+ * when nothing below it changed, else a new node (marked spec) over
+ * the simplified children.  A new node keeps n's result slot: on the
+ * events the facts hold for, both have the same value, so their cached
+ * results are interchangeable.
+ */
+static struct fnode *
+spec_node(struct fnode *n, const struct filter_fact *facts, size_t nfacts)
+{
+	struct fnode *k, *m, **kids, *absorb, *neutral;
+	struct fvals lv;
+	const struct filter_fact *ft;
+	size_t i, nk = 0;
+	int changed = 0;
+
+	switch (n->kind) {
+	case N_CHECK:
+		if ((ft = spec_fact(n, facts, nfacts)) == NULL)
+			return n;
+		/* the value as the extractor gives it: one string, or
+		   none */
+		lv.n = ft->value != NULL;
+		lv.v[0].type = FT_CHARBUF;
+		lv.v[0].v.s.p = ft->value;
+		lv.v[0].v.s.len = ft->value != NULL ? strlen(ft->value) : 0;
+		return check_values(ectx_get(), n, &lv) ? &spec_true :
+		    &spec_false;
+	case N_NOT:
+		k = spec_node(n->kids[0], facts, nfacts);
+		if (k == &spec_true || k == &spec_false)
+			return k == &spec_true ? &spec_false : &spec_true;
+		if (k == n->kids[0])
+			return n;
+		kids = xcalloc(1, sizeof(*kids));
+		kids[nk++] = k;
+		break;
+	case N_AND:
+	case N_OR:
+		absorb = n->kind == N_AND ? &spec_false : &spec_true;
+		neutral = n->kind == N_AND ? &spec_true : &spec_false;
+		kids = xcalloc(n->nkids + 1, sizeof(*kids));
+		for (i = 0; i < n->nkids; i++) {
+			k = spec_node(n->kids[i], facts, nfacts);
+			if (k != n->kids[i])
+				changed = 1;
+			if (k == neutral)
+				continue;
+			if (k == absorb) {
+				while (nk > 0)
+					spec_free(kids[--nk]);
+				free(kids);
+				return absorb;
+			}
+			kids[nk++] = k;
+		}
+		if (!changed || nk <= 1) {
+			k = !changed ? n : nk == 1 ? kids[0] : neutral;
+			free(kids);
+			return k;
+		}
+		break;
+	default:
+		return n;
+	}
+	m = xcalloc(1, sizeof(*m));
+	m->kind = n->kind;
+	m->cid = n->cid;
+	m->shared = __atomic_load_n(&n->shared, __ATOMIC_RELAXED);
+	m->spec = 1;
+	m->kids = kids;
+	m->nkids = nk;
+	return m;
+}
+
+struct filter *
+filter_specialize(const struct filter *f, const struct filter_fact *facts,
+    size_t nfacts, int *konst)
+{
+	struct filter *s;
+	struct fnode *r;
+
+	*konst = f->root == NULL ? f->konst : -1;
+	/* A specialisation's nodes are not all its own: not again. */
+	if (f->root == NULL || f->spec || nfacts == 0)
+		return NULL;
+	r = spec_node(f->root, facts, nfacts);
+	if (r == f->root)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->spec = 1;
+	if (r == &spec_true || r == &spec_false) {
+		s->konst = r == &spec_true;
+		*konst = s->konst;
+	} else
+		s->root = r;
+	return s;
 }

@@ -74,6 +74,12 @@ static const struct field_info evt_fields[] = {
 	    "Delta (s)" },
 	{ "evt.deltatime.ns", FT_RELTIME, FARG_NONE, 0,
 	    "Delta (ns)" },
+	/*
+	 * Falco's "time as the -t option prints it", which is evt.time here.
+	 * XXX Falco takes it in outputs only; conditions accept it too.
+	 */
+	{ "evt.outputtime", FT_CHARBUF, FARG_NONE, 0,
+	    "Output Time" },
 	{ "evt.dir", FT_CHARBUF, FARG_NONE, FF_DEPRECATED,
 	    "Direction" },
 	{ "evt.type", FT_CHARBUF, FARG_NONE, 0,

@@ -320,6 +320,32 @@ void	filter_cache_next(void);
 int	filter_eval_cached(const struct filter *f, void *ctx);
 
 /*
+ * A fact about every event a filter will run on: the plain field
+ * `field` (no argument) has the one string value `value`, as its
+ * extractor gives it (an event type's name for "evt.type", ">" or "<"
+ * for "evt.dir"), or is not available (value NULL).
+ */
+struct filter_fact {
+	const char	*field;
+	const char	*value;
+};
+
+/*
+ * f specialised for the events the facts hold for: every check of a
+ * fact's field against constants (no transformer) is decided now and
+ * the and/or/not nodes above it simplified.  On those events the result
+ * evaluates like f, with filter_eval() and filter_eval_cached() (it
+ * shares f's cached sub-results), and faster.  It borrows f's nodes:
+ * free it with filter_free() before f.  Returns NULL when nothing was
+ * decided, or when f is itself a specialisation (use f itself).
+ * *konst gets the value of a condition the facts decide entirely (the
+ * result, if any, then evaluates to it without extracting anything),
+ * else -1.
+ */
+struct filter *filter_specialize(const struct filter *f,
+	    const struct filter_fact *facts, size_t nfacts, int *konst);
+
+/*
  * The event type ids the tree can match, as a bitmap of nbits bits
  * (allocated, caller frees); *count is the number of set bits.  With no
  * resolver installed, returns NULL and *count = 0.

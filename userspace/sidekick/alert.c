@@ -452,7 +452,9 @@ collect_fields(struct sk_alert *a, struct json_object *of, char *err,
 		a->nfields++;
 		json_object_iter_next(&it);
 	}
-	qsort(a->fields, a->nfields, sizeof(*a->fields), field_cmp);
+	if (a->nfields > 1)
+		qsort(a->fields, a->nfields, sizeof(*a->fields),
+		    field_cmp);
 	return 0;
 }
 

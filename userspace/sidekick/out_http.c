@@ -184,7 +184,8 @@ smap_json(struct sbuf *sb, struct smap *m)
 {
 	size_t i;
 
-	qsort(m->kv, m->n, sizeof(*m->kv), kv_cmp);
+	if (m->n > 1)
+		qsort(m->kv, m->n, sizeof(*m->kv), kv_cmp);
 	sbuf_putc(sb, '{');
 	for (i = 0; i < m->n; i++) {
 		if (i > 0)
@@ -629,7 +630,8 @@ es_payload(struct httpout *h, const struct sk_alert *a, struct sbuf *sb)
 		f[i].key = keys[i];
 		f[i].val = a->fields[i].val;
 	}
-	qsort(f, a->nfields, sizeof(*f), field_cmp);
+	if (a->nfields > 1)
+		qsort(f, a->nfields, sizeof(*f), field_cmp);
 	sk_alert_json_open(sb, a, f, a->nfields);
 	sbuf_puts(sb, ",\"@timestamp\":");
 	json_put_str(sb, a->time3339);

@@ -8,12 +8,16 @@
 #include "state/state.h"
 #include "util/sbuf.h"
 
-void
-state_path_normalize(const char *path, size_t len, struct sbuf *out)
+/*
+ * Append the components of path (len bytes) to the normalised path
+ * o[0..*n) (which starts with '/'), collapsing "//", "." and "..".
+ * Writes at most len + 1 bytes past *n.
+ */
+static void
+norm_append(char *o, size_t *n, const char *path, size_t len)
 {
-	size_t base = out->len, i = 0, seg, slen;
+	size_t i = 0, seg, slen, k = *n;
 
-	sbuf_putc(out, '/');
 	while (i < len) {
 		while (i < len && path[i] == '/')
 			i++;
@@ -25,35 +29,57 @@ state_path_normalize(const char *path, size_t len, struct sbuf *out)
 			continue;
 		if (slen == 2 && path[seg] == '.' && path[seg + 1] == '.') {
 			/* drop the last component, never above "/" */
-			while (out->len > base + 1 &&
-			    out->buf[out->len - 1] != '/')
-				out->len--;
-			if (out->len > base + 1)
-				out->len--;
+			while (k > 1 && o[k - 1] != '/')
+				k--;
+			if (k > 1)
+				k--;
 			continue;
 		}
-		if (out->len > base + 1)
-			sbuf_putc(out, '/');
-		sbuf_put(out, path + seg, slen);
+		if (k > 1)
+			o[k++] = '/';
+		memcpy(o + k, path + seg, slen);
+		k += slen;
 	}
-	sbuf_put(out, "", 0);
+	*n = k;
+}
+
+/*
+ * Both write in place after one reservation: this runs on every open,
+ * and a growable buffer's calls per component cost more than the work.
+ */
+void
+state_path_normalize(const char *path, size_t len, struct sbuf *out)
+{
+	size_t n = 1;
+	char *o;
+
+	sbuf_reserve(out, len + 1);
+	o = out->buf + out->len;
+	o[0] = '/';
+	norm_append(o, &n, path, len);
+	out->len += n;
 	out->buf[out->len] = '\0';
 }
 
 void
 state_path_resolve(const char *dir, const char *path, struct sbuf *out)
 {
-	struct sbuf tmp = SBUF_INIT;
+	size_t dl, pl = strlen(path), n = 1;
+	char *o;
 
 	if (path[0] == '/' || dir == NULL || dir[0] == '\0') {
-		state_path_normalize(path, strlen(path), out);
+		state_path_normalize(path, pl, out);
 		return;
 	}
-	sbuf_puts(&tmp, dir);
-	sbuf_putc(&tmp, '/');
-	sbuf_puts(&tmp, path);
-	state_path_normalize(tmp.buf, tmp.len, out);
-	sbuf_free(&tmp);
+	/* the same as normalising dir + "/" + path */
+	dl = strlen(dir);
+	sbuf_reserve(out, dl + pl + 2);
+	o = out->buf + out->len;
+	o[0] = '/';
+	norm_append(o, &n, dir, dl);
+	norm_append(o, &n, path, pl);
+	out->len += n;
+	out->buf[out->len] = '\0';
 }
 
 static int

@@ -578,8 +578,7 @@ fd_from_scap(const struct scap_fd *sf)
 		    sizeof(b));
 		snprintf(name, sizeof(name), "%s:%u->%s:%u", a, f->cport, b,
 		    f->sport);
-		free(f->name);
-		f->name = xstrdup(name);
+		fd_set_name(f, name, strlen(name));
 		break;
 	case SCAP_FD_IPV4_SERVSOCK:
 	case SCAP_FD_IPV6_SERVSOCK:
@@ -591,8 +590,7 @@ fd_from_scap(const struct scap_fd *sf)
 		inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, a,
 		    sizeof(a));
 		snprintf(name, sizeof(name), "%s:%u", a, f->sport);
-		free(f->name);
-		f->name = xstrdup(name);
+		fd_set_name(f, name, strlen(name));
 		break;
 	default:
 		break;
@@ -815,8 +813,7 @@ set_tuple(struct st_fd *f, const uint8_t *p, size_t len, int role)
 		f->af = 0;
 		if (n > 0 && path[n - 1] == '\0')
 			n--;
-		free(f->name);
-		f->name = xstrndup(path, n);
+		fd_set_name(f, path, n);
 		return;
 	} else
 		return;
@@ -875,8 +872,7 @@ name_tuple(struct st_fd *f)
 	*p++ = ':';
 	p = put_dec(p, f->sport);
 	*p = '\0';
-	free(f->name);
-	f->name = xstrndup(name, (size_t)(p - name));
+	fd_set_name(f, name, (size_t)(p - name));
 }
 
 static void
@@ -1049,8 +1045,7 @@ do_bind(struct state *s, struct st_thread *t, const struct fevt *ev,
 		f->role = STFD_ROLE_SERVER;
 	inet_ntop(f->af == 4 ? AF_INET : AF_INET6, f->sip, a, sizeof(a));
 	snprintf(name, sizeof(name), "%s:%u", a, f->sport);
-	free(f->name);
-	f->name = xstrdup(name);
+	fd_set_name(f, name, strlen(name));
 }
 
 static void
@@ -1069,8 +1064,7 @@ do_newfd(struct state *s, struct st_thread *t, const struct fevt *ev,
 	f = fdt_new_fd(fd, d->newfd_type, "");
 	if (d->newfd_type == STFD_MEMFD &&
 	    (name = pstr(ev, d, P_NAME, &len)) != NULL) {
-		free(f->name);
-		f->name = xstrndup(name, len);
+		fd_set_name(f, name, len);
 	}
 	f->flags = (uint32_t)pu64(ev, d, P_FLAGS, 0);
 	fdt_put(t->fdt, f);
@@ -1093,6 +1087,7 @@ dup_fd(struct state *s, struct st_thread *t, int64_t oldfd, int64_t newfd,
 	*n = *o;
 	n->fd = newfd;
 	n->name = xstrdup(o->name);
+	n->name_apart = 1;
 	n->nameraw = o->nameraw != NULL ? xstrdup(o->nameraw) : NULL;
 	n->cloexec = (uint8_t)cloexec;
 	fdt_put(t->fdt, n);

@@ -68,6 +68,8 @@ struct st_fd {
 	char		*name;		/* path or tuple text; never NULL */
 	char		*nameraw;	/* the path as the event gave it, or
 					   NULL when it equals name */
+	uint8_t		 name_apart;	/* internal: name is an allocation of
+					   its own (see state_int.h) */
 };
 
 /* The fd table of a process, shared by its threads. */

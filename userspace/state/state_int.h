@@ -38,7 +38,15 @@ struct st_fdtable *fdt_copy(const struct st_fdtable *src);
 void	 fdt_unref(struct st_fdtable *t);
 /* Add (replacing) an fd entry owned by the table. */
 void	 fdt_put(struct st_fdtable *t, struct st_fd *f);
+/*
+ * A new fd entry, its name in the same allocation (opens are the most
+ * frequent events: one allocation each, not two).  Change the name only
+ * with fd_set_name(); free with fd_free().  A copy of an entry made
+ * with its own name allocation sets name_apart.
+ */
 struct st_fd *fdt_new_fd(int64_t fd, uint8_t type, const char *name);
+/* Replace f's name with len bytes of name (a copy). */
+void	 fd_set_name(struct st_fd *f, const char *name, size_t len);
 void	 fd_free(struct st_fd *f);
 
 /* Add a thread built by the caller (owned by the state afterwards).

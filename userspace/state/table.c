@@ -144,6 +144,7 @@ fd_dup(const struct st_fd *f)
 
 	*n = *f;
 	n->name = xstrdup(f->name);
+	n->name_apart = 1;
 	n->nameraw = f->nameraw != NULL ? xstrdup(f->nameraw) : NULL;
 	return n;
 }
@@ -164,11 +165,21 @@ fdt_copy(const struct st_fdtable *src)
 }
 
 void
+fd_set_name(struct st_fd *f, const char *name, size_t len)
+{
+	if (f->name_apart)
+		free(f->name);
+	f->name = xstrndup(name, len);
+	f->name_apart = 1;
+}
+
+void
 fd_free(struct st_fd *f)
 {
 	if (f == NULL)
 		return;
-	free(f->name);
+	if (f->name_apart)
+		free(f->name);
 	free(f->nameraw);
 	free(f);
 }
@@ -197,11 +208,16 @@ fdt_put(struct st_fdtable *t, struct st_fd *f)
 struct st_fd *
 fdt_new_fd(int64_t fd, uint8_t type, const char *name)
 {
-	struct st_fd *f = xcalloc(1, sizeof(*f));
+	size_t len = name != NULL ? strlen(name) : 0;
+	struct st_fd *f = xmalloc(sizeof(*f) + len + 1);
 
+	memset(f, 0, sizeof(*f));
 	f->fd = fd;
 	f->type = type;
-	f->name = xstrdup(name != NULL ? name : "");
+	f->name = (char *)(f + 1);
+	if (len > 0)
+		memcpy(f->name, name, len);
+	f->name[len] = '\0';
 	return f;
 }
 
