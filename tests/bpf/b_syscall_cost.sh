@@ -1,13 +1,22 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 #
-# What the eBPF driver adds to syscalls: bpf_syscall_bench (getppid loop,
-# open/read/close loop) bare, then under falco-bpf-dump capturing every
-# syscall of the host into 8 MiB rings with its consumer draining them,
-# alternating three times and keeping the best of each.  Reports ns added
-# per syscall and per captured event, events/s and drops.  Never fails on
-# a timing.  A last run with kernel.bpf_stats_enabled (restored after)
-# shows the time spent in the programs themselves per run.
+# What the eBPF driver adds to syscalls.  bpf_syscall_bench (a getppid
+# loop and an open/read/close loop) runs, in each of three rounds:
+#   bare     nothing attached;
+#   floor    programs that return at once on sys_exit only, then on
+#            sys_enter and sys_exit (falco-bpf-dump -F): what any driver
+#            on those tracepoints pays, the part of the cost that is not
+#            ours;
+#   captured falco-bpf-dump capturing every syscall of the host into
+#            8 MiB rings, its consumer draining them; and, where enter
+#            events come from fentry, once more with -E (the sys_enter
+#            fallback).
+# The best figure of each kind is kept.  Reports ns added per syscall
+# and per captured event, ratios, ours above the floor, events/s and
+# drops.  Never fails on a timing.  A last run with
+# kernel.bpf_stats_enabled (restored after) prints the time the kernel
+# measured inside each program (falco-bpf-dump -S).
 set -eu
 
 : "${FALCO_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -35,72 +44,103 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-now_ns() {
-	date +%s%N
-}
-
 field() {
 	sed -n "s/^$1 //p" "$2"
 }
 
-best() {
-	# smallest of the numbers on stdin
-	sort -g | head -n 1
+# keep KIND: append this run's two figures to $tmp/KIND.g and .o
+keep() {
+	field getppid_ns "$tmp/out" >>"$tmp/$1.g"
+	field open_read_close_ns "$tmp/out" >>"$tmp/$1.o"
 }
 
-: >"$tmp/bare_g"; : >"$tmp/bare_o"; : >"$tmp/cap_g"; : >"$tmp/cap_o"
-: >"$tmp/rates"; : >"$tmp/drops"
+best() {
+	sort -g "$1" | head -n 1
+}
+
+# capture KIND [dump flags]: one captured run, its rate and drops
+capture() {
+	_k=$1
+	shift
+	"$dump" "$@" -b 8 -o /dev/null -- "$bench" "$n" >"$tmp/out" \
+	    2>"$tmp/err"
+	keep "$_k"
+	# "events N written N drops N (...)"
+	_e=$(sed -n 's/^events \([0-9]*\) .*/\1/p' "$tmp/err")
+	_d=$(sed -n 's/.* drops \([0-9]*\) .*/\1/p' "$tmp/err")
+	_w=$(field wall_ns "$tmp/out")
+	echo "$_e $_w" | awk '{printf "%.0f\n", $1 / ($2 / 1e9)}' \
+	    >>"$tmp/$_k.rate"
+	echo "$_d" >>"$tmp/$_k.drops"
+	echo "round $round $_k: events $_e drops $_d"
+}
+
+hook=$("$dump" -S -t 0.1 -o /dev/null 2>&1 |
+    sed -n 's/^enter events through //p')
 for round in 1 2 3; do
 	"$bench" "$n" >"$tmp/out"
-	field getppid_ns "$tmp/out" >>"$tmp/bare_g"
-	field open_read_close_ns "$tmp/out" >>"$tmp/bare_o"
-
-	t0=$(now_ns)
-	"$dump" -b 8 -o /dev/null -- "$bench" "$n" >"$tmp/out" 2>"$tmp/err"
-	t1=$(now_ns)
-	field getppid_ns "$tmp/out" >>"$tmp/cap_g"
-	field open_read_close_ns "$tmp/out" >>"$tmp/cap_o"
-	# "events N written N drops N (...)"
-	evts=$(sed -n 's/^events \([0-9]*\) .*/\1/p' "$tmp/err")
-	drops=$(sed -n 's/.* drops \([0-9]*\) .*/\1/p' "$tmp/err")
-	echo "$evts $t0 $t1" | awk '{printf "%.0f\n", $1 / (($3 - $2) / 1e9)}' \
-	    >>"$tmp/rates"
-	echo "$drops" >>"$tmp/drops"
-	echo "round $round: events $evts drops $drops"
+	keep bare
+	"$dump" -F exit -- "$bench" "$n" >"$tmp/out"
+	keep floor_x
+	"$dump" -F both -- "$bench" "$n" >"$tmp/out"
+	keep floor_ex
+	capture cap
+	if [ "$hook" = fentry ]; then
+		capture cap_tp -E
+	fi
 done
 
-bg=$(best <"$tmp/bare_g"); bo=$(best <"$tmp/bare_o")
-cg=$(best <"$tmp/cap_g"); co=$(best <"$tmp/cap_o")
-rate=$(sort -g "$tmp/rates" | tail -n 1)
-drops=$(awk '{s += $1} END {print s + 0}' "$tmp/drops")
-awk -v bg="$bg" -v bo="$bo" -v cg="$cg" -v co="$co" -v rate="$rate" \
-    -v drops="$drops" 'BEGIN {
-	printf "getppid:          bare %7.1f ns  captured %7.1f ns  " \
-	    "+%6.1f ns/syscall (1 event)  ratio %.2fx\n",
-	    bg, cg, cg - bg, cg / bg
-	# open (openat enter + exit), read, close: 4 events per iteration
-	printf "open+read+close:  bare %7.1f ns  captured %7.1f ns  " \
-	    "+%6.1f ns/event (4 events)  ratio %.2fx (target <= 1.25x)\n",
-	    bo, co, (co - bo) / 4, co / bo
-	printf "added per captured event: getppid %.1f ns, " \
-	    "open/read/close %.1f ns (target <= 150 ns)\n",
-	    cg - bg, (co - bo) / 4
-	printf "consumer: %d events/s at best, %d drops in 3 runs " \
-	    "(8 MiB rings, target 0)\n", rate, drops
+# report KIND LABEL FLOOR: the figures of one captured kind
+report() {
+	awk -v bg="$(best "$tmp/bare.g")" -v bo="$(best "$tmp/bare.o")" \
+	    -v cg="$(best "$tmp/$1.g")" -v co="$(best "$tmp/$1.o")" \
+	    -v fg="$(best "$tmp/$3.g")" -v fo="$(best "$tmp/$3.o")" \
+	    -v rate="$(sort -g "$tmp/$1.rate" | tail -n 1)" \
+	    -v drops="$(awk '{s += $1} END {print s + 0}' "$tmp/$1.drops")" \
+	    -v label="$2" 'BEGIN {
+		printf "[%s] getppid:         bare %7.1f ns  captured " \
+		    "%7.1f ns  +%6.1f ns/event  ratio %.2fx  (floor +%.1f, " \
+		    "ours +%.1f)\n", label, bg, cg, cg - bg, cg / bg,
+		    fg - bg, cg - fg
+		# openat enter + exit, read, close: 4 events, 3 syscalls
+		printf "[%s] open+read+close: bare %7.1f ns  captured " \
+		    "%7.1f ns  +%6.1f ns/event  ratio %.2fx (target <= " \
+		    "1.25x)  (floor +%.1f, ours +%.1f per event)\n", label,
+		    bo, co, (co - bo) / 4, co / bo, fo - bo, (co - fo) / 4
+		printf "[%s] added per captured event: getppid %.1f ns, " \
+		    "open/read/close %.1f ns (target <= 150 ns)\n", label,
+		    cg - bg, (co - bo) / 4
+		printf "[%s] delivered: %d events/s at best, %d drops in " \
+		    "3 runs (8 MiB rings, target 0)\n", label, rate, drops
+	}'
+}
+
+awk -v bg="$(best "$tmp/bare.g")" -v bo="$(best "$tmp/bare.o")" \
+    -v xg="$(best "$tmp/floor_x.g")" -v xo="$(best "$tmp/floor_x.o")" \
+    -v eg="$(best "$tmp/floor_ex.g")" -v eo="$(best "$tmp/floor_ex.o")" \
+    'BEGIN {
+	printf "floor, empty program on sys_exit:           getppid " \
+	    "+%.1f ns (%.2fx), open+read+close +%.1f ns/syscall (%.2fx)\n",
+	    xg - bg, xg / bg, (xo - bo) / 3, xo / bo
+	printf "floor, empty programs on sys_enter+sys_exit: getppid " \
+	    "+%.1f ns (%.2fx), open+read+close +%.1f ns/syscall (%.2fx)\n",
+	    eg - bg, eg / bg, (eo - bo) / 3, eo / bo
 }'
+if [ "$hook" = fentry ]; then
+	report cap "fentry" floor_x
+	report cap_tp "sys_enter" floor_ex
+else
+	echo "enter events through sys_enter on this kernel (fentry" \
+	    "refused or missing): every syscall pays the enter hop"
+	report cap "sys_enter" floor_ex
+fi
 
 # Time inside the programs, per run, from the kernel's BPF statistics.
-if [ -n "$stats_old" ] && command -v bpftool >/dev/null &&
-    command -v python3 >/dev/null; then
+if [ -n "$stats_old" ]; then
 	echo 1 >/proc/sys/kernel/bpf_stats_enabled
-	"$dump" -q -o /dev/null -- sh -c "\"$bench\" $n >/dev/null;
-	    bpftool prog show -j >\"$tmp/progs.json\""
+	"$dump" -S -o /dev/null -- "$bench" "$n" >/dev/null 2>"$tmp/err"
 	echo "$stats_old" >/proc/sys/kernel/bpf_stats_enabled
-	python3 - "$tmp/progs.json" <<'PY'
-import json, sys
-for p in json.load(open(sys.argv[1])):
-    if p.get('name', '').startswith('fb_') and p.get('run_cnt'):
-        print('program %-14s %9d runs  %6.1f ns/run (fillers included)'
-              % (p['name'], p['run_cnt'], p['run_time_ns'] / p['run_cnt']))
-PY
+	sed -n 's/^program /program /p' "$tmp/err"
+	echo "(per run, fillers reached by tail calls included in their" \
+	    "dispatcher; bpf_stats adds its own clock reads to each run)"
 fi

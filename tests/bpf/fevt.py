@@ -149,12 +149,22 @@ def read_scap(schema, path):
 
 
 def descendants(events, root):
-    """Thread ids of root and of every thread it (transitively) cloned."""
-    tids = {root}
+    """Thread ids of root and of every thread it (transitively) cloned.
+
+    A parent's clone exit can come after its child's own clones (a
+    vfork parent resumes only once the child has exec'd), so the edges
+    are followed until nothing is added rather than in event order."""
+    edges = {}
     for ev in events:
-        if ev.name in ('clone', 'fork', 'vfork', 'clone3') and \
-                ev.tid in tids:
+        if ev.name in ('clone', 'fork', 'vfork', 'clone3'):
             res = ev['res']
             if res is not None and res > 0:
-                tids.add(res)
+                edges.setdefault(ev.tid, []).append(res)
+    tids = {root}
+    todo = [root]
+    while todo:
+        for child in edges.get(todo.pop(), []):
+            if child not in tids:
+                tids.add(child)
+                todo.append(child)
     return tids

@@ -8,3 +8,11 @@ $(O)/testbin/live_loop: $(O)/obj/tests/live/loop.o
 
 unit-tests: $(O)/testbin/live_loop
 bench-progs: $(O)/testbin/live_loop
+
+# Process actions (subreaper, vfork) of t_procs.sh and
+# tests/bpf/t_bpf_procs.sh.
+$(O)/testbin/live_procs: $(O)/obj/tests/live/procs.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+unit-tests: $(O)/testbin/live_procs

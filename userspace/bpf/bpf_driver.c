@@ -8,6 +8,14 @@
  * into the programs' tail-call arrays after loading, by name: program
  * fx_<syscall> fills the exit event of <syscall>, fe_<syscall> its
  * enter event.
+ *
+ * Enter events (open, openat, openat2, creat, connect) come either from
+ * fn_<syscall>, attached with fentry to the syscall's entry function,
+ * one link per syscall wanted, or from fb_sys_enter on the sys_enter
+ * tracepoint, which runs for every syscall of the host and tail-calls
+ * fe_<syscall>.  The choice is made at load: fentry when the kernel's
+ * BTF has the five entry functions and loading works, unless the
+ * configuration asks for the tracepoint.  Only the chosen set is loaded.
  */
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -21,6 +29,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf/bpf_driver.h"
@@ -39,7 +48,9 @@ struct bpf_driver {
 	int			 epfd;
 	struct bpf_link		*links[3];
 	int			 nlinks;
-	struct bpf_link		*enter_link;	/* while needed */
+	struct bpf_link		*enter_link;	/* fb_sys_enter, while needed */
+	int			 fentry;	/* enter events by fentry */
+	struct bpf_link		*fentry_links[5]; /* fn_*, while needed */
 	uint8_t			 interest[FB_NSYSCALLS];
 	int			 last;	/* ring of the last record */
 	uint64_t		 n_read;
@@ -74,6 +85,22 @@ static const struct {
 #undef FB_FILLER_ENTRY
 };
 
+/*
+ * Syscalls with an enter event: their arguments must be read before the
+ * call runs (TOCTOU).  fentry_links[] follows this order.
+ */
+static const struct {
+	const char	*name;
+	uint32_t	 nr;
+} enters[] = {
+	{ "open", __NR_open },
+	{ "openat", __NR_openat },
+	{ "openat2", __NR_openat2 },
+	{ "creat", __NR_creat },
+	{ "connect", __NR_connect },
+};
+#define NENTERS	(sizeof(enters) / sizeof(enters[0]))
+
 /* Later programs of the execve and clone chains. */
 static const struct {
 	const char	*name;
@@ -95,6 +122,7 @@ bpf_driver_config_default(struct bpf_driver_config *cfg)
 	cfg->wakeup_bytes = cfg->ring_bytes / 16;
 	cfg->poll_ms = 2;
 	cfg->ignore_self = 1;
+	cfg->enter_fentry = 1;
 }
 
 static int
@@ -259,9 +287,11 @@ fill_tail_tables(struct bpf_driver *drv)
 		}
 		if ((r = set_tail(xfd, fillers[i].nr, p)) != 0)
 			return r;
+		/* Enter fillers, unless fentry programs replace them. */
 		snprintf(name, sizeof(name), "fe_%s", fillers[i].name);
 		p = bpf_object__find_program_by_name(obj, name);
-		if (p != NULL && (r = set_tail(efd, fillers[i].nr, p)) != 0)
+		if (p != NULL && bpf_program__autoload(p) &&
+		    (r = set_tail(efd, fillers[i].nr, p)) != 0)
 			return r;
 	}
 	for (i = 0; i < sizeof(chain_exit) / sizeof(chain_exit[0]); i++) {
@@ -276,14 +306,74 @@ fill_tail_tables(struct bpf_driver *drv)
 	return 0;
 }
 
-/* Only the dispatchers attach; the fillers are reached by tail calls. */
+/*
+ * Can enter events come from fentry programs?  The five entry functions
+ * must be in the kernel's BTF (they are not on other architectures or
+ * on kernels without syscall wrappers), and the kernel must accept an
+ * fentry program: some refuse them (EPERM on hosts that forbid function
+ * tracing) while tracepoint programs load.  A "return 0" program is
+ * loaded as the test, not attached (attaching patches the function).
+ */
+static int
+fentry_usable(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 },	/* r0 = 0 */
+		{ .code = 0x95 },				/* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	char fn[64];
+	struct btf *vmlinux;
+	size_t i;
+	int id = -1, fd;
+
+	if ((vmlinux = btf__load_vmlinux_btf()) == NULL)
+		return 0;
+	for (i = 0; i < NENTERS; i++) {
+		snprintf(fn, sizeof(fn), "__x64_sys_%s", enters[i].name);
+		if ((id = btf__find_by_name_kind(vmlinux, fn,
+		    BTF_KIND_FUNC)) < 0) {
+			log_info("bpf: no %s in the kernel BTF: enter events "
+			    "through the sys_enter tracepoint", fn);
+			break;
+		}
+	}
+	btf__free(vmlinux);
+	if (id < 0)
+		return 0;
+	opts.expected_attach_type = BPF_TRACE_FENTRY;
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "fb_probe_fentry", "GPL",
+	    insns, 2, &opts);
+	if (fd < 0) {
+		log_info("bpf: fentry programs refused (%s): enter events "
+		    "through the sys_enter tracepoint", strerror(errno));
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+/*
+ * Only the dispatchers attach; the fillers are reached by tail calls.
+ * Load either the fentry enter programs (fn_*) or the sys_enter
+ * dispatcher and its fillers (fe_*), never both.
+ */
 static void
-set_autoattach(struct fb_probe *skel)
+select_programs(struct fb_probe *skel, int fentry)
 {
 	struct bpf_program *p;
+	const char *name;
 
-	bpf_object__for_each_program(p, skel->obj)
+	bpf_object__for_each_program(p, skel->obj) {
 		bpf_program__set_autoattach(p, false);
+		name = bpf_program__name(p);
+		if (strncmp(name, "fn_", 3) == 0)
+			bpf_program__set_autoload(p, fentry);
+		else if (strncmp(name, "fe_", 3) == 0 ||
+		    strcmp(name, "fb_sys_enter") == 0)
+			bpf_program__set_autoload(p, !fentry);
+	}
 }
 
 /*
@@ -357,6 +447,46 @@ setup_epoll(struct bpf_driver *drv)
 	return 0;
 }
 
+/*
+ * Open the object, size its maps, load it (the verifier runs here).
+ * drv->fentry chooses the enter programs.  Returns 0 or -errno, logged.
+ */
+static int
+load_object(struct bpf_driver *drv)
+{
+	struct bpf_program *p;
+	int r;
+
+	drv->skel = fb_probe__open();
+	if (drv->skel == NULL) {
+		r = -errno;
+		log_err("bpf: cannot open the BPF object: %s", strerror(-r));
+		return r;
+	}
+	select_programs(drv->skel, drv->fentry);
+	if (getenv("FB_VERIFIER_STATS") != NULL)
+		bpf_object__for_each_program(p, drv->skel->obj)
+			bpf_program__set_log_level(p, 4);
+	verifier_log_setup(drv->skel);
+	if (bpf_map__set_max_entries(drv->skel->maps.fb_rings,
+	    drv->ncpus) != 0 ||
+	    bpf_map__set_inner_map_fd(drv->skel->maps.fb_rings,
+	    drv->rings[0].fd) != 0 ||
+	    bpf_map__set_max_entries(drv->skel->maps.fb_scratch_map,
+	    drv->ncpus) != 0) {
+		r = -errno;
+		log_err("bpf: cannot size the maps: %s", strerror(-r));
+		return r;
+	}
+	if ((r = fb_probe__load(drv->skel)) != 0) {
+		verifier_log_dump();
+		log_err("bpf: cannot load the BPF programs: %s (run with "
+		    "debug logging for the verifier's output)", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 struct bpf_driver *
 bpf_driver_open(const struct bpf_driver_config *cfg)
 {
@@ -382,40 +512,25 @@ bpf_driver_open(const struct bpf_driver_config *cfg)
 		goto fail;
 	}
 
-	/* Open the object and size its maps. */
-	drv->skel = fb_probe__open();
-	if (drv->skel == NULL) {
-		log_err("bpf: cannot open the BPF object: %s",
-		    strerror(errno));
-		goto fail;
-	}
-	set_autoattach(drv->skel);
-	if (getenv("FB_VERIFIER_STATS") != NULL) {
-		struct bpf_program *p;
-
-		bpf_object__for_each_program(p, drv->skel->obj)
-			bpf_program__set_log_level(p, 4);
-	}
-	verifier_log_setup(drv->skel);
 	if ((r = make_rings(drv)) != 0)
 		goto fail;
-	if (bpf_map__set_max_entries(drv->skel->maps.fb_rings,
-	    drv->ncpus) != 0 ||
-	    bpf_map__set_inner_map_fd(drv->skel->maps.fb_rings,
-	    drv->rings[0].fd) != 0 ||
-	    bpf_map__set_max_entries(drv->skel->maps.fb_scratch_map,
-	    drv->ncpus) != 0) {
-		log_err("bpf: cannot size the maps: %s", strerror(errno));
-		goto fail;
+	/*
+	 * Load with fentry enter programs where possible; should the
+	 * kernel refuse them, once more with the sys_enter dispatcher.
+	 */
+	drv->fentry = drv->cfg.enter_fentry && fentry_usable();
+	if ((r = load_object(drv)) != 0 && drv->fentry) {
+		log_warn("bpf: cannot load fentry programs (%s); enter "
+		    "events through the sys_enter tracepoint", strerror(-r));
+		fb_probe__destroy(drv->skel);
+		drv->skel = NULL;
+		drv->fentry = 0;
+		r = load_object(drv);
 	}
-
-	/* Load (the verifier runs here), then wire the tables. */
-	if ((r = fb_probe__load(drv->skel)) != 0) {
-		verifier_log_dump();
-		log_err("bpf: cannot load the BPF programs: %s (run with "
-		    "debug logging for the verifier's output)", strerror(-r));
+	if (r != 0)
 		goto fail;
-	}
+	log_debug("bpf: enter events through %s", drv->fentry ?
+	    "fentry" : "sys_enter");
 	if (fill_ring_table(drv) != 0 || fill_tail_tables(drv) != 0)
 		goto fail;
 	if ((r = setup_epoll(drv)) != 0) {
@@ -438,15 +553,48 @@ fail:
 	return NULL;
 }
 
-/* Syscalls with an enter event: the arguments must be read before the
- * call runs (TOCTOU). */
-static const uint32_t enter_nrs[] = {
-	__NR_open, __NR_openat, __NR_openat2, __NR_creat, __NR_connect
-};
 
 /*
- * The sys_enter program runs on every syscall of the host; keep it
- * attached only while a syscall with an enter event is wanted.
+ * Attach or detach the fentry program of enter event i as interest in
+ * its syscall says.
+ */
+static int
+sync_fentry(struct bpf_driver *drv, size_t i)
+{
+	struct bpf_program *p;
+	char name[32];
+	int need = drv->interest[enters[i].nr], r;
+
+	if (need == (drv->fentry_links[i] != NULL))
+		return 0;
+	if (!need) {
+		bpf_link__destroy(drv->fentry_links[i]);
+		drv->fentry_links[i] = NULL;
+		return 0;
+	}
+	snprintf(name, sizeof(name), "fn_%s", enters[i].name);
+	if ((p = bpf_object__find_program_by_name(drv->skel->obj,
+	    name)) == NULL) {
+		log_err("bpf: program %s missing", name);
+		return -ENOENT;
+	}
+	/*
+	 * XXX should the kernel refuse the attachment after loading the
+	 * program (another ftrace user owning the function), this fails:
+	 * falling back to sys_enter would need the fe_* programs loaded.
+	 */
+	if ((drv->fentry_links[i] = bpf_program__attach(p)) == NULL) {
+		r = -errno;
+		log_err("bpf: cannot attach %s: %s", name, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/*
+ * Enter programs run only while a syscall with an enter event is
+ * wanted: fentry programs one by one, the sys_enter dispatcher (which
+ * runs on every syscall of the host) while any of the five is.
  */
 static int
 sync_enter(struct bpf_driver *drv)
@@ -454,9 +602,17 @@ sync_enter(struct bpf_driver *drv)
 	size_t i;
 	int need = 0, r;
 
-	for (i = 0; i < sizeof(enter_nrs) / sizeof(enter_nrs[0]); i++)
-		need |= drv->interest[enter_nrs[i]];
-	if (drv->nlinks == 0 || need == (drv->enter_link != NULL))
+	if (drv->nlinks == 0)
+		return 0;
+	if (drv->fentry) {
+		for (i = 0; i < NENTERS; i++)
+			if ((r = sync_fentry(drv, i)) != 0)
+				return r;
+		return 0;
+	}
+	for (i = 0; i < NENTERS; i++)
+		need |= drv->interest[enters[i].nr];
+	if (need == (drv->enter_link != NULL))
 		return 0;
 	if (!need) {
 		bpf_link__destroy(drv->enter_link);
@@ -479,12 +635,8 @@ bpf_driver_set_syscall(struct bpf_driver *drv, uint32_t nr, int on)
 
 	if (nr >= FB_NSYSCALLS)
 		return -EINVAL;
-	if (bpf_map_update_elem(bpf_map__fd(drv->skel->maps.fb_interest),
-	    &nr, &v, BPF_ANY) != 0) {
-		log_err("bpf: cannot set interest in syscall %u: %s", nr,
-		    strerror(errno));
-		return -errno;
-	}
+	/* The programs read the mapped .bss: visible at once. */
+	drv->skel->bss->fb_interest[nr] = v;
 	drv->interest[nr] = v;
 	return sync_enter(drv);
 }
@@ -562,6 +714,10 @@ bpf_driver_detach(struct bpf_driver *drv)
 	drv->nlinks = 0;
 	bpf_link__destroy(drv->enter_link);
 	drv->enter_link = NULL;
+	for (i = 0; i < (int)NENTERS; i++) {
+		bpf_link__destroy(drv->fentry_links[i]);
+		drv->fentry_links[i] = NULL;
+	}
 }
 
 /* The ring whose head record has the smallest ts, or -1. */
@@ -679,6 +835,42 @@ bpf_driver_stats(struct bpf_driver *drv, struct bpf_driver_stats *st)
 	st->n_read = drv->n_read;
 	st->n_bad_records = drv->n_bad;
 	return 0;
+}
+
+int
+bpf_driver_prog_stats(struct bpf_driver *drv,
+    struct bpf_driver_prog_stats *ps, int n)
+{
+	struct bpf_prog_info info;
+	struct bpf_program *p;
+	uint32_t len;
+	const char *name;
+	int k = 0, fd;
+
+	bpf_object__for_each_program(p, drv->skel->obj) {
+		name = bpf_program__name(p);
+		/* Attachable: dispatchers, scheduler and fentry programs. */
+		if (strncmp(name, "fb_", 3) != 0 &&
+		    strncmp(name, "fn_", 3) != 0)
+			continue;
+		if (k >= n || (fd = bpf_program__fd(p)) < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0)
+			continue;
+		ps[k].name = name;
+		ps[k].run_cnt = info.run_cnt;
+		ps[k].run_time_ns = info.run_time_ns;
+		k++;
+	}
+	return k;
+}
+
+const char *
+bpf_driver_enter_hook(const struct bpf_driver *drv)
+{
+	return drv->fentry ? "fentry" : "sys_enter";
 }
 
 unsigned

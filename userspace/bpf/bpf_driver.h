@@ -51,6 +51,13 @@ struct bpf_driver_config {
 	uint32_t	poll_ms;	/* default 2 */
 	/* Drop events of this process (the consumer itself). Default 1. */
 	int		ignore_self;
+	/*
+	 * Enter events (open, openat, openat2, creat, connect) through
+	 * fentry programs on those syscalls' entry functions where the
+	 * kernel allows it (1, default), or always through the sys_enter
+	 * tracepoint, which every syscall of the host then pays for (0).
+	 */
+	int		enter_fentry;
 };
 
 struct bpf_driver_stats {
@@ -75,6 +82,20 @@ void	bpf_driver_config_default(struct bpf_driver_config *cfg);
  * cut to len).
  */
 int	bpf_driver_support_check(char *why, size_t len);
+
+/*
+ * For benchmarks only: attach programs that return at once to the
+ * sys_exit tracepoint and, if enter != 0, to sys_enter as well.  The
+ * cost they add to a syscall is what any driver on those tracepoints
+ * pays (the floor); the rest of a captured syscall's cost is ours.
+ * Returns a handle for bpf_floor_detach(), or NULL with the cause in
+ * why (NUL-terminated, cut to len).
+ */
+struct bpf_floor;
+struct bpf_floor *bpf_floor_attach(int enter, char *why, size_t len);
+
+/* Detach and unload the floor programs.  Accepts NULL. */
+void	bpf_floor_detach(struct bpf_floor *fl);
 
 /*
  * Create the rings, load and verify every program.  Nothing is attached
@@ -124,6 +145,26 @@ int	bpf_driver_next(struct bpf_driver *drv, const struct fevt_hdr **rec,
 /* Counters summed over CPUs. */
 int	bpf_driver_stats(struct bpf_driver *drv,
 	    struct bpf_driver_stats *st);
+
+/*
+ * Time the kernel measured in a program (with kernel.bpf_stats_enabled
+ * set), fillers reached by tail calls included in their dispatcher's.
+ */
+struct bpf_driver_prog_stats {
+	const char	*name;		/* static, the program's name */
+	uint64_t	 run_cnt;
+	uint64_t	 run_time_ns;
+};
+
+/*
+ * Fill up to n entries, one per attachable program loaded (whether
+ * attached now or not); returns the number filled.
+ */
+int	bpf_driver_prog_stats(struct bpf_driver *drv,
+	    struct bpf_driver_prog_stats *ps, int n);
+
+/* How enter events are hooked: "fentry" or "sys_enter". */
+const char *bpf_driver_enter_hook(const struct bpf_driver *drv);
 
 /* Number of rings in use. */
 unsigned bpf_driver_nrings(const struct bpf_driver *drv);

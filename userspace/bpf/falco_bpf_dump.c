@@ -3,9 +3,10 @@
  * falco-bpf-dump: attach the eBPF driver, capture for a while or for
  * the life of a command, and write the records out.
  *
- *	falco-bpf-dump [-ckqT] [-b ring_mib] [-C cpus_per_ring]
+ *	falco-bpf-dump [-cEkqST] [-b ring_mib] [-C cpus_per_ring]
  *	    [-e syscalls] [-o file | -w file.scap] [-s snaplen]
  *	    [-t seconds] [-- cmd ...]
+ *	falco-bpf-dump -F exit|both -- cmd ...
  *
  * -o writes the raw records back to back (each starts with its 26-byte
  * header, whose len field delimits it); -T prints one line per record
@@ -13,8 +14,13 @@
  * block and events; the cpu of an event is the index of its ring, which
  * is its CPU with the default one ring per CPU).  -e takes a
  * comma-separated list of syscall names to capture (default: all),
- * -c checks support and exits, -k keeps the events of this tool, -v
- * logs at debug level.  With a command, the capture stops once the
+ * -c checks support and exits, -E takes enter events from the sys_enter
+ * tracepoint even where fentry would do, -k keeps the events of this tool, -v
+ * logs at debug level, -S prints the time the kernel measured in each
+ * attached program (needs kernel.bpf_stats_enabled=1).  -F runs the
+ * command with programs that do nothing attached to sys_exit (exit) or
+ * to sys_enter and sys_exit (both) instead of the driver: the cost
+ * floor of those tracepoints, for benchmarks.  With a command, the capture stops once the
  * command has exited and the rings are drained.  Statistics go to
  * stderr at the end.  Exit status: 0, 1 on error, 2 on a usage error,
  * 3 if this kernel cannot run the driver.
@@ -49,10 +55,11 @@ on_signal(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: falco-bpf-dump [-ckqT] [-b ring_mib] "
+	fprintf(stderr, "usage: falco-bpf-dump [-cEkqST] [-b ring_mib] "
 	    "[-C cpus_per_ring] [-e syscalls]\n"
 	    "\t[-o file | -w file.scap] [-s snaplen] [-t seconds] "
-	    "[-- command [args...]]\n");
+	    "[-- command [args...]]\n"
+	    "       falco-bpf-dump -F exit|both -- command [args...]\n");
 	exit(2);
 }
 
@@ -179,6 +186,59 @@ start_command(char **argv)
 	return pid;
 }
 
+/* -F: the command under empty programs only; its exit status or 1. */
+static int
+run_floor(const char *which, char **argv)
+{
+	struct bpf_floor *fl;
+	char why[256];
+	int status = 0;
+	pid_t pid, r = -1;
+
+	if (strcmp(which, "exit") != 0 && strcmp(which, "both") != 0)
+		usage();
+	if ((fl = bpf_floor_attach(strcmp(which, "both") == 0, why,
+	    sizeof(why))) == NULL) {
+		fprintf(stderr, "falco-bpf-dump: %s\n", why);
+		return 1;
+	}
+	/*
+	 * A ^C reaches the command too; this process only notes it and
+	 * keeps waiting, so the programs are detached after the command
+	 * ends.  (A caught signal is reset to default by exec; an ignored
+	 * one would be inherited.)
+	 */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	pid = start_command(argv);
+	while (pid > 0 && (r = waitpid(pid, &status, 0)) < 0 &&
+	    errno == EINTR)
+		;
+	bpf_floor_detach(fl);
+	if (r < 0 || !WIFEXITED(status))
+		return 1;
+	return WEXITSTATUS(status);
+}
+
+/* -S: time per run of each attached program, from the kernel. */
+static void
+print_prog_stats(struct bpf_driver *drv)
+{
+	struct bpf_driver_prog_stats ps[16];
+	int i, n;
+
+	fprintf(stderr, "enter events through %s\n",
+	    bpf_driver_enter_hook(drv));
+	n = bpf_driver_prog_stats(drv, ps, 16);
+	for (i = 0; i < n; i++) {
+		if (ps[i].run_cnt == 0)
+			continue;
+		fprintf(stderr, "program %-16s %10llu runs %8.1f ns/run\n",
+		    ps[i].name, (unsigned long long)ps[i].run_cnt,
+		    (double)ps[i].run_time_ns / ps[i].run_cnt);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,18 +248,19 @@ main(int argc, char **argv)
 	const struct fevt_hdr *h;
 	FILE *out = NULL;
 	char why[256];
-	const char *outpath = NULL, *scappath = NULL;
+	const char *outpath = NULL, *scappath = NULL, *floor = NULL;
 	char *only = NULL, err[256];
 	uint16_t ring = 0;
 	double seconds = 0;
 	time_t end = 0;
-	int ch, text = 0, check = 0, quiet = 0, rc = 1, r, status;
+	int ch, text = 0, check = 0, quiet = 0, pstats = 0, rc = 1, r;
+	int status;
 	pid_t child = -1;
 	uint64_t n = 0;
 
 	log_init("falco-bpf-dump", LOG_WARNING, 1, 0);
 	bpf_driver_config_default(&cfg);
-	while ((ch = getopt(argc, argv, "b:C:ce:ko:qs:Tt:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:cEe:F:ko:qSs:Tt:vw:")) != -1) {
 		switch (ch) {
 		case 'b':
 			cfg.ring_bytes = (uint32_t)atoi(optarg) << 20;
@@ -211,8 +272,14 @@ main(int argc, char **argv)
 		case 'c':
 			check = 1;
 			break;
+		case 'E':
+			cfg.enter_fentry = 0;
+			break;
 		case 'e':
 			only = optarg;
+			break;
+		case 'F':
+			floor = optarg;
 			break;
 		case 'k':
 			cfg.ignore_self = 0;
@@ -222,6 +289,9 @@ main(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'S':
+			pstats = 1;
 			break;
 		case 's':
 			cfg.snaplen = atoi(optarg);
@@ -256,6 +326,11 @@ main(int argc, char **argv)
 	}
 	if (argc == 0 && seconds <= 0)
 		usage();
+	if (floor != NULL) {
+		if (argc == 0)
+			usage();
+		return run_floor(floor, argv);
+	}
 
 	/* Output. */
 	if (scappath != NULL && open_scap(scappath) != 0)
@@ -322,6 +397,8 @@ done:
 		    (unsigned long long)st.n_drops_max_size,
 		    (unsigned long long)st.n_drops_no_ring,
 		    (unsigned long long)st.n_user_faults);
+	if (drv != NULL && pstats)
+		print_prog_stats(drv);
 	bpf_driver_close(drv);
 	if (scap_out != NULL && scap_writer_close(scap_out, err,
 	    sizeof(err)) != 0) {

@@ -23,6 +23,21 @@ fb_created(struct file *f)
 	    FL_FILE_FLAGS_O_F_CREATED : 0;
 }
 
+/* Bits of the open flags computed from the new file: created, layer. */
+static __always_inline uint32_t
+fb_open_result(struct file *f)
+{
+	if (f == NULL)
+		return 0;
+	switch (fb_overlay_layer(f)) {
+	case FE_OVERLAY_UPPER:
+		return fb_created(f) | FL_FILE_FLAGS_FD_UPPER_LAYER;
+	case FE_OVERLAY_LOWER:
+		return fb_created(f) | FL_FILE_FLAGS_FD_LOWER_LAYER;
+	}
+	return fb_created(f);
+}
+
 /* ---- enter events (arguments read before the call runs) ---- */
 
 FB_ENTER_PROG(open)
@@ -91,7 +106,7 @@ FB_EXIT_PROG(open)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
-	fb_put_u32(&r, fb_open_flags(fl) | fb_created(f));
+	fb_put_u32(&r, fb_open_flags(fl) | fb_open_result(f));
 	fb_put_u32(&r, fb_open_mode(fl, ARG(2)));
 	fb_put_dev_ino(&r, f);
 	return fb_submit(&r);
@@ -108,7 +123,7 @@ FB_EXIT_PROG(openat)
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
 	fb_put_ustr(&r, ARG(1));
-	fb_put_u32(&r, fb_open_flags(fl) | fb_created(f));
+	fb_put_u32(&r, fb_open_flags(fl) | fb_open_result(f));
 	fb_put_u32(&r, fb_open_mode(fl, ARG(3)));
 	fb_put_dev_ino(&r, f);
 	return fb_submit(&r);
@@ -126,7 +141,7 @@ FB_EXIT_PROG(openat2)
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
 	fb_put_ustr(&r, ARG(1));
-	fb_put_u32(&r, fb_open_flags(how.flags) | fb_created(f));
+	fb_put_u32(&r, fb_open_flags(how.flags) | fb_open_result(f));
 	fb_put_u32(&r, fb_open_mode(how.flags, how.mode));
 	fb_put_u32(&r, fb_openat2_resolve(how.resolve));
 	fb_put_dev_ino(&r, f);
@@ -144,8 +159,17 @@ FB_EXIT_PROG(creat)
 	fb_put_ustr(&r, ARG(0));
 	fb_put_u32(&r, fb_mode_bits(ARG(1)));
 	fb_put_dev_ino(&r, f);
-	/* XXX overlayfs layer of the created file is not detected. */
-	fb_put_u16(&r, 0);
+	switch (fb_overlay_layer(f)) {
+	case FE_OVERLAY_UPPER:
+		fb_put_u16(&r, FL_CREAT_FLAGS_FD_UPPER_LAYER_CREAT);
+		break;
+	case FE_OVERLAY_LOWER:
+		fb_put_u16(&r, FL_CREAT_FLAGS_FD_LOWER_LAYER_CREAT);
+		break;
+	default:
+		fb_put_u16(&r, 0);
+		break;
+	}
 	return fb_submit(&r);
 }
 

@@ -27,8 +27,12 @@ struct {
 
 /*
  * The path of a file from the global root (crossing mounts), like the
- * kernel's d_path() without the caller's chroot.  XXX Paths deeper than
- * FB_PATH_DEPTH components lose their top components.
+ * kernel's d_path() without the caller's chroot and without its
+ * " (deleted)" suffix.  A file with no name in any filesystem (a memfd:
+ * its dentry is its own parent but no mount's root) is shown by its
+ * dentry name alone, "memfd:NAME", as Falco's eBPF driver does.
+ * XXX Paths deeper than FB_PATH_DEPTH components lose their top
+ * components.
  */
 static __always_inline void
 fb_put_file_path(struct fb_rec *r, struct file *f)
@@ -76,6 +80,12 @@ fb_put_file_path(struct fb_rec *r, struct file *f)
 			r->s->pos--;	/* drop the NUL */
 		any = 1;
 	}
+	/* Nothing collected: the global root ("/") or a pseudo file. */
+	if (!any && fb_append_kstr(r, BPF_CORE_READ(d, d_name.name),
+	    256) > 0) {
+		fb_close_param(r, start);
+		return;
+	}
 	if (!any)
 		fb_append_c(r, '/');
 	fb_append_c(r, 0);
@@ -109,6 +119,13 @@ fb_put_argv(struct fb_rec *r, const char *const *uargv, int split_exe)
 	uint32_t start;
 	int i;
 
+	/* No argv at all: an empty exe (a lone NUL) and no args. */
+	if (uargv == NULL && split_exe) {
+		r->buf[FB_OFF(r->s->pos)] = 0;
+		fb_set_len(r, 1);
+		fb_put_empty(r);
+		return;
+	}
 	if (split_exe) {
 		bpf_probe_read_user(&p, sizeof(p), &uargv[0]);
 		fb_put_str(r, p, FB_MAX_ARGS, 1);
@@ -139,18 +156,11 @@ fb_put_exec_tail1(struct fb_rec *r, struct task_struct *t)
 	struct inode *ino = BPF_CORE_READ(exe, f_inode);
 	const struct cred *cred = BPF_CORE_READ(t, cred);
 	uint64_t ctime = 0, mtime = 0;
-	uint32_t flags = 0;
-	char mfd[6] = {};
 
 	fb_put_u32(r, fb_tty(t));
 	fb_put_s64(r, fb_pid_vnr(fb_task_pid(t, PIDTYPE_PGID)));
 	fb_put_u32(r, fb_loginuid(t));
-	/* XXX writable-exe and overlayfs layer bits are not computed. */
-	bpf_probe_read_kernel(mfd, sizeof(mfd),
-	    BPF_CORE_READ(exe, f_path.dentry, d_name.name));
-	if (__builtin_memcmp(mfd, "memfd:", 6) == 0)
-		flags |= FL_EXECVE_FLAGS_EXE_FROM_MEMFD;
-	fb_put_u32(r, flags);
+	fb_put_u32(r, fb_exe_flags(t, exe));
 	/* Capability bits have the same numbers in events. */
 	fb_put_u64(r, fb_cred_caps(cred, cap_inheritable));
 	fb_put_u64(r, fb_cred_caps(cred, cap_permitted));
@@ -342,8 +352,14 @@ fb_clone_1(void *ctx, long ret, uint16_t type, uint64_t native_flags)
 	if (fb_begin(&r, type, 21) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
-	fb_put_exe_args(&r, BPF_CORE_READ(t, mm, arg_start),
-	    BPF_CORE_READ(t, mm, arg_end));
+	/* A failed call has no child: exe and args are left empty. */
+	if (ret >= 0) {
+		fb_put_exe_args(&r, BPF_CORE_READ(t, mm, arg_start),
+		    BPF_CORE_READ(t, mm, arg_end));
+	} else {
+		fb_put_empty(&r);
+		fb_put_empty(&r);
+	}
 	fb_put_proc(&r, t);
 	fb_save(&r);
 	bpf_tail_call(ctx, &fb_exit_tail, FB_XT_CLONE_2);
@@ -398,8 +414,13 @@ FB_EXIT_PROG(clone_2)
 	fb_put_s64(&r, fb_pid_vnr(pid));
 	fb_put_s64(&r, fb_pid_vnr(BPF_CORE_READ(t, signal,
 	    pids[PIDTYPE_TGID])));
-	/* Start time of the namespace's init, for the child only. */
-	init = ret == 0 ? BPF_CORE_READ(ns, child_reaper) : NULL;
+	/*
+	 * Start time (monotonic ns) of the init of the child's pid
+	 * namespace (the namespace of its thread group id), for the child
+	 * only.
+	 */
+	init = ret == 0 ? BPF_CORE_READ(fb_pid_ns(fb_task_pid(t,
+	    PIDTYPE_TGID)), child_reaper) : NULL;
 	fb_put_u64(&r, init != NULL ? BPF_CORE_READ(init, start_time) : 0);
 	return fb_submit(&r);
 }

@@ -406,4 +406,174 @@ fb_put_iov_data(struct fb_rec *r, const struct iovec *uiov, uint32_t cnt,
 
 #define FB_FMODE_CREATED	0x100000
 
+/*
+ * The overlayfs layer a file comes from: FE_NOT_OVERLAY_FS, or
+ * FE_OVERLAY_UPPER when its overlay inode has an upper dentry with an
+ * inode (a file created or copied up in the container), else
+ * FE_OVERLAY_LOWER.  struct ovl_inode puts __upperdentry right after
+ * the embedded vfs inode; the size of struct inode is known on every
+ * kernel while ovl_inode is not in vmlinux BTF when overlay is a module.
+ */
+#define FB_OVERLAYFS_MAGIC	0x794c7630
+
+static __always_inline int
+fb_overlay_layer(struct file *f)
+{
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct dentry *upper = NULL;
+	char *ino;
+
+	if (d == NULL || BPF_CORE_READ(d, d_sb, s_magic) != FB_OVERLAYFS_MAGIC)
+		return FE_NOT_OVERLAY_FS;
+	ino = (char *)BPF_CORE_READ(d, d_inode);
+	if (ino == NULL)
+		return FE_OVERLAY_LOWER;
+	bpf_probe_read_kernel(&upper, sizeof(upper),
+	    ino + bpf_core_type_size(struct inode));
+	if (upper != NULL && BPF_CORE_READ(upper, d_inode, i_ino) != 0)
+		return FE_OVERLAY_UPPER;
+	return FE_OVERLAY_LOWER;
+}
+
+/*
+ * A file made by memfd_create(): its dentry is a pseudo one (its own
+ * parent) named "memfd:<name>".
+ */
+static __always_inline int
+fb_file_is_memfd(struct file *f)
+{
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	char name[7] = {};
+
+	if (d == NULL || BPF_CORE_READ(d, d_parent) != d)
+		return 0;
+	if (bpf_probe_read_kernel_str(name, sizeof(name),
+	    BPF_CORE_READ(d, d_name.name)) != sizeof(name))
+		return 0;
+	return __builtin_memcmp(name, "memfd:", 6) == 0;
+}
+
+#define FB_GROUP_SEARCH		16	/* log2(NGROUPS_MAX) steps */
+#define FB_ID_EXTENTS		5	/* UID_GID_MAP_MAX_BASE_EXTENTS */
+
+/* gid is among the supplementary groups of cred (a sorted array). */
+static __always_inline int
+fb_in_groups(const struct cred *cred, uint32_t gid)
+{
+	struct group_info *gi = BPF_CORE_READ(cred, group_info);
+	unsigned int lo = 0, hi, mid;
+	uint32_t g;
+	int i;
+
+	if (gi == NULL)
+		return 0;
+	hi = BPF_CORE_READ(gi, ngroups);
+	for (i = 0; i < FB_GROUP_SEARCH && lo < hi; i++) {
+		mid = (lo + hi) / 2;
+		g = BPF_CORE_READ(gi, gid[mid & 0xffff].val);
+		if (gid > g)
+			lo = mid + 1;
+		else if (gid < g)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The kernel id has a value in the user namespace whose map this is.
+ * Only the base extents are looked at; an id past them counts as
+ * unmapped (maps with more extents are rare).
+ */
+static __always_inline int
+fb_id_mapped(struct uid_gid_map *map, uint32_t id)
+{
+	uint32_t n = BPF_CORE_READ(map, nr_extents), first, count;
+	int i;
+
+	for (i = 0; i < FB_ID_EXTENTS && i < n; i++) {
+		first = BPF_CORE_READ(map, extent[i].lower_first);
+		count = BPF_CORE_READ(map, extent[i].count);
+		if (id >= first && id - first < count)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The task could write the inode with its fsuid and fsgid: the basic
+ * checks of the kernel's inode_permission(MAY_WRITE) (read-only mount
+ * of a regular file, directory or link, immutable flag, owner, group
+ * and other write bits, CAP_DAC_OVERRIDE, CAP_FOWNER), as Falco's
+ * drivers compute it.  XXX POSIX ACLs and LSMs are not looked at.
+ */
+static __always_inline int
+fb_exe_writable(struct task_struct *t, struct inode *ino)
+{
+	const struct cred *cred = BPF_CORE_READ(t, cred);
+	uint32_t mode, fmt, iuid, igid, fsuid, fsgid;
+	struct user_namespace *ns;
+	uint64_t caps;
+	int uid_ok, gid_ok;
+
+	if (ino == NULL || cred == NULL)
+		return 0;
+	mode = BPF_CORE_READ(ino, i_mode);
+	fmt = mode & 0170000;
+	if ((BPF_CORE_READ(ino, i_sb, s_flags) & 1) &&	/* SB_RDONLY */
+	    (fmt == 0100000 || fmt == 0040000 || fmt == 0120000))
+		return 0;
+	if (BPF_CORE_READ(ino, i_flags) & 8)		/* S_IMMUTABLE */
+		return 0;
+	iuid = BPF_CORE_READ(ino, i_uid.val);
+	igid = BPF_CORE_READ(ino, i_gid.val);
+	if (iuid == (uint32_t)-1 || igid == (uint32_t)-1)
+		return 0;
+	fsuid = BPF_CORE_READ(cred, fsuid.val);
+	fsgid = BPF_CORE_READ(cred, fsgid.val);
+	/* The owner may always change the mode, so counts as a writer. */
+	if (fsuid == iuid)
+		return 1;
+	if (igid == fsgid || fb_in_groups(cred, igid))
+		mode >>= 3;
+	if (mode & 2)					/* MAY_WRITE */
+		return 1;
+	ns = BPF_CORE_READ(cred, user_ns);
+	if (ns == NULL)
+		return 0;
+	caps = fb_cred_caps(cred, cap_effective);
+	uid_ok = fb_id_mapped(&ns->uid_map, iuid);
+	gid_ok = fb_id_mapped(&ns->gid_map, igid);
+	/* CAP_DAC_OVERRIDE (1), CAP_FOWNER (3) */
+	if ((caps & (1ull << 1)) && uid_ok && gid_ok)
+		return 1;
+	if ((caps & (1ull << 3)) && uid_ok)
+		return 1;
+	return 0;
+}
+
+/* The flags parameter of execve/execveat for the task's current image. */
+static __always_inline uint32_t
+fb_exe_flags(struct task_struct *t, struct file *exe)
+{
+	uint32_t flags = 0;
+
+	if (exe == NULL)
+		return 0;
+	if (fb_exe_writable(t, BPF_CORE_READ(exe, f_inode)))
+		flags |= FL_EXECVE_FLAGS_EXE_WRITABLE;
+	switch (fb_overlay_layer(exe)) {
+	case FE_OVERLAY_UPPER:
+		flags |= FL_EXECVE_FLAGS_EXE_UPPER_LAYER;
+		break;
+	case FE_OVERLAY_LOWER:
+		flags |= FL_EXECVE_FLAGS_EXE_LOWER_LAYER;
+		break;
+	}
+	if (fb_file_is_memfd(exe))
+		flags |= FL_EXECVE_FLAGS_EXE_FROM_MEMFD;
+	return flags;
+}
+
 #endif /* FB_TASK_BPF_H */
