@@ -8,8 +8,9 @@
 #            "[  PASSED  ]" and "[  FAILED  ]" lines are counted
 #   scripts  tests/*/t_*.sh; each prints "PASS: name", "FAIL: name" or
 #            "SKIP: name: reason" lines, which are counted
-#   fuzz     build/fuzz/* for FUZZ_SECONDS each (default 60), seeded
-#            from the paths listed in tests/fuzz/<name>.seeds
+#   fuzz     build/fuzz/* for FUZZ_SECONDS each (default 30, to keep a
+#            CI run within its budget; raise it for real fuzzing),
+#            seeded from the paths listed in tests/fuzz/<name>.seeds
 #
 # TESTS_ONLY=unit|scripts|fuzz runs one stage; T_FILTER=pattern limits the
 # programs and scripts to names matching the shell pattern.
@@ -17,7 +18,7 @@ set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${FALCO_TESTDATA:=$top/../shared/testdata}"
-: "${FUZZ_SECONDS:=60}"
+: "${FUZZ_SECONDS:=30}"
 : "${TESTS_ONLY:=}"
 : "${T_FILTER:=*}"
 export FALCO_TESTDATA FALCO_SRC="$top" FALCO_BUILD="$top/build"

@@ -2,9 +2,10 @@
 /*
  * libFuzzer harness of the detection path: any capture (process list,
  * fd lists, events of any layout) goes through the state and one rule
- * that matches every event and prints every output field, rendered as
- * JSON.  The state and the extractors must survive whatever parameters
- * the events carry: short, missing, inconsistent ids, unknown fds.
+ * that matches every event and prints every output field (and a few
+ * transformers), rendered as JSON.  The state and the extractors must
+ * survive whatever parameters the events carry: short, missing,
+ * inconsistent ids, unknown fds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -74,7 +75,9 @@ init(void)
 			sbuf_putc(&rules, ' ');
 		}
 	}
-	sbuf_puts(&rules, "\"\n");
+	/* and the transformers outputs take */
+	sbuf_puts(&rules, "%toupper(fd.name) %len(fd.types) "
+	    "%tolower(basename(proc.exepath)) %b64(proc.name)\"\n");
 	loader = rules_loader_new();
 	r = rules_load_content(loader, "fuzz.yaml", rules.buf, rules.len);
 	if (!rules_result_ok(r))

@@ -23,3 +23,9 @@ FUZZERS += fuzz_replay
 fuzz_replay_SRCS := tests/engine/fuzz_replay.c
 fuzz_replay_LIBS := $(test_engine_LIBS)
 fuzz_replay_LDLIBS := -lyaml -lpcre2-8 -ljson-c -lcurl -lz
+
+# Output formats (fields, widths, transformers) from any text.
+FUZZERS += fuzz_format
+fuzz_format_SRCS := tests/engine/fuzz_format.c
+fuzz_format_LIBS := $(test_engine_LIBS)
+fuzz_format_LDLIBS := -lyaml -lpcre2-8 -ljson-c -lcurl -lz

@@ -348,6 +348,110 @@ test_evt_arg_cache(void **unused)
 	teardown_tree(&f);
 }
 
+/*
+ * proc.loginshellid, the overlayfs layer of fds, fd.types, and
+ * transformers in outputs.
+ */
+static void
+test_format_more_fields(void **unused)
+{
+	static const struct {
+		const char	*fmt, *want;
+	} cases[] = {
+		/* bash (100) is the only shell above cat */
+		{ "%proc.loginshellid", "100" },
+		{ "%fd.is_upper_layer %fd.is_lower_layer", "true false" },
+		{ "%fd.types|%fd.types[3]|%fd.types[9]", "(file,ipv4)|(file)|"
+		    "<NA>" },
+		{ "%toupper(proc.name) %tolower(toupper(proc.pname))",
+		    "CAT bash" },
+		{ "%basename(fd.name) %len(fd.name) %len(fd.types)",
+		    "shadow 11 2" },
+		{ "[%5toupper(basename( fd.name ))]", "[SHADO]" },
+		{ "%b64(fd.nameraw)", "<NA>" },
+		{ "%toupper(fd.types)", "(FILE,IPV4)" },
+		/* a field followed by '(' is still a field */
+		{ "%proc.name(%proc.pid)", "cat(200)" },
+	};
+	struct fixture f;
+	struct alert *a;
+	struct filter_err ferr;
+	struct filter *flt;
+	struct ast *ast;
+	char err[256];
+	size_t i;
+
+	(void)unused;
+	setup_tree(&f);
+	EVB(&f.rec, FE_SYSCALL_OPEN_X, 6 * SEC, 200, "3", "/etc/shadow",
+	    "0x8001", "0", "0", "0");
+	feed(&f);
+	EVB(&f.rec, FE_SOCKET_SOCKET_X, 7 * SEC, 200, "4", "2", "1", "0",
+	    "0");
+	feed(&f);
+	/* later events on fd 3 keep what the open said */
+	EVB(&f.rec, FE_SYSCALL_READ_X, 8 * SEC, 200, "5", "hello", "3", "5");
+	feed(&f);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect(&f, cases[i].fmt, cases[i].want);
+	/* conditions see fd.types as a list */
+	ast = filter_parse("fd.types intersects (ipv4, unix) and "
+	    "fd.is_upper_layer = true", 0, &ferr);
+	assert_non_null(ast);
+	flt = filter_compile(ast, &ferr, NULL, 0, NULL);
+	assert_non_null(flt);
+	assert_int_equal(filter_eval(flt, &f.ctx), 1);
+
+	/* output fields: the plain field, not the transformed one */
+	a = alert_new(8 * SEC, 4, "r", "syscall");
+	free(render(&f, "%toupper(proc.name) %fd.types", a));
+	assert_non_null(alert_field_find(a, "proc.name"));
+	assert_string_equal(alert_field_find(a, "proc.name")->v.s.p, "cat");
+	assert_null(alert_field_find(a, "toupper(proc.name)"));
+	assert_string_equal(alert_field_find(a, "fd.types")->v.s.p,
+	    "(file,ipv4)");
+	alert_free(a);
+
+	/* a lower-layer file by creat; a failed open has no layer */
+	EVB(&f.rec, FE_SYSCALL_CREAT_X, 9 * SEC, 200, "6", "/tmp/aGVsbG8=",
+	    "0644", "0", "0", "2");
+	feed(&f);
+	expect(&f, "%fd.is_upper_layer %fd.is_lower_layer %b64(fd.filename)",
+	    "false true hello");
+	EVB(&f.rec, FE_SYSCALL_OPEN_X, 10 * SEC, 200, "-2", "/nope",
+	    "0x8001", "0", "0", "0");
+	feed(&f);
+	expect(&f, "%fd.is_upper_layer", "<NA>");
+	/* no fd event: no fd.types; a shell below a shell: the top one */
+	evb_clone(&f.rec, 11 * SEC, 200, 300, 200, 100, 0, "cat", "/root");
+	feed(&f);
+	expect(&f, "%fd.types %proc.loginshellid", "<NA> 100");
+	evb_execve(&f.rec, 12 * SEC, 300, 0, 200, "/bin/sh", "", "sh",
+	    "/root", "cpu=/");
+	feed(&f);
+	expect(&f, "%proc.loginshellid", "100");
+	EVB(&f.rec, FE_SYSCALL_CLOSE_X, 13 * SEC, 1, "0", "9");
+	feed(&f);
+	expect(&f, "%proc.loginshellid", "<NA>");
+
+	/* transformer errors */
+	assert_null(efmt_compile("%tolower(proc.pid)", err, sizeof(err)));
+	assert_non_null(strstr(err, "does not support field type 'INT64'"));
+	assert_null(efmt_compile("%tolower(proc.name", err, sizeof(err)));
+	assert_non_null(strstr(err, "expected a ')'"));
+	assert_null(efmt_compile("%concat(proc.name)", err, sizeof(err)));
+	assert_non_null(strstr(err, "unsupported transformer 'concat'"));
+	assert_null(efmt_compile("%len(evt.rawarg.fd)", err, sizeof(err)));
+	assert_non_null(strstr(err, "can't be used with transformers"));
+	assert_null(efmt_compile("%tolower(nope.nope)", err, sizeof(err)));
+	assert_non_null(strstr(err, "nope.nope"));
+	assert_null(efmt_compile("%99999999999proc.name", err, sizeof(err)));
+	assert_non_null(strstr(err, "width above"));
+	filter_free(flt);
+	ast_free(ast);
+	teardown_tree(&f);
+}
+
 static void
 test_format_errors(void **unused)
 {
@@ -1325,6 +1429,7 @@ main(void)
 		cmocka_unit_test(test_format_proc),
 		cmocka_unit_test(test_format_fd_evt),
 		cmocka_unit_test(test_format_errors),
+		cmocka_unit_test(test_format_more_fields),
 		cmocka_unit_test(test_evt_arg_cache),
 		cmocka_unit_test(test_type_facts),
 		cmocka_unit_test(test_container_metadata),

@@ -2,7 +2,8 @@
 /*
  * Unit tests of the state: thread tree from clone/execve/procexit,
  * shared fd tables, fd tracking (open, dup, fcntl, close, close-on-exec,
- * sockets), relative paths, purging and the table bound; path
+ * sockets, overlayfs layers), seeding from /proc (sockets from the net
+ * tables), relative paths, purging and the table bound; path
  * normalisation and container ids from data files.
  */
 #include <setjmp.h>
@@ -13,6 +14,11 @@
 #include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include <cmocka.h>
 
@@ -341,6 +347,124 @@ test_seed_capture(void **unused)
 }
 
 /* The /proc scanner on this very process. */
+/*
+ * Sockets seeded from /proc get their family and ends from the net
+ * tables: a TCP listener and both ends of a connection on 127.0.0.1, a
+ * bound UDP socket, a bound unix socket and a netlink socket.
+ */
+static void
+seed_sockets(void)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_un sun;
+	struct sockaddr_nl snl;
+	struct sockaddr_in6 sin6;
+	socklen_t sl = sizeof(sin);
+	struct state *s = state_new(0, 0);
+	struct st_thread *t;
+	const struct st_fd *f;
+	char want[128], upath[108];
+	int lfd, cfd, afd, ufd, xfd, nfd, v6fd;
+	unsigned lport, cport, uport;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((lfd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	lport = ntohs(sin.sin_port);
+	assert_true((cfd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(connect(cfd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	assert_true((afd = accept(lfd, NULL, NULL)) >= 0);
+	sl = sizeof(sin);
+	assert_int_equal(getsockname(cfd, (struct sockaddr *)&sin, &sl), 0);
+	cport = ntohs(sin.sin_port);
+	sin.sin_port = 0;
+	assert_true((ufd = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	assert_int_equal(bind(ufd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	sl = sizeof(sin);
+	assert_int_equal(getsockname(ufd, (struct sockaddr *)&sin, &sl), 0);
+	uport = ntohs(sin.sin_port);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(upath, sizeof(upath), "/tmp/test_state_%d.sock",
+	    (int)getpid());
+	(void)unlink(upath);
+	memcpy(sun.sun_path, upath, strlen(upath) + 1);
+	assert_true((xfd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(xfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_true((nfd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)) >=
+	    0);
+	/* listed in /proc/net/netlink once bound */
+	memset(&snl, 0, sizeof(snl));
+	snl.nl_family = AF_NETLINK;
+	assert_int_equal(bind(nfd, (struct sockaddr *)&snl, sizeof(snl)), 0);
+
+	/* an IPv6 listener on ::1, where the host has IPv6 */
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_addr = in6addr_loopback;
+	sl = sizeof(sin6);
+	if ((v6fd = socket(AF_INET6, SOCK_STREAM, 0)) >= 0 &&
+	    (bind(v6fd, (struct sockaddr *)&sin6, sizeof(sin6)) != 0 ||
+	    listen(v6fd, 1) != 0 ||
+	    getsockname(v6fd, (struct sockaddr *)&sin6, &sl) != 0)) {
+		close(v6fd);
+		v6fd = -1;
+	}
+
+	assert_true(state_seed_proc(s, "/proc") > 0);
+	assert_non_null(t = state_thread(s, getpid()));
+	if (v6fd >= 0) {
+		assert_non_null(f = state_fd(s, t, v6fd));
+		assert_int_equal(f->type, STFD_IPV6);
+		assert_int_equal(f->af, 6);
+		snprintf(want, sizeof(want), "::1:%u",
+		    ntohs(sin6.sin6_port));
+		assert_string_equal(f->name, want);
+		close(v6fd);
+	} else
+		print_message("no IPv6 loopback: IPv6 tables not checked\n");
+	assert_non_null(f = state_fd(s, t, lfd));
+	assert_int_equal(f->type, STFD_IPV4);
+	assert_int_equal(f->role, STFD_ROLE_SERVER);
+	assert_int_equal(f->l4proto, ST_L4_TCP);
+	snprintf(want, sizeof(want), "127.0.0.1:%u", lport);
+	assert_string_equal(f->name, want);
+	assert_int_equal(f->sport, lport);
+	/* the connecting end, and the accepted one (ends as seen locally) */
+	assert_non_null(f = state_fd(s, t, cfd));
+	snprintf(want, sizeof(want), "127.0.0.1:%u->127.0.0.1:%u", cport,
+	    lport);
+	assert_string_equal(f->name, want);
+	assert_int_equal(f->cport, cport);
+	assert_int_equal(f->sport, lport);
+	assert_non_null(f = state_fd(s, t, afd));
+	snprintf(want, sizeof(want), "127.0.0.1:%u->127.0.0.1:%u", lport,
+	    cport);
+	assert_string_equal(f->name, want);
+	assert_non_null(f = state_fd(s, t, ufd));
+	assert_int_equal(f->l4proto, ST_L4_UDP);
+	snprintf(want, sizeof(want), "127.0.0.1:%u", uport);
+	assert_string_equal(f->name, want);
+	assert_non_null(f = state_fd(s, t, xfd));
+	assert_int_equal(f->type, STFD_UNIX);
+	assert_string_equal(f->name, upath);
+	assert_non_null(f = state_fd(s, t, nfd));
+	assert_int_equal(f->type, STFD_NETLINK);
+	state_free(s);
+	close(nfd);
+	close(xfd);
+	(void)unlink(upath);
+	close(ufd);
+	close(afd);
+	close(cfd);
+	close(lfd);
+}
+
 static void
 test_seed_proc(void **unused)
 {
@@ -369,6 +493,8 @@ test_seed_proc(void **unused)
 	assert_non_null(state_parent(s, t));
 	close(fd);
 	state_free(s);
+
+	seed_sockets();
 
 	/* a tree that cannot be read */
 	s = state_new(0, 0);
@@ -463,6 +589,66 @@ test_container_data(void **unused)
 	assert_true(n >= 6);
 }
 
+/* The overlayfs layer kept on new fds (data/layers.txt), and on dups. */
+static void
+test_fd_layers(void **unused)
+{
+	FILE *fp = data_file("layers.txt");
+	struct state *s = tree();
+	struct st_thread *t = state_thread(s, 200);
+	struct st_fd *f;
+	char line[256], fdtxt[16], *ev, *fl, *want = NULL, *nl;
+	int n = 0, up, low;
+	int64_t fd;
+
+	(void)unused;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		ev = line;
+		if ((fl = strchr(ev, '\t')) == NULL ||
+		    (want = strchr(fl + 1, '\t')) == NULL ||
+		    sscanf(want + 1, "%d %d", &up, &low) != 2)
+			fail_msg("bad line %s", line);
+		*fl++ = '\0';
+		*want = '\0';
+		fd = 10 + n;
+		snprintf(fdtxt, sizeof(fdtxt), "%lld", (long long)fd);
+		if (strcmp(ev, "open") == 0)
+			EVB(&rec, FE_SYSCALL_OPEN_X, 6 * SEC, 200, fdtxt,
+			    "/var/lib/x", fl, "0", "0", "0");
+		else if (strcmp(ev, "openat") == 0)
+			EVB(&rec, FE_SYSCALL_OPENAT_2_X, 6 * SEC, 200, fdtxt,
+			    "-100", "x", fl, "0", "0", "0");
+		else if (strcmp(ev, "openat2") == 0)
+			EVB(&rec, FE_SYSCALL_OPENAT2_X, 6 * SEC, 200, fdtxt,
+			    "-100", "x", fl, "0", "0", "0", "0");
+		else if (strcmp(ev, "creat") == 0)
+			EVB(&rec, FE_SYSCALL_CREAT_X, 6 * SEC, 200, fdtxt,
+			    "/tmp/x", "0644", "0", "0", fl);
+		else
+			fail_msg("unknown event %s", ev);
+		feed(s);
+		if ((f = state_fd(s, t, fd)) == NULL)
+			fail_msg("%s %s: no fd", ev, fl);
+		if (((f->layer & STFD_LAYER_UPPER) != 0) != up ||
+		    ((f->layer & STFD_LAYER_LOWER) != 0) != low)
+			fail_msg("%s %s: layer %u, want upper %d lower %d",
+			    ev, fl, f->layer, up, low);
+		/* a dup is the same open file */
+		EVB(&rec, FE_SYSCALL_DUP2_X, 7 * SEC, 200, "99", fdtxt, "99");
+		feed(s);
+		assert_non_null(f = state_fd(s, t, 99));
+		assert_int_equal(f->layer, state_fd(s, t, fd)->layer);
+		n++;
+	}
+	fclose(fp);
+	state_free(s);
+	assert_true(n >= 10);
+}
+
 int
 main(void)
 {
@@ -477,6 +663,7 @@ main(void)
 		cmocka_unit_test(test_seed_capture),
 		cmocka_unit_test(test_paths_data),
 		cmocka_unit_test(test_container_data),
+		cmocka_unit_test(test_fd_layers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

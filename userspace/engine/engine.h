@@ -93,7 +93,11 @@ struct efmt;
  * Compile a rule output format: literal text and %field, %field[arg],
  * %Nfield (the value cut or padded with blanks to exactly N characters).
  * A field name is the longest prefix that names a field ("%proc.name."
- * is proc.name and a dot).  A '%' that does not start a field usable in
+ * is proc.name and a dot).  A field may be wrapped in the transformers
+ * tolower(), toupper(), b64() (decode), basename() and len(), nested
+ * ("%toupper(basename(fd.name))"); the text shows the result, the typed
+ * output fields the plain field only, as in Falco.  A list field (fd.types)
+ * prints as "(a,b)".  A '%' that does not start a field usable in
  * outputs is an error.  Returns NULL with a message in err (errlen
  * bytes).
  */

@@ -11,8 +11,10 @@
 /*
  * What every event of type `type` gives some fields, as the extractors
  * below give it (filter_specialize() facts): evt.type and evt.dir, and
- * "not available" for the fd.* fields of a type without an fd and for
- * evt.res, evt.rawres and evt.buflen of a type without a result.  Fills
+ * "not available" for the fd.* fields of a type without an fd parameter
+ * (fd.types: of a type not flagged as creating, using or closing fds)
+ * and for evt.res, evt.rawres and evt.buflen of a type without a
+ * result.  Fills
  * at most max facts (names and values are static) and returns how many.
  */
 size_t	engine_type_facts(uint16_t type, struct filter_fact *facts,

@@ -50,7 +50,7 @@ enum op {
 	O_P_VMSWAP, O_T_PFMAJOR, O_T_PFMINOR, O_T_TID, O_T_ISMAIN, O_T_VTID,
 	O_T_CGROUPS, O_T_CGROUP, O_P_NTHREADS, O_P_NCHILDS, O_T_VMSIZE,
 	O_T_VMRSS, O_P_STDIN_TYPE, O_P_STDOUT_TYPE, O_P_STDERR_TYPE,
-	O_P_STDIN_NAME, O_P_STDOUT_NAME, O_P_STDERR_NAME,
+	O_P_STDIN_NAME, O_P_STDOUT_NAME, O_P_STDERR_NAME, O_P_LOGINSHELLID,
 	/* user / group */
 	O_U_UID, O_U_NAME, O_U_HOMEDIR, O_U_SHELL, O_U_LOGINUID,
 	O_U_LOGINNAME, O_G_GID, O_G_NAME,
@@ -61,7 +61,7 @@ enum op {
 	O_FD_L4PROTO, O_FD_SOCKFAMILY, O_FD_IS_SERVER, O_FD_NET, O_FD_CNET,
 	O_FD_SNET, O_FD_LNET, O_FD_RNET, O_FD_CONNECTED, O_FD_NAME_CHANGED,
 	O_FD_DEV, O_FD_DEV_MAJOR, O_FD_DEV_MINOR, O_FD_INO, O_FD_NAMERAW,
-	O_FD_TYPES,
+	O_FD_UPPER, O_FD_LOWER, O_FD_TYPES,
 	/* fs.path */
 	O_FS_NAME, O_FS_NAMERAW, O_FS_SOURCE, O_FS_SOURCERAW, O_FS_TARGET,
 	O_FS_TARGETRAW,
@@ -162,6 +162,7 @@ static const struct {
 	{ "proc.stdin.name", O_P_STDIN_NAME },
 	{ "proc.stdout.name", O_P_STDOUT_NAME },
 	{ "proc.stderr.name", O_P_STDERR_NAME },
+	{ "proc.loginshellid", O_P_LOGINSHELLID },
 	{ "user.uid", O_U_UID }, { "user.name", O_U_NAME },
 	{ "user.homedir", O_U_HOMEDIR }, { "user.shell", O_U_SHELL },
 	{ "user.loginuid", O_U_LOGINUID }, { "user.loginname", O_U_LOGINNAME },
@@ -182,7 +183,8 @@ static const struct {
 	{ "fd.name_changed", O_FD_NAME_CHANGED }, { "fd.dev", O_FD_DEV },
 	{ "fd.dev.major", O_FD_DEV_MAJOR }, { "fd.dev.minor", O_FD_DEV_MINOR },
 	{ "fd.ino", O_FD_INO }, { "fd.nameraw", O_FD_NAMERAW },
-	{ "fd.types", O_FD_TYPES },
+	{ "fd.is_upper_layer", O_FD_UPPER },
+	{ "fd.is_lower_layer", O_FD_LOWER }, { "fd.types", O_FD_TYPES },
 	{ "fs.path.name", O_FS_NAME }, { "fs.path.nameraw", O_FS_NAMERAW },
 	{ "fs.path.source", O_FS_SOURCE },
 	{ "fs.path.sourceraw", O_FS_SOURCERAW },
@@ -753,6 +755,34 @@ ancestors(struct engine_ctx *c, const struct field_ref *ref, enum tstr w,
 	return 0;
 }
 
+/* Longest ancestry walked: a cycle in a damaged tree must end. */
+#define MAXANCESTRY	256
+
+/*
+ * proc.loginshellid as libsinsp computes it: the pid of the topmost
+ * process, from m (a main thread) up through its ancestors, whose name
+ * ends in "sh"; not available when there is none.
+ */
+static int
+loginshell(struct engine_ctx *c, struct st_thread *m, struct fvals *out)
+{
+	struct st_thread *a;
+	int64_t pid = 0;
+	size_t len;
+	int i, found = 0;
+
+	for (a = m, i = 0; a != NULL && i < MAXANCESTRY; i++) {
+		len = strlen(a->comm);
+		if (len >= 2 && a->comm[len - 2] == 's' &&
+		    a->comm[len - 1] == 'h') {
+			pid = a->pid;
+			found = 1;
+		}
+		a = state_parent(c->st, a);
+	}
+	return found ? v_i(out, FT_INT64, pid) : 0;
+}
+
 /* ---- fds ------------------------------------------------------------- */
 
 /* The fd number the event is about; 0 if none (for every event of a
@@ -844,6 +874,84 @@ has_client(const struct st_fd *f)
 	return f->role == STFD_ROLE_CLIENT || f->cport != 0;
 }
 
+/* Lowest fd number of each fd type in a table (fd_types()). */
+struct typescan {
+	int64_t		 first[32];	/* -1: no fd of that type */
+};
+
+static int
+typescan_one(void *arg, struct st_fd *f)
+{
+	struct typescan *ts = arg;
+	uint8_t ty = f->type < 32 ? f->type : STFD_UNKNOWN;
+
+	if (ts->first[ty] < 0 || f->fd < ts->first[ty])
+		ts->first[ty] = f->fd;
+	return 0;
+}
+
+/*
+ * fd.types: on an event about fds, the distinct fd.type names of the
+ * process's table (one value each, ordered by the lowest fd of that
+ * type so the text form is stable); fd.types[N]: the type of fd N.
+ */
+static int
+fd_types(struct engine_ctx *c, const struct field_ref *ref,
+    struct fvals *out)
+{
+	const struct schema_event *e = schema_event(c->ev->hdr->type);
+	const struct st_fd *f;
+	struct typescan ts;
+	const char *names[32];
+	int64_t firsts[32];
+	size_t i, j, n = 0;
+
+	if (c->t == NULL || e == NULL || !(e->flags & (EF_CREATES_FD |
+	    EF_USES_FD | EF_DESTROYS_FD)))
+		return 0;
+	if (ref->has_arg) {
+		f = state_fd(c->st, c->t, ref->arg_index);
+		return f != NULL ? v_cstr(out, state_fdtype_name(f->type)) : 0;
+	}
+	for (i = 0; i < 32; i++)
+		ts.first[i] = -1;
+	(void)state_fd_foreach(c->st, c->t, typescan_one, &ts);
+	/* several types share a name (ipv4 and a listening ipv4) */
+	for (i = 0; i < 32; i++) {
+		const char *nm;
+
+		if (ts.first[i] < 0)
+			continue;
+		nm = state_fdtype_name((uint8_t)i);
+		for (j = 0; j < n && strcmp(names[j], nm) != 0; j++)
+			;
+		if (j < n) {
+			if (ts.first[i] < firsts[j])
+				firsts[j] = ts.first[i];
+			continue;
+		}
+		names[n] = nm;
+		firsts[n++] = ts.first[i];
+	}
+	/* insertion sort by first fd: n is a handful */
+	for (i = 1; i < n; i++) {
+		const char *nm = names[i];
+		int64_t fi = firsts[i];
+
+		for (j = i; j > 0 && firsts[j - 1] > fi; j--) {
+			names[j] = names[j - 1];
+			firsts[j] = firsts[j - 1];
+		}
+		names[j] = nm;
+		firsts[j] = fi;
+	}
+	/* XXX an empty table gives "not available" (<NA>), where libsinsp
+	   prints an empty list, "()": fvals cannot tell the two apart. */
+	for (i = 0; i < n; i++)
+		(void)v_cstr(out, names[i]);
+	return 0;
+}
+
 static int
 fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
     struct fvals *out)
@@ -861,7 +969,7 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		return v_i(out, FT_INT64, fdnum);
 	}
 	if (op == O_FD_TYPES)
-		return 0;
+		return fd_types(c, ref, out);
 	if ((f = event_fd(c)) == NULL)
 		return 0;
 	client = f->role == STFD_ROLE_CLIENT;
@@ -976,6 +1084,12 @@ fd_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		return v_i(out, FT_INT32, f->dev & 0xfffff);
 	case O_FD_INO:
 		return v_i(out, FT_INT64, (int64_t)f->ino);
+	case O_FD_UPPER: case O_FD_LOWER:
+		/* a failed open has no fd entry, hence no layer */
+		if (f == &c->fd_tmp)
+			return 0;
+		return v_u(out, FT_BOOL, (f->layer & (op == O_FD_UPPER ?
+		    STFD_LAYER_UPPER : STFD_LAYER_LOWER)) != 0);
 	default:
 		(void)ref;
 		return 0;
@@ -1201,10 +1315,16 @@ engine_type_facts(uint16_t type, struct filter_fact *facts, size_t max)
 	/* fd_field(): no fd parameter, no fd.* value (event_fdnum()) */
 	for (i = 0; evfd_idx[type] < 0 &&
 	    i < sizeof(optab) / sizeof(optab[0]); i++) {
-		if (optab[i].op < O_FD_NUM || optab[i].op > O_FD_TYPES ||
+		if (optab[i].op < O_FD_NUM || optab[i].op >= O_FD_TYPES ||
 		    n == max)
 			continue;
 		facts[n].field = optab[i].name;
+		facts[n++].value = NULL;
+	}
+	/* fd_types(): by the event's fd flags, not its parameters */
+	if (!(se->flags & (EF_CREATES_FD | EF_USES_FD | EF_DESTROYS_FD)) &&
+	    n < max) {
+		facts[n].field = "fd.types";
 		facts[n++].value = NULL;
 	}
 	/* event_res(): no result */
@@ -1678,8 +1798,9 @@ proc_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		return v_u(out, FT_UINT64, n > 0 && !m->dead &&
 		    m->tid == t->pid ? n - 1 : n);
 	}
+	case O_P_LOGINSHELLID:
+		return loginshell(c, m, out);
 	default:
-		/* proc.loginshellid: XXX not tracked. */
 		return 0;
 	}
 }
@@ -1958,7 +2079,7 @@ extract_op(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 {
 	if (op >= O_EVT_NUM && op <= O_EVT_ABSPATH)
 		return evt_field(c, op, ref, out);
-	if (op >= O_P_EXE && op <= O_P_STDERR_NAME)
+	if (op >= O_P_EXE && op <= O_P_LOGINSHELLID)
 		return proc_field(c, op, ref, out);
 	if (op >= O_U_UID && op <= O_G_NAME)
 		return user_field(c, op, out);

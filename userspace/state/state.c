@@ -744,6 +744,7 @@ do_open(struct state *s, struct st_thread *t, const struct fevt *ev,
 	size_t len;
 	struct st_fd *f;
 	uint32_t flags;
+	uint64_t cflags;
 
 	if (fd < 0)
 		return;
@@ -763,6 +764,20 @@ do_open(struct state *s, struct st_thread *t, const struct fevt *ev,
 	f->cloexec = (flags & FL_FILE_FLAGS_O_CLOEXEC) != 0;
 	f->dev = (uint32_t)pu64(ev, d, P_DEV, 0);
 	f->ino = pu64(ev, d, P_INO, 0);
+	/*
+	 * The driver adds the overlayfs layer to the open flags; creat has
+	 * no flags parameter and reports it in creat_flags (upper wins).
+	 * dup copies the entry, layer included.
+	 */
+	if (flags & FL_FILE_FLAGS_FD_UPPER_LAYER)
+		f->layer |= STFD_LAYER_UPPER;
+	if (flags & FL_FILE_FLAGS_FD_LOWER_LAYER)
+		f->layer |= STFD_LAYER_LOWER;
+	cflags = pu64(ev, d, P_CREAT_FLAGS, 0);
+	if (cflags & FL_CREAT_FLAGS_FD_UPPER_LAYER_CREAT)
+		f->layer |= STFD_LAYER_UPPER;
+	else if (cflags & FL_CREAT_FLAGS_FD_LOWER_LAYER_CREAT)
+		f->layer |= STFD_LAYER_LOWER;
 	fdt_put(t->fdt, f);
 }
 

@@ -49,6 +49,10 @@ enum st_fdtype {
 #define ST_L4_ICMP	3
 #define ST_L4_RAW	4
 
+/* Overlayfs layer of a file, as the driver saw it at open time. */
+#define STFD_LAYER_UPPER	1
+#define STFD_LAYER_LOWER	2
+
 struct st_fd {
 	int64_t		 fd;
 	uint8_t		 type;		/* enum st_fdtype */
@@ -56,6 +60,8 @@ struct st_fd {
 	uint8_t		 l4proto;	/* ST_L4_* */
 	uint8_t		 af;		/* 4, 6 or 0 */
 	uint8_t		 cloexec;
+	uint8_t		 layer;		/* STFD_LAYER_* bits, 0 if not on
+					   an overlayfs (or not known) */
 	uint32_t	 flags;		/* open flags (FL_FILE_FLAGS_*) */
 	uint32_t	 dev;
 	uint64_t	 ino;
