@@ -59,6 +59,10 @@ rc=0
 "$bin" frobnicate >/dev/null 2>&1 || rc=$?
 check_cmd "usage error exits 2" test "$rc" -eq 2
 rc=0
+"$bin" --help >"$tmp/help" 2>&1 || rc=$?
+check_cmd "--help: exit 0, says test needs falco's http_output on the listener" \
+    sh -c "[ $rc -eq 0 ] && grep -q 'http_output.url=http://ADDR:PORT/' '$tmp/help'"
+rc=0
 "$bin" run '(' >/dev/null 2>&1 || rc=$?
 check_cmd "invalid regexp is refused" test "$rc" -ne 0
 rc=0
@@ -148,6 +152,16 @@ else
 	check_cmd "test: GET is refused (HTTP 405)" test "$code_get" = 405
 	check_cmd "test: no alert within the timeout is a FAIL, exit 1" \
 	    sh -c "[ $rc -eq 1 ] && grep -q '^FAIL syscall.ClearLogActivities: no alert' '$tmp/t2.out'"
+	check_cmd "test: FAIL with other alerts received hints at the rule or placement" \
+	    grep -q '^FAIL syscall.ClearLogActivities: no alert.*: 1 other alerts did arrive.*enabled' \
+	    "$tmp/t2.out"
+
+	# No alert at all: the hint names the listener and http_output.
+	rc=0
+	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \
+	    --timeout 1s --sleep 0 >"$tmp/t2b.out" 2>/dev/null || rc=$?
+	check_cmd "test: FAIL with no alert at all hints at http_output.url" \
+	    sh -c "[ $rc -eq 1 ] && grep -q '^FAIL syscall.ClearLogActivities: no alert.*: no alert at all has reached http://127.0.0.1:$port/; .*http_output.enabled=true and http_output.url=http://127.0.0.1:$port/' '$tmp/t2b.out'"
 
 	# An action that cannot run here is a SKIP, not a failure.
 	rc=0
@@ -157,6 +171,45 @@ else
 	    >"$tmp/t3.out" 2>/dev/null || rc=$?
 	check_cmd "test: a container-only action on the host: SKIP, exit 0" \
 	    sh -c "[ $rc -eq 0 ] && grep -q '^SKIP syscall.PacketSocketCreatedInContainer: runs only in a container' '$tmp/t3.out'"
+
+	# Placement as the daemon decides it: the container id of the cgroup
+	# path, whatever marker files say.  With no 64-hex component in any
+	# cgroup path, the daemon says host: so must the generator.
+	if grep -Eq '[0-9a-f]{64}' /proc/self/cgroup; then
+		echo "SKIP: test: placement on the host: this shell's cgroup" \
+		    "path already carries a container id"
+	else
+		rc=0
+		env -u FALCO_EVGEN_CONTAINER "$bin" test \
+		    '^syscall.PacketSocketCreatedInContainer$' \
+		    --listen "127.0.0.1:$port" --timeout 1s --sleep 0 \
+		    >"$tmp/t3b.out" 2>/dev/null || rc=$?
+		check_cmd "test: no container id in the cgroup: host, the reason in the SKIP" \
+		    sh -c "[ $rc -eq 0 ] && grep -q '^SKIP syscall.PacketSocketCreatedInContainer: runs only in a container and this is the host: /proc/self/cgroup names no container, so the daemon reports container.id=host' '$tmp/t3b.out'"
+	fi
+	# In a cgroup shaped like podman's (libpod-<id>), the generator is
+	# in a container even without any marker file.
+	cgid=$(printf '%064d' 0 | sed "s/^0\{12\}/e7e7e7$(printf '%06x' $(($$ % 16777216)))/")
+	cgp=/sys/fs/cgroup/pids
+	[ -d "$cgp" ] || cgp=/sys/fs/cgroup
+	cgd=$cgp/falco-evgen-test-$$
+	if [ "$(id -u)" -ne 0 ] || ! mkdir -p "$cgd/libpod-$cgid" 2>/dev/null
+	then
+		echo "SKIP: test: placement in a podman-shaped cgroup: cannot" \
+		    "create $cgd (needs root and a writable cgroup hierarchy)"
+	else
+		rc=0
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		env -u FALCO_EVGEN_CONTAINER sh -c \
+		    'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh \
+		    "$cgd/libpod-$cgid" "$bin" test \
+		    '^syscall.LaunchSuspiciousNetworkToolOnHost$' \
+		    --listen "127.0.0.1:$port" --timeout 1s --sleep 0 \
+		    >"$tmp/t3c.out" 2>/dev/null || rc=$?
+		rmdir "$cgd/libpod-$cgid" "$cgd" 2>/dev/null || true
+		check_cmd "test: a libpod-<id> cgroup: container, the id in the SKIP" \
+		    sh -c "[ $rc -eq 0 ] && grep -q '^SKIP syscall.LaunchSuspiciousNetworkToolOnHost: runs only on the host and this is a container: /proc/self/cgroup names container $(echo "$cgid" | cut -c1-12),' '$tmp/t3c.out'"
+	fi
 
 	# The port is refused when taken.
 	"$bin" test '^syscall.ClearLogActivities$' --listen "127.0.0.1:$port" \

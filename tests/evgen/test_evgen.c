@@ -191,17 +191,92 @@ test_run(void **state)
 static void
 test_find_tool_and_container(void **state)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], why[256], text[16384], id[65];
+	size_t n;
+	int want;
+	FILE *f;
 
 	assert_int_equal(evgen_find_tool("sh", path, sizeof(path)), 0);
 	assert_int_equal(access(path, X_OK), 0);
 	assert_int_equal(evgen_find_tool("no-such-program-evgen", path,
 	    sizeof(path)), -1);
 	setenv("FALCO_EVGEN_CONTAINER", "yes", 1);
-	assert_int_equal(evgen_detect_container(), 1);
+	assert_int_equal(evgen_detect_container(why, sizeof(why)), 1);
+	assert_string_equal(why, "FALCO_EVGEN_CONTAINER=yes");
 	setenv("FALCO_EVGEN_CONTAINER", "no", 1);
-	assert_int_equal(evgen_detect_container(), 0);
+	assert_int_equal(evgen_detect_container(why, sizeof(why)), 0);
+	assert_string_equal(why, "FALCO_EVGEN_CONTAINER=no");
 	unsetenv("FALCO_EVGEN_CONTAINER");
+	/* Without the override: as /proc/self/cgroup says, with a reason. */
+	f = fopen("/proc/self/cgroup", "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	want = evgen_cgroup_container_id(text, n, id);
+	assert_int_equal(evgen_detect_container(why, sizeof(why)), want);
+	assert_non_null(strstr(why, "/proc/self/cgroup names"));
+	if (want)
+		assert_non_null(strstr(why, "container"));
+	else
+		assert_non_null(strstr(why, "container.id=host"));
+}
+
+/* One case of data/cgroups.txt. */
+static void
+check_cgroup_case(const char *want, const char *text, size_t len, int line)
+{
+	char id[65];
+	int r;
+
+	r = evgen_cgroup_container_id(text, len, id);
+	if (strcmp(want, "host") == 0) {
+		if (r != 0 || id[0] != '\0')
+			fail_msg("cgroups.txt:%d: want host, got %s", line, id);
+	} else if (r != 1 || strcmp(id, want) != 0)
+		fail_msg("cgroups.txt:%d: want %s, got %s (%d)", line, want,
+		    id, r);
+}
+
+static void
+test_cgroup_container_id(void **state)
+{
+	const char *src = getenv("FALCO_SRC");
+	char path[PATH_MAX], line[1024], want[80] = "", text[8192];
+	size_t len = 0, n;
+	int lineno = 0, at = 0, cases = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/evgen/data/cgroups.txt",
+	    src != NULL ? src : ".");
+	if ((f = fopen(path, "r")) == NULL)
+		fail_msg("cannot open %s", path);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (line[0] == '=') {
+			if (want[0] != '\0') {
+				check_cgroup_case(want, text, len, at);
+				cases++;
+			}
+			snprintf(want, sizeof(want), "%.70s", line + 2);
+			want[strcspn(want, "\n")] = '\0';
+			len = 0;
+			at = lineno;
+			continue;
+		}
+		n = strlen(line);
+		assert_true(len + n < sizeof(text));
+		memcpy(text + len, line, n);
+		len += n;
+	}
+	fclose(f);
+	/* The last case ends without its final newline. */
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	check_cgroup_case(want, text, len, at);
+	cases++;
+	assert_int_equal(cases, 8);
 }
 
 static void
@@ -353,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_temp_files),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_find_tool_and_container),
+		cmocka_unit_test(test_cgroup_container_id),
 		cmocka_unit_test(test_private_address),
 		cmocka_unit_test(test_listener),
 		cmocka_unit_test(test_action_table),

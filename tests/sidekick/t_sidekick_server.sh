@@ -158,6 +158,25 @@ wait_lines 5 "$SK_TMP/hook.log" -ge 3 || true
 check guide_three_outputs [ "$(lines "$SK_TMP/hook.log")" = 3 ]
 check guide_slack_text grep -q 'Rule: \*Read sensitive file untrusted\* triggered by alpine:3.19 (Priority: \*Critical\*)' "$SK_TMP/hook.log"
 stop_sk
+# The guide's pagerduty.apikey is a key of old falcosidekick releases:
+# warned about where it is written, with what replaced it.
+check guide_apikey_warned grep -q "guide.yaml:15:3: unknown key 'pagerduty.apikey', ignored: the PagerDuty output takes pagerduty.routingkey" "$SK_TMP/sk.log"
+check guide_no_other_warning [ "$(grep -c 'unknown key' "$SK_TMP/sk.log")" = 1 ]
+
+# A misspelt section is not silently dropped.
+cat >"$SK_TMP/typo.yaml" <<EOC
+listenaddress: "127.0.0.1"
+webhok:
+  address: "http://127.0.0.1:$hook_port/wh"
+webhook:
+  adress: "http://127.0.0.1:$hook_port/wh"
+EOC
+: >"$SK_TMP/sk.log"
+start_sk "$SK_TMP/typo.yaml"
+stop_sk
+check typo_section_warned grep -q "typo.yaml:2:1: unknown key 'webhok', ignored (did you mean 'webhook'?)" "$SK_TMP/sk.log"
+check typo_key_warned grep -q "typo.yaml:5:3: unknown key 'webhook.adress', ignored (did you mean 'webhook.address'?)" "$SK_TMP/sk.log"
+check typo_no_output grep -q 'enabled outputs: none' "$SK_TMP/sk.log"
 
 # Falco's program_output with keep_alive, as the guide sets it up:
 # "curl -d @- localhost:2801/" sends every alert line it read, run

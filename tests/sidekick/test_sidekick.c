@@ -5,6 +5,8 @@
  * time parsing, configuration lookups with environment overrides, and
  * an output's retry and spool behaviour.
  */
+#include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -483,6 +485,85 @@ test_config_errors(void **state)
 	sk_conf_free(c);
 }
 
+/*
+ * Load data/NAME with stderr captured (the warnings are logged); returns
+ * the captured text (malloc'd) and the data file's path in path.
+ */
+static char *
+load_capturing(const char *name, char *path, size_t pathlen)
+{
+	const char *src = getenv("FALCO_SRC");
+	char err[512], *out, *cap;
+	struct sk_conf *c;
+	int fd, saved;
+
+	snprintf(path, pathlen, "%s/tests/sidekick/data/%s",
+	    src != NULL ? src : ".", name);
+	cap = tu_path("stderr");
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(cap, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	c = sk_conf_load(path, err, sizeof(err));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	if (c == NULL)
+		fail_msg("%s: %s", name, err);
+	sk_conf_free(c);
+	out = tu_slurp(cap, NULL);
+	free(cap);
+	return out;
+}
+
+/*
+ * Unknown keys warn at their file:line:column with a hint
+ * (data/conf_unknown.*); every key the outputs read loads silently
+ * (data/conf_known.yaml).
+ */
+static void
+test_config_unknown_keys(void **state)
+{
+	const char *src = getenv("FALCO_SRC");
+	char path[PATH_MAX], exp[PATH_MAX], want[PATH_MAX + 512];
+	char *out, *exptext, *line, *save, *p;
+	size_t nwant = 0, ngot = 0;
+
+	(void)state;
+	log_init("test_sidekick", LOG_INFO, 1, 0);
+	out = load_capturing("conf_unknown.yaml", path, sizeof(path));
+	snprintf(exp, sizeof(exp), "%s/tests/sidekick/data/"
+	    "conf_unknown.expected", src != NULL ? src : ".");
+	exptext = tu_slurp(exp, NULL);
+	p = out;
+	for (line = strtok_r(exptext, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
+			continue;
+		nwant++;
+		snprintf(want, sizeof(want), " %s:%s\n", path, line);
+		/* In order: each after the previous one. */
+		if ((p = strstr(p, want)) == NULL)
+			fail_msg("missing or out of order: \"%s\" in:\n%s",
+			    want, out);
+		p += strlen(want);
+	}
+	for (p = out; (p = strstr(p, "ignored")) != NULL; p++)
+		ngot++;
+	assert_int_equal(nwant, 8);
+	if (ngot != nwant)
+		fail_msg("%zu warnings, want %zu:\n%s", ngot, nwant, out);
+	free(out);
+	free(exptext);
+
+	out = load_capturing("conf_known.yaml", path, sizeof(path));
+	if (out[0] != '\0')
+		fail_msg("conf_known.yaml warned:\n%s", out);
+	free(out);
+}
+
 /* A fake destination: fails `failures` times, then accepts. */
 struct fake {
 	int	failures;
@@ -684,6 +765,8 @@ main(void)
 		cmocka_unit_test(test_alert_small_year),
 		cmocka_unit_test(test_config_env),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test_setup_teardown(test_config_unknown_keys,
+		    tu_setup_tmp, tu_teardown_tmp),
 		cmocka_unit_test(test_output_retry_and_spool),
 		cmocka_unit_test(test_output_concurrent),
 		cmocka_unit_test(test_output_queue_full),

@@ -71,12 +71,21 @@ int	evgen_fail(struct evgen_ctx *ctx, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
- * Whether this process runs in a container: FALCO_EVGEN_CONTAINER=yes|no
- * decides when set, otherwise /.dockerenv, /run/.containerenv, a
- * "container" variable in pid 1's environment or a runtime name in
- * /proc/self/cgroup.  Returns 1 or 0.
+ * Whether this process runs in a container as the daemon sees it: when
+ * the cgroup path names one (the daemon's container.id), or as
+ * FALCO_EVGEN_CONTAINER=yes|no says when it is set.  Marker files such
+ * as /.dockerenv are not trusted.  Writes one line saying why into why
+ * (of size whylen) and returns 1 or 0.
  */
-int	evgen_detect_container(void);
+int	evgen_detect_container(char *why, size_t whylen);
+
+/*
+ * The container id in the text of a /proc/<pid>/cgroup file (len bytes,
+ * "N:subsystems:path" lines), by the daemon's rules (state_container_id):
+ * writes the 64-hex id into id and returns 1, or writes "" and returns
+ * 0 for the host.
+ */
+int	evgen_cgroup_container_id(const char *text, size_t len, char id[65]);
 
 /*
  * Look a program up in PATH and the sbin directories.  Fills path (of

@@ -31,7 +31,9 @@
 #include <unistd.h>
 
 #include "evgen/evgen.h"
+#include "state/state.h"
 #include "util/log.h"
+#include "util/sbuf.h"
 #include "util/xmalloc.h"
 
 #define TEMP_PREFIX	"falco-event-generator-syscall-"
@@ -108,59 +110,77 @@ evgen_now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/*
- * Whether the first 8 KiB of path contain one of needles.  The text is
- * searched with a newline in front and NUL bytes turned into newlines,
- * so that "\nNAME=" finds a variable anywhere in an environ file.
- */
-static int
-file_contains(const char *path, const char *const needles[])
+int
+evgen_cgroup_container_id(const char *text, size_t len, char id[65])
 {
-	char buf[8192];
-	ssize_t n, i;
-	size_t k;
-	int fd;
+	struct sbuf cg = SBUF_INIT;
+	const char *line = text, *end = text + len, *nl, *c1, *c2;
+	int r;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	buf[0] = '\n';
-	n = read(fd, buf + 1, sizeof(buf) - 2);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	for (i = 1; i <= n; i++)
-		if (buf[i] == '\0')
-			buf[i] = '\n';
-	buf[n + 1] = '\0';
-	for (k = 0; needles[k] != NULL; k++)
-		if (strstr(buf, needles[k]) != NULL)
-			return 1;
-	return 0;
+	/* "N:subsys:path" lines -> "subsys=path\0", state's layout. */
+	while (line < end) {
+		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
+			nl = end;
+		if ((c1 = memchr(line, ':', (size_t)(nl - line))) != NULL &&
+		    (c2 = memchr(c1 + 1, ':', (size_t)(nl - c1 - 1))) != NULL) {
+			sbuf_put(&cg, c1 + 1, (size_t)(c2 - c1 - 1));
+			sbuf_putc(&cg, '=');
+			sbuf_put(&cg, c2 + 1, (size_t)(nl - c2 - 1));
+			sbuf_putc(&cg, '\0');
+		}
+		line = nl + 1;
+	}
+	r = state_container_id(cg.buf, cg.len, id);
+	sbuf_free(&cg);
+	return r;
 }
 
+/*
+ * The daemon takes container.id from the cgroup path of a process and
+ * nothing else: marker files such as /.dockerenv say nothing about the
+ * cgroups (this generator may run in a CI provider's container whose
+ * cgroup layout the daemon does not recognise, so the daemon reports
+ * container.id=host), and a container-only rule would then never match.
+ */
 int
-evgen_detect_container(void)
+evgen_detect_container(char *why, size_t whylen)
 {
-	static const char *const runtimes[] = {
-		"docker", "libpod", "kubepods", "containerd", "crio-",
-		"/lxc/", "/machine.slice/", NULL
-	};
-	static const char *const envmark[] = { "\ncontainer=", NULL };
+	char buf[16384], id[65];
 	const char *env;
+	ssize_t n;
+	int fd;
 
 	if ((env = getenv("FALCO_EVGEN_CONTAINER")) != NULL) {
-		if (strcmp(env, "yes") == 0 || strcmp(env, "1") == 0)
+		if (strcmp(env, "yes") == 0 || strcmp(env, "1") == 0) {
+			snprintf(why, whylen, "FALCO_EVGEN_CONTAINER=%s", env);
 			return 1;
-		if (strcmp(env, "no") == 0 || strcmp(env, "0") == 0)
+		}
+		if (strcmp(env, "no") == 0 || strcmp(env, "0") == 0) {
+			snprintf(why, whylen, "FALCO_EVGEN_CONTAINER=%s", env);
 			return 0;
+		}
 		log_warn("FALCO_EVGEN_CONTAINER=%s: expected yes or no; "
 		    "detecting instead", env);
 	}
-	if (access("/.dockerenv", F_OK) == 0 ||
-	    access("/run/.containerenv", F_OK) == 0)
+	if ((fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(why, whylen, "/proc/self/cgroup: %s; assuming the "
+		    "host", strerror(errno));
+		return 0;
+	}
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n > 0 && evgen_cgroup_container_id(buf, (size_t)n, id)) {
+		snprintf(why, whylen, "/proc/self/cgroup names container "
+		    "%.12s, the daemon's container.id", id);
 		return 1;
-	return file_contains("/proc/self/cgroup", runtimes) ||
-	    file_contains("/proc/1/environ", envmark);
+	}
+	snprintf(why, whylen, "/proc/self/cgroup names no container, so "
+	    "the daemon reports container.id=host%s",
+	    access("/.dockerenv", F_OK) == 0 ||
+	    access("/run/.containerenv", F_OK) == 0 ?
+	    " (/.dockerenv or /run/.containerenv exists but is not "
+	    "what the daemon goes by)" : "");
+	return 0;
 }
 
 int

@@ -10,6 +10,11 @@
  * REGEXP is a POSIX extended regular expression matched against action
  * names such as syscall.ReadSensitiveFileUntrusted.  Durations take a
  * unit: 100ms, 6s, 1m (a bare 0 is accepted).
+ *
+ * Placement: some actions only make sense in a container, others only on
+ * the host.  The generator decides where it runs as the daemon does,
+ * from the container id in its cgroup path (evgen_detect_container()),
+ * so that it never expects a container alert the daemon cannot raise.
  */
 #include <errno.h>
 #include <limits.h>
@@ -38,19 +43,33 @@ struct options {
 	int		 listen_port;
 };
 
+/* Print the help, to stdout when asked for (-h, --help), and exit. */
 static void
-usage(void)
+help(FILE *f, int code)
 {
-	fprintf(stderr,
+	fprintf(f,
 	    "usage: event-generator run [REGEXP] [--all] [--loop] "
 	    "[--sleep D]\n"
 	    "       event-generator list [REGEXP] [--all] [--long]\n"
 	    "       event-generator test [REGEXP] [--all] [--sleep D] "
 	    "[--listen ADDR:PORT] [--timeout D]\n"
 	    "options: -v/--verbose logs debug messages\n"
+	    "test listens on ADDR:PORT (default 127.0.0.1:8080) for the\n"
+	    "alerts: run falco with json_output=true,\n"
+	    "http_output.enabled=true and http_output.url=http://ADDR:PORT/\n"
+	    "pointed at it.\n"
+	    "Container-only actions run where /proc/self/cgroup names a\n"
+	    "container (falco's container.id), host-only actions elsewhere;\n"
+	    "FALCO_EVGEN_CONTAINER=yes|no overrides.\n"
 	    "Network actions only reach loopback or an address inside a\n"
 	    "network namespace they create; most actions need root.\n");
-	exit(2);
+	exit(code);
+}
+
+static void
+usage(void)
+{
+	help(stderr, 2);
 }
 
 static void
@@ -90,6 +109,10 @@ parse_args(int argc, char **argv, struct options *o)
 	o->listen_port = 8080;
 	if (argc < 2)
 		usage();
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			help(stdout, 0);
 	o->cmd = argv[1];
 	if (strcmp(o->cmd, "run") != 0 && strcmp(o->cmd, "list") != 0 &&
 	    strcmp(o->cmd, "test") != 0)
@@ -172,7 +195,7 @@ self_path(char *buf, size_t len)
 /* Run one action with its placement checks.  Returns EVGEN_*. */
 static int
 run_action(const struct evgen_action *a, const char *self, int in_container,
-    char *reason, size_t reasonlen)
+    const char *placement, char *reason, size_t reasonlen)
 {
 	struct evgen_ctx ctx;
 	int r;
@@ -183,11 +206,13 @@ run_action(const struct evgen_action *a, const char *self, int in_container,
 	ctx.shortname = strchr(a->name, '.') + 1;
 	ctx.in_container = in_container;
 	if ((a->flags & EVGEN_F_CONTAINER) && !in_container)
-		r = evgen_skip(&ctx, "runs only in a container and none was "
-		    "detected (FALCO_EVGEN_CONTAINER=yes overrides)");
+		r = evgen_skip(&ctx, "runs only in a container and this is "
+		    "the host: %s (FALCO_EVGEN_CONTAINER=yes overrides)",
+		    placement);
 	else if ((a->flags & EVGEN_F_HOST) && in_container)
 		r = evgen_skip(&ctx, "runs only on the host and this is a "
-		    "container (FALCO_EVGEN_CONTAINER=no overrides)");
+		    "container: %s (FALCO_EVGEN_CONTAINER=no overrides)",
+		    placement);
 	else if (a->needs != NULL && strstr(a->needs, "root") != NULL &&
 	    geteuid() != 0)
 		r = evgen_skip(&ctx, "needs root");
@@ -217,6 +242,32 @@ nap(long long ns)
 		;
 }
 
+/*
+ * The likely cause of a missing alert, after "FAIL action: ...: ".
+ * Without a single alert received, the daemon is not posting to us;
+ * otherwise the rule is off or filtered, or the daemon places the
+ * action elsewhere than we do (container.id).
+ */
+static void
+print_hint(const struct options *o, const struct evgen_action *a,
+    size_t received, int in_container, const char *placement)
+{
+	if (received == 0) {
+		printf("no alert at all has reached http://%s:%d/; is falco "
+		    "running with json_output=true, http_output.enabled=true "
+		    "and http_output.url=http://%s:%d/?\n", o->listen_addr,
+		    o->listen_port, o->listen_addr, o->listen_port);
+		return;
+	}
+	printf("%zu other alerts did arrive, so falco posts here; check "
+	    "that the rule is loaded, enabled and at or above falco's "
+	    "priority setting%s; this action ran %s (%s)\n", received,
+	    a->flags & (EVGEN_F_CONTAINER | EVGEN_F_HOST) ?
+	    ", and that falco places the action where the generator does "
+	    "(its container.id)" : "",
+	    in_container ? "in a container" : "on the host", placement);
+}
+
 static int
 cmd_list(const struct options *o, const regex_t *re)
 {
@@ -240,7 +291,7 @@ cmd_list(const struct options *o, const regex_t *re)
 
 static int
 cmd_run(const struct options *o, const regex_t *re, const char *self,
-    int in_container)
+    int in_container, const char *placement)
 {
 	char reason[512];
 	size_t i, n;
@@ -257,8 +308,8 @@ cmd_run(const struct options *o, const regex_t *re, const char *self,
 			nap(o->sleep_ns);
 			if (stop_requested)
 				break;
-			if (run_action(a, self, in_container, reason,
-			    sizeof(reason)) == EVGEN_FAIL)
+			if (run_action(a, self, in_container, placement,
+			    reason, sizeof(reason)) == EVGEN_FAIL)
 				failed++;
 		}
 		if (n == 0) {
@@ -272,7 +323,7 @@ cmd_run(const struct options *o, const regex_t *re, const char *self,
 
 static int
 cmd_test(const struct options *o, const regex_t *re, const char *self,
-    int in_container)
+    int in_container, const char *placement)
 {
 	struct evgen_listener *l;
 	char reason[512];
@@ -289,7 +340,8 @@ cmd_test(const struct options *o, const regex_t *re, const char *self,
 			continue;
 		nap(o->sleep_ns);
 		since = evgen_now_ns();
-		r = run_action(a, self, in_container, reason, sizeof(reason));
+		r = run_action(a, self, in_container, placement, reason,
+		    sizeof(reason));
 		if (r == EVGEN_SKIP) {
 			nskip++;
 			printf("SKIP %s: %s\n", a->name, reason);
@@ -307,8 +359,10 @@ cmd_test(const struct options *o, const regex_t *re, const char *self,
 		} else {
 			nfail++;
 			printf("FAIL %s: no alert for rule \"%s\" within "
-			    "%.0f s\n", a->name, a->rule,
+			    "%.0f s: ", a->name, a->rule,
 			    (double)o->timeout_ns / 1e9);
+			print_hint(o, a, evgen_listener_count(l), in_container,
+			    placement);
 		}
 		fflush(stdout);
 	}
@@ -325,6 +379,7 @@ main(int argc, char **argv)
 	struct options o;
 	char self[PATH_MAX];
 	regex_t re;
+	char placement[256];
 	int r, in_container;
 
 	memset(&re, 0, sizeof(re));
@@ -340,16 +395,17 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	in_container = evgen_detect_container();
-	log_debug("running %s", in_container ? "in a container" :
-	    "on the host");
+	in_container = evgen_detect_container(placement, sizeof(placement));
+	if (strcmp(o.cmd, "list") != 0)
+		log_info("running %s: %s", in_container ? "in a container" :
+		    "on the host", placement);
 
 	if (strcmp(o.cmd, "list") == 0)
 		r = cmd_list(&o, &re);
 	else if (strcmp(o.cmd, "run") == 0)
-		r = cmd_run(&o, &re, self, in_container);
+		r = cmd_run(&o, &re, self, in_container, placement);
 	else
-		r = cmd_test(&o, &re, self, in_container);
+		r = cmd_test(&o, &re, self, in_container, placement);
 	if (o.pattern != NULL)
 		regfree(&re);
 	return r;

@@ -8,5 +8,5 @@ evgen_SRCS := userspace/evgen/actions.c userspace/evgen/alert.c \
 
 PROGS += event-generator
 event-generator_SRCS := userspace/evgen/main.c
-event-generator_LIBS := evgen util
+event-generator_LIBS := evgen state util
 event-generator_LDLIBS := -lmicrohttpd -ljson-c
