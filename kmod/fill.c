@@ -32,8 +32,10 @@
 #include <linux/dcache.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/magic.h>
 #include <linux/mman.h>
 #include <linux/net.h>
+#include <linux/nsproxy.h>
 #include <linux/openat2.h>
 #include <linux/pid_namespace.h>
 #include <linux/prctl.h>
@@ -48,6 +50,7 @@
 #include <linux/uio.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
+#include <net/af_unix.h>
 #include <net/sock.h>
 #include <asm/syscall.h>
 
@@ -298,16 +301,72 @@ static void fill_fd_dev_ino(struct falco_fill *f, long fd, bool ino)
 		fill_u32(f, v);
 }
 
-static u32 falco_fd_created(long fd)
+/*
+ * The overlayfs layer a file comes from: FE_NOT_OVERLAY_FS, FE_OVERLAY_UPPER
+ * when its overlay inode has an upper dentry with an inode, else
+ * FE_OVERLAY_LOWER.
+ */
+static int falco_overlay_layer(struct file *file)
+{
+	struct dentry *d = file ? file->f_path.dentry : NULL;
+	struct inode *inode, *up_inode;
+	struct dentry *upper;
+
+	if (!d || !d->d_sb || d->d_sb->s_magic != OVERLAYFS_SUPER_MAGIC)
+		return FE_NOT_OVERLAY_FS;
+	inode = d_inode(d);
+	if (!inode)
+		return FE_OVERLAY_LOWER;
+	/*
+	 * XXX: struct ovl_inode is private to overlayfs.  Its upper dentry
+	 * pointer comes right after the embedded VFS inode (4.13 to 6.12
+	 * at least), the layout Falco's drivers rely on too.
+	 */
+	upper = READ_ONCE(*(struct dentry **)((char *)inode + sizeof(*inode)));
+	up_inode = upper ? d_inode(upper) : NULL;
+	return up_inode && up_inode->i_ino ? FE_OVERLAY_UPPER :
+		FE_OVERLAY_LOWER;
+}
+
+/* Flags of an open's new fd: created by this call, overlayfs layer. */
+static u32 falco_fd_flags(long fd)
 {
 	struct file *file = falco_fget(fd);
 	u32 out = 0;
 
-	if (file) {
-		if (file->f_mode & FMODE_CREATED)
-			out = FL_FILE_FLAGS_O_F_CREATED;
-		fput(file);
+	if (!file)
+		return 0;
+	if (file->f_mode & FMODE_CREATED)
+		out = FL_FILE_FLAGS_O_F_CREATED;
+	switch (falco_overlay_layer(file)) {
+	case FE_OVERLAY_UPPER:
+		out |= FL_FILE_FLAGS_FD_UPPER_LAYER;
+		break;
+	case FE_OVERLAY_LOWER:
+		out |= FL_FILE_FLAGS_FD_LOWER_LAYER;
+		break;
 	}
+	fput(file);
+	return out;
+}
+
+/* The creat_flags parameter of creat: the overlayfs layer of the fd. */
+static u16 falco_creat_flags(long fd)
+{
+	struct file *file = falco_fget(fd);
+	u16 out = 0;
+
+	if (!file)
+		return 0;
+	switch (falco_overlay_layer(file)) {
+	case FE_OVERLAY_UPPER:
+		out = FL_CREAT_FLAGS_FD_UPPER_LAYER_CREAT;
+		break;
+	case FE_OVERLAY_LOWER:
+		out = FL_CREAT_FLAGS_FD_LOWER_LAYER_CREAT;
+		break;
+	}
+	fput(file);
 	return out;
 }
 
@@ -361,10 +420,52 @@ static void fill_sockaddr(struct falco_fill *f, unsigned long uaddr,
 }
 
 /*
- * The socket tuple of fd: the side that started the connection first,
- * so local then remote after connect, remote then local after accept.
+ * A unix socket tuple, as Falco's drivers lay it out: the two sockets
+ * (ours first on inbound calls, the peer first otherwise; addresses are
+ * hashed, see falco_hash_ptr()) and then a path: our own name on inbound
+ * calls, the peer's otherwise.  An abstract name loses its leading NUL.
+ * XXX A call that names its destination (sendto on an unconnected
+ * socket) does not fall back to that address.
  */
-static void fill_tuple(struct falco_fill *f, long fd, bool accepted)
+static void fill_unix_tuple(struct falco_fill *f, struct socket *sock,
+			    bool inbound)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
+	struct sock *sk = sock->sk;
+	u64 us = falco_hash_ptr(sk);
+	u64 peer = falco_hash_ptr(READ_ONCE(unix_sk(sk)->peer));
+	const char *path = sun->sun_path;
+	int n, plen = 0;
+	u8 *p;
+
+	n = inbound ? kernel_getsockname(sock, (struct sockaddr *)&ss) :
+		kernel_getpeername(sock, (struct sockaddr *)&ss);
+	if (n > (int)offsetof(struct sockaddr_un, sun_path)) {
+		plen = n - offsetof(struct sockaddr_un, sun_path);
+		if (path[0] == '\0') {
+			path++;
+			plen--;
+		}
+		plen = strnlen(path, plen);
+	}
+	if (!fill_room(f, 17 + plen + 1))
+		return;
+	p = f->rec + f->off;
+	p[0] = AF_UNIX;
+	memcpy(p + 1, inbound ? &us : &peer, 8);
+	memcpy(p + 9, inbound ? &peer : &us, 8);
+	memcpy(p + 17, path, plen);
+	p[17 + plen] = '\0';
+	fill_set_len(f, 17 + plen + 1);
+}
+
+/*
+ * The socket tuple of fd, as Falco's drivers write it: local then remote
+ * for outbound calls (connect, send*), remote then local for inbound ones
+ * (accept, recv*).
+ */
+static void fill_tuple(struct falco_fill *f, long fd, bool inbound)
 {
 	struct file *file = falco_fget(fd);
 	struct socket *sock;
@@ -383,34 +484,25 @@ static void fill_tuple(struct falco_fill *f, long fd, bool accepted)
 	switch (sk->sk_family) {
 	case AF_INET:
 		buf[0] = AF_INET;
-		memcpy(buf + (accepted ? 7 : 1), &inet_sk(sk)->inet_saddr, 4);
-		memcpy(buf + (accepted ? 11 : 5), &sport, 2);
-		memcpy(buf + (accepted ? 1 : 7), &inet_sk(sk)->inet_daddr, 4);
-		memcpy(buf + (accepted ? 5 : 11), &dport, 2);
+		memcpy(buf + (inbound ? 7 : 1), &inet_sk(sk)->inet_saddr, 4);
+		memcpy(buf + (inbound ? 11 : 5), &sport, 2);
+		memcpy(buf + (inbound ? 1 : 7), &inet_sk(sk)->inet_daddr, 4);
+		memcpy(buf + (inbound ? 5 : 11), &dport, 2);
 		fill_put(f, buf, 13);
 		break;
 #if IS_ENABLED(CONFIG_IPV6)
 	case AF_INET6:
 		buf[0] = AF_INET6;
-		memcpy(buf + (accepted ? 19 : 1), &sk->sk_v6_rcv_saddr, 16);
-		memcpy(buf + (accepted ? 35 : 17), &sport, 2);
-		memcpy(buf + (accepted ? 1 : 19), &sk->sk_v6_daddr, 16);
-		memcpy(buf + (accepted ? 17 : 35), &dport, 2);
+		memcpy(buf + (inbound ? 19 : 1), &sk->sk_v6_rcv_saddr, 16);
+		memcpy(buf + (inbound ? 35 : 17), &sport, 2);
+		memcpy(buf + (inbound ? 1 : 19), &sk->sk_v6_daddr, 16);
+		memcpy(buf + (inbound ? 17 : 35), &dport, 2);
 		fill_put(f, buf, 37);
 		break;
 #endif
-	case AF_UNIX: {
-		u64 src = falco_hash_ptr(sk);
-		/* XXX: the peer is not resolved; needs af_unix internals. */
-		u64 dst = 0;
-
-		buf[0] = AF_UNIX;
-		memcpy(buf + 1, &src, 8);
-		memcpy(buf + 9, &dst, 8);
-		buf[17] = '\0';
-		fill_put(f, buf, 18);
+	case AF_UNIX:
+		fill_unix_tuple(f, sock, inbound);
 		break;
-	}
 	default:
 		fill_empty(f);
 	}
@@ -479,7 +571,7 @@ enum falco_op {
 	OP_X32,		/* argument a through table b, 4 bytes */
 	OP_X16,
 	OP_X8,
-	OP_OFLAGS,	/* open flags a, plus "created" from the new fd */
+	OP_OFLAGS,	/* open flags a, plus "created" and layer of the new fd */
 	OP_OFLAGS_E,	/* open flags a (enter event) */
 	OP_OMODE,	/* mode a if flags b create a file */
 	OP_MODE,	/* mode a */
@@ -498,7 +590,7 @@ enum falco_op {
 	OP_MSG_ARG,	/* iovec of user msghdr a, all of it */
 	OP_MSG_LEN,	/* total iovec length of user msghdr a, 4 bytes */
 	OP_SOCKADDR,	/* user sockaddr a of length argument b */
-	OP_TUPLE,	/* socket tuple of fd argument a */
+	OP_TUPLE,	/* socket tuple of fd argument a; b: inbound call */
 	OP_TUPLE_RES,	/* socket tuple of the returned fd */
 	OP_UFD,		/* user int[2] at a, element b */
 	OP_UFD_INO,	/* inode of element 0 of user int[2] at a */
@@ -510,7 +602,8 @@ enum falco_op {
 	OP_PRCTL_INT,
 	OP_VM,		/* current mm: b = 0 size, 1 rss, 2 swap (KiB) */
 	OP_CAP,		/* current caps: b = 0 inh, 1 prm, 2 eff */
-	OP_ZERO16,
+	OP_RLIM,	/* rlimit at a: b 0 cur, 1 max, 2-3 same or -1 */
+	OP_CREAT_FLAGS,	/* overlayfs layer of the returned fd, 2 bytes */
 	OP_EMPTY,
 };
 
@@ -606,8 +699,11 @@ static const struct falco_step *const falco_recipes[FE_MAX] = {
 				   S(HOW_RESOLVE, 2), S(DEV), S(INO)),
 	[FE_SYSCALL_CREAT_E] = R(S(STR, 0), S(MODE, 1)),
 	[FE_SYSCALL_CREAT_X] = R(S(RES), S(STR, 0), S(MODE, 1), S(DEV),
-				 S(INO), S(ZERO16)),
+				 S(INO), S(CREAT_FLAGS)),
 	[FE_SYSCALL_CLOSE_X] = R(S(RES), S(FD, 0)),
+	[FE_SYSCALL_PRLIMIT_X] = R(S(RES), S(RLIM, 2, 0), S(RLIM, 2, 1),
+				   S(RLIM, 3, 2), S(RLIM, 3, 3), S(FD, 0),
+				   S(U8, 1)),
 	[FE_SOCKET_CONNECT_E] = R(S(FD, 0), S(SOCKADDR, 1, 2)),
 	[FE_SOCKET_CONNECT_X] = R(S(RES), S(TUPLE, 0), S(FD, 0),
 				  S(SOCKADDR, 1, 2)),
@@ -631,18 +727,18 @@ static const struct falco_step *const falco_recipes[FE_MAX] = {
 				   S(BACKLOG, 0, 1), S(BACKLOG, 0, 2)),
 	[FE_SOCKET_ACCEPT4_6_X] = R(S(RES), S(TUPLE_RES), S(BACKLOG, 0, 0),
 				    S(BACKLOG, 0, 1), S(BACKLOG, 0, 2),
-				    S(U32, 3)),
+				    S(SOCKFLAGS, 3)),
 	[FE_SOCKET_BIND_X] = R(S(RES), S(SOCKADDR, 1, 2), S(FD, 0)),
 	[FE_SOCKET_LISTEN_X] = R(S(RES), S(FD, 0), S(U32, 1)),
 	[FE_SOCKET_SENDTO_X] = R(S(RES), S(BUF_ARG, 1, 2), S(FD, 0),
 				 S(U32, 2), S(TUPLE, 0)),
-	[FE_SOCKET_RECVFROM_X] = R(S(RES), S(BUF_RES, 1), S(TUPLE, 0),
+	[FE_SOCKET_RECVFROM_X] = R(S(RES), S(BUF_RES, 1), S(TUPLE, 0, 1),
 				   S(FD, 0), S(U32, 2)),
 	[FE_SOCKET_SENDMSG_X] = R(S(RES), S(MSG_ARG, 1), S(FD, 0),
 				  S(MSG_LEN, 1), S(TUPLE, 0)),
 	/* XXX: the control data (msgcontrol) is not captured. */
 	[FE_SOCKET_RECVMSG_X] = R(S(RES), S(RES32), S(MSG_RES, 1),
-				  S(TUPLE, 0), S(EMPTY), S(FD, 0)),
+				  S(TUPLE, 0, 1), S(EMPTY), S(FD, 0)),
 	[FE_SYSCALL_READ_X] = R(S(RES), S(BUF_RES, 1), S(FD, 0), S(U32, 2)),
 	[FE_SYSCALL_WRITE_X] = R(S(RES), S(BUF_ARG, 1, 2), S(FD, 0),
 				 S(U32, 2)),
@@ -749,7 +845,7 @@ static void fill_how(struct falco_fill *f, const struct falco_step *s)
 	switch (s->op) {
 	case OP_HOW_FLAGS:
 		return fill_u32(f, falco_open_flags(how.flags) |
-				falco_fd_created(x->ret));
+				falco_fd_flags(x->ret));
 	case OP_HOW_FLAGS_E:
 		return fill_u32(f, falco_open_flags(how.flags));
 	case OP_HOW_MODE:
@@ -814,7 +910,7 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 		return fill_u8(f, falco_xlat_id(s->b, a));
 	case OP_OFLAGS:
 		return fill_u32(f, falco_open_flags(a) |
-				falco_fd_created(x->ret));
+				falco_fd_flags(x->ret));
 	case OP_OFLAGS_E:
 		return fill_u32(f, falco_open_flags(a));
 	case OP_OMODE:
@@ -847,7 +943,7 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 	case OP_SOCKADDR:
 		return fill_sockaddr(f, a, b);
 	case OP_TUPLE:
-		return fill_tuple(f, (int)a, false);
+		return fill_tuple(f, (int)a, s->b);
 	case OP_TUPLE_RES:
 		return fill_tuple(f, x->ret, true);
 	case OP_UFD:
@@ -892,8 +988,18 @@ static void fill_step(struct falco_fill *f, const struct falco_step *s)
 			a = falco_cap_u64(cred->cap_effective);
 		return fill_u64(f, a);
 	}
-	case OP_ZERO16:
-		return fill_u16(f, 0);
+	case OP_RLIM: {
+		struct rlimit rl = { 0 };
+
+		if (s->b >= 2 && x->ret)
+			return fill_u64(f, (u64)-1);
+		if (copy_from_user_nofault(&rl, (const void __user *)a,
+					   sizeof(rl)))
+			memset(&rl, 0, sizeof(rl));
+		return fill_u64(f, s->b & 1 ? rl.rlim_max : rl.rlim_cur);
+	}
+	case OP_CREAT_FLAGS:
+		return fill_u16(f, falco_creat_flags(x->ret));
 	default:
 		return fill_empty(f);
 	}
@@ -950,6 +1056,69 @@ static void fill_exe_args(struct falco_fill *f, struct mm_struct *mm)
 		fill_set_len(f, len - first);
 }
 
+/*
+ * The strings of the user array of string pointers at uvec (an argv or
+ * envp), each with its NUL, back to back at p: at most room bytes, the
+ * last string cut if needed.  Stops at the NULL pointer or at the first
+ * pointer or string that cannot be read.  Returns the bytes written.
+ */
+static u32 falco_uvec(u8 *p, u32 room, unsigned long uvec)
+{
+	unsigned long s;
+	u32 len = 0;
+	long n;
+
+	while (uvec && len < room) {
+		if (copy_from_user_nofault(&s, (const void __user *)uvec,
+					   sizeof(s)) || !s)
+			break;
+		n = falco_strncpy_nofault(p + len, s, room - len);
+		if (n < 0)
+			break;
+		if (n >= room - len) {
+			p[room - 1] = '\0';
+			return room;
+		}
+		len += n + 1;
+		uvec += sizeof(s);
+	}
+	return len;
+}
+
+/*
+ * exe and args of a failed exec, from the argv it was given: exe is
+ * argv[0], args the strings after it.
+ */
+static void fill_exe_args_uvec(struct falco_fill *f, unsigned long uargv)
+{
+	u32 len, first;
+	u8 *p;
+
+	if (!fill_room(f, 1))
+		return;
+	p = f->rec + f->off;
+	len = falco_uvec(p, min_t(u32, f->avail - f->off, FALCO_ARGS_MAX),
+			 uargv);
+	if (!len) {
+		p[0] = '\0';
+		len = 1;
+	}
+	first = min_t(u32, strnlen(p, len) + 1, len);
+	fill_set_len(f, first);
+	if (fill_room(f, len - first))
+		fill_set_len(f, len - first);
+}
+
+/* The env of a failed exec, from the envp it was given. */
+static void fill_env_uvec(struct falco_fill *f, unsigned long uenvp)
+{
+	if (!fill_room(f, 0))
+		return;
+	fill_set_len(f, falco_uvec(f->rec + f->off,
+				   min_t(u32, f->avail - f->off,
+					 FALCO_ARGS_MAX), uenvp));
+}
+
 static void fill_uarea(struct falco_fill *f, unsigned long start,
 		       unsigned long end)
 {
@@ -995,11 +1164,20 @@ static void fill_cgroups(struct falco_fill *f, struct task_struct *task)
 	fill_set_len(f, min(used, room));
 }
 
-static void fill_proc_common(struct falco_fill *f, struct task_struct *task)
+/*
+ * The parameters clone and execve share, from tid on, after exe and args:
+ * those come from the task's argument area, or for a failed exec (uargv
+ * not NULL) from the argv the call was given, as Falco's drivers do.
+ */
+static void fill_proc_common(struct falco_fill *f, struct task_struct *task,
+			     const unsigned long *uargv)
 {
 	struct mm_struct *mm = task->mm;
 
-	fill_exe_args(f, mm);
+	if (uargv)
+		fill_exe_args_uvec(f, *uargv);
+	else
+		fill_exe_args(f, mm);
 	fill_u64(f, task_pid_nr(task));
 	fill_u64(f, task_tgid_nr(task));
 	fill_u64(f, task_pid_nr(rcu_dereference(task->real_parent)));
@@ -1027,11 +1205,26 @@ static u64 falco_clone_flags(const struct falco_ctx *x)
 					   sizeof(flags)))
 			return 0;
 		return flags;
-	case FE_SC_VFORK:
-		return CLONE_VM | CLONE_VFORK;
 	default:
+		/* fork and vfork: no flags argument, so none (as Falco). */
 		return 0;
 	}
+}
+
+/*
+ * PPM_CL_CHILD_IN_PIDNS: the task lives in a child pid namespace, or its
+ * children will (after unshare(CLONE_NEWPID)).
+ */
+static u32 falco_in_pidns(struct task_struct *task)
+{
+	struct pid_namespace *ns = task_active_pid_ns(task);
+	struct nsproxy *nsp = READ_ONCE(task->nsproxy);
+
+	if (!ns)
+		return 0;
+	if (ns->level || (nsp && nsp->pid_ns_for_children != ns))
+		return FL_CLONE_FLAGS_CLONE_CHILD_IN_PIDNS;
+	return 0;
 }
 
 static void falco_fill_clone(struct falco_fill *f)
@@ -1043,14 +1236,15 @@ static void falco_fill_clone(struct falco_fill *f)
 	struct task_struct *reaper = ns ? ns->child_reaper : NULL;
 
 	fill_u64(f, (s64)x->ret);
-	fill_proc_common(f, task);
-	fill_u32(f, XLAT(clone_flags, falco_clone_flags(x)));
+	fill_proc_common(f, task, NULL);
+	fill_u32(f, XLAT(clone_flags, falco_clone_flags(x)) |
+		 falco_in_pidns(task));
 	fill_u32(f, from_kuid(&init_user_ns, cred->euid));
 	fill_u32(f, from_kgid(&init_user_ns, cred->egid));
 	fill_u64(f, ns ? task_pid_nr_ns(task, ns) : 0);
 	fill_u64(f, ns ? task_tgid_nr_ns(task, ns) : 0);
-	fill_u64(f, reaper ? reaper->start_boottime + falco_boot_epoch_ns :
-		 0);
+	/* Monotonic start of the namespace's init, in the child only. */
+	fill_u64(f, x->ret == 0 && reaper ? reaper->start_time : 0);
 }
 
 static u32 falco_tty(struct task_struct *task)
@@ -1063,17 +1257,68 @@ static u32 falco_tty(struct task_struct *task)
 				    tty->driver->minor_start + tty->index));
 }
 
+/*
+ * Whether the current task could write the inode, by the basic checks of
+ * inode_permission(MAY_WRITE): read-only mount of a file, directory or
+ * link, immutable flag, owner (who may always change the mode), group
+ * and other write bits, then CAP_DAC_OVERRIDE and CAP_FOWNER.  The
+ * kernel's own function is not called: it may sleep in an LSM hook.
+ * XXX POSIX ACLs and LSMs are not looked at.
+ */
+static bool falco_exe_writable(struct inode *inode)
+{
+	const struct cred *cred = current_cred();
+	umode_t mode = inode->i_mode;
+	bool uid_ok, gid_ok;
+
+	if (sb_rdonly(inode->i_sb) &&
+	    (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)))
+		return false;
+	if (IS_IMMUTABLE(inode))
+		return false;
+	if (!uid_valid(inode->i_uid) || !gid_valid(inode->i_gid))
+		return false;
+	if (uid_eq(cred->fsuid, inode->i_uid))
+		return true;
+	if (in_group_p(inode->i_gid))
+		mode >>= 3;
+	if (mode & 0002)	/* the other (or, shifted, group) write bit */
+		return true;
+	uid_ok = kuid_has_mapping(cred->user_ns, inode->i_uid);
+	gid_ok = kgid_has_mapping(cred->user_ns, inode->i_gid);
+	if (cap_raised(cred->cap_effective, CAP_DAC_OVERRIDE) && uid_ok &&
+	    gid_ok)
+		return true;
+	return cap_raised(cred->cap_effective, CAP_FOWNER) && uid_ok;
+}
+
+/* A file made by memfd_create(): a pseudo dentry named "memfd:...". */
+static bool falco_is_memfd(struct file *file)
+{
+	struct dentry *d = file->f_path.dentry;
+
+	return d && d == d->d_parent &&
+		!strncmp(d->d_name.name, "memfd:", 6);
+}
+
 static void fill_exe_file(struct falco_fill *f, struct file *exe)
 {
 	struct inode *inode = exe ? file_inode(exe) : NULL;
-	const char *name;
 	u32 flags = 0;
 
-	if (exe) {
-		name = exe->f_path.dentry->d_name.name;
-		if (!strncmp(name, "memfd:", 6))
+	if (exe && inode) {
+		if (falco_exe_writable(inode))
+			flags |= FL_EXECVE_FLAGS_EXE_WRITABLE;
+		if (falco_is_memfd(exe))
 			flags |= FL_EXECVE_FLAGS_EXE_FROM_MEMFD;
-		/* XXX: writable and overlay layer flags are not computed. */
+	}
+	switch (falco_overlay_layer(exe)) {
+	case FE_OVERLAY_UPPER:
+		flags |= FL_EXECVE_FLAGS_EXE_UPPER_LAYER;
+		break;
+	case FE_OVERLAY_LOWER:
+		flags |= FL_EXECVE_FLAGS_EXE_LOWER_LAYER;
+		break;
 	}
 	fill_u32(f, flags);
 	fill_u64(f, falco_cap_u64(current_cred()->cap_inheritable));
@@ -1107,11 +1352,18 @@ static void falco_fill_execve(struct falco_fill *f)
 	struct task_struct *task = x->task;
 	struct mm_struct *mm = task->mm;
 	const struct cred *cred = current_cred();
+	bool at = x->type == FE_SYSCALL_EXECVEAT_X;
 	struct file *exe;
 
 	fill_u64(f, (s64)x->ret);
-	fill_proc_common(f, task);
-	fill_uarea(f, mm ? mm->env_start : 0, mm ? mm->env_end : 0);
+	if (!x->bprm && x->ret) {
+		/* Failed: exe, args and env as the call was given them. */
+		fill_proc_common(f, task, &x->args[at ? 2 : 1]);
+		fill_env_uvec(f, x->args[at ? 3 : 2]);
+	} else {
+		fill_proc_common(f, task, NULL);
+		fill_uarea(f, mm ? mm->env_start : 0, mm ? mm->env_end : 0);
+	}
 	fill_u32(f, falco_tty(task));
 	fill_u64(f, pid_vnr(task_pgrp(task)));
 	fill_u32(f, falco_loginuid(task));

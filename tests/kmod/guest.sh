@@ -133,6 +133,9 @@ check procexit has "$c" '^evt PROCEXIT_1_E .* status=0 ret=0 sig=0 core=0 '
 check all-cpus-deliver [ "$(grep -c '^stats cpu=.* online=1 evts=[1-9]' "$c")" -eq "$ncpu" ]
 check nothing-lost totals_ok "$c"
 
+# --- the same workload under this module and the eBPF driver ---
+sh "$FALCO_SRC/tests/kmod/guest_parity.sh" || failed=1
+
 # --- a syscall mask and a snaplen are honoured ---
 timeout 120 "$ctl" capture -m openat,execve -s 4 -- sh "$work" \
     > "$out/mask.txt" 2>&1

@@ -27,7 +27,8 @@
 # build/vm/ID/results.XXXXXX per run), FALCO_VM_TIMEOUT
 # (seconds per boot, default 1500), FALCO_VM_SMP (default 2), FALCO_VM_MEM
 # (MiB, default 1024), FALCO_KMOD_CFLAGS (extra flags for the module,
-# e.g. -DFALCO_DEBUG_ALLOC).
+# e.g. -DFALCO_DEBUG_ALLOC), FALCO_VM_ENV (names of variables of the
+# caller's environment to export to the guest's script as well).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -288,6 +289,14 @@ cmd_run() {
 		echo "export FALCO_KO='$kdir/falco.ko' RESULTS='$res'"
 		echo "export FALCO_KO_DEBUG='$kdir/falco-debug.ko'"
 		echo "export FALCO_SRC='$src' FALCO_KREL='$rel'"
+		for v in ${FALCO_VM_ENV:-}; do
+			case $v in
+			*[!A-Za-z0-9_]*|'') die "FALCO_VM_ENV: bad name '$v'" ;;
+			esac
+			val=
+			eval "val=\${$v:-}"
+			printf "export %s='%s'\n" "$v" "$val"
+		done
 		printf "exec sh '%s'" "$script"
 		for a in "$@"; do
 			printf " '%s'" "$a"
