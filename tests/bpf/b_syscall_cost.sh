@@ -17,6 +17,10 @@
 # drops.  Never fails on a timing.  A last run with
 # kernel.bpf_stats_enabled (restored after) prints the time the kernel
 # measured inside each program (falco-bpf-dump -S).
+#
+# BPF_BENCH_OLD=path/to/another/falco-bpf-dump (an older build) adds,
+# in every round, a captured run with that binary next to ours, so that
+# the two are compared under the same noise, and its own -S figures.
 set -eu
 
 : "${FALCO_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -24,6 +28,7 @@ set -eu
 dump=$FALCO_BUILD/bin/falco-bpf-dump
 bench=$FALCO_BUILD/bench/bpf_syscall_bench
 n=${BPF_BENCH_ITERS:-200000}
+old=${BPF_BENCH_OLD:-}
 
 if [ "$(id -u)" -ne 0 ] || ! "$dump" -c >/dev/null 2>&1; then
 	echo "b_syscall_cost: skipped (needs root and eBPF support)"
@@ -59,11 +64,12 @@ best() {
 }
 
 # capture KIND [dump flags]: one captured run, its rate and drops
+# (with $use, default $dump, as the capturing binary)
 capture() {
 	_k=$1
 	shift
-	"$dump" "$@" -b 8 -o /dev/null -- "$bench" "$n" >"$tmp/out" \
-	    2>"$tmp/err"
+	"${use:-$dump}" "$@" -b 8 -o /dev/null -- "$bench" "$n" \
+	    >"$tmp/out" 2>"$tmp/err"
 	keep "$_k"
 	# "events N written N drops N (...)"
 	_e=$(sed -n 's/^events \([0-9]*\) .*/\1/p' "$tmp/err")
@@ -85,8 +91,14 @@ for round in 1 2 3; do
 	"$dump" -F both -- "$bench" "$n" >"$tmp/out"
 	keep floor_ex
 	capture cap
+	if [ -n "$old" ]; then
+		use=$old capture old
+	fi
 	if [ "$hook" = fentry ]; then
 		capture cap_tp -E
+		if [ -n "$old" ]; then
+			use=$old capture old_tp -E
+		fi
 	fi
 done
 
@@ -129,18 +141,42 @@ awk -v bg="$(best "$tmp/bare.g")" -v bo="$(best "$tmp/bare.o")" \
 if [ "$hook" = fentry ]; then
 	report cap "fentry" floor_x
 	report cap_tp "sys_enter" floor_ex
+	if [ -n "$old" ]; then
+		report old "old, fentry" floor_x
+		report old_tp "old, sys_enter" floor_ex
+	fi
 else
 	echo "enter events through sys_enter on this kernel (fentry" \
 	    "refused or missing): every syscall pays the enter hop"
 	report cap "sys_enter" floor_ex
+	if [ -n "$old" ]; then
+		report old "old, sys_enter" floor_ex
+	fi
 fi
 
 # Time inside the programs, per run, from the kernel's BPF statistics.
 if [ -n "$stats_old" ]; then
 	echo 1 >/proc/sys/kernel/bpf_stats_enabled
-	"$dump" -S -o /dev/null -- "$bench" "$n" >/dev/null 2>"$tmp/err"
+	for round in 1 2 3; do
+		for b in "$dump" $old; do
+			"$b" -S -o /dev/null -- "$bench" "$n" >/dev/null \
+			    2>"$tmp/err"
+			[ "$b" = "$dump" ] && k=ours || k=old
+			sed -n 's/^program /program /p' "$tmp/err" |
+			    sed "s/^/$k /" >>"$tmp/stats"
+		done
+	done
 	echo "$stats_old" >/proc/sys/kernel/bpf_stats_enabled
-	sed -n 's/^program /program /p' "$tmp/err"
+	# best of the three runs of each binary and program
+	awk '{ k = $1 " " $3
+		if (!(k in best) || $6 < best[k]) { best[k] = $6; runs[k] = $4 }
+	} END {
+		for (k in best) {
+			split(k, a, " ")
+			printf "program %-4s %-16s %10d runs %8.1f ns/run\n",
+			    a[1], a[2], runs[k], best[k]
+		}
+	}' "$tmp/stats" | sort -k3,3 -k2,2
 	echo "(per run, fillers reached by tail calls included in their" \
 	    "dispatcher; bpf_stats adds its own clock reads to each run)"
 fi

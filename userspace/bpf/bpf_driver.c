@@ -16,6 +16,11 @@
  * fe_<syscall>.  The choice is made at load: fentry when the kernel's
  * BTF has the five entry functions and loading works, unless the
  * configuration asks for the tracepoint.  Only the chosen set is loaded.
+ *
+ * Some exit fillers also exist as fc_<syscall>, which reads kernel
+ * structures through bpf_rdonly_cast() (plain loads instead of a helper
+ * call each): where the kernel has that kfunc, fc_<syscall> is loaded
+ * and takes the slot of fx_<syscall>, which is then not loaded.
  */
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -50,6 +55,7 @@ struct bpf_driver {
 	int			 nlinks;
 	struct bpf_link		*enter_link;	/* fb_sys_enter, while needed */
 	int			 fentry;	/* enter events by fentry */
+	int			 cast;		/* fc_* fillers replace fx_* */
 	struct bpf_link		*fentry_links[5]; /* fn_*, while needed */
 	uint8_t			 interest[FB_NSYSCALLS];
 	int			 last;	/* ring of the last record */
@@ -279,8 +285,13 @@ fill_tail_tables(struct bpf_driver *drv)
 	int r;
 
 	for (i = 0; i < sizeof(fillers) / sizeof(fillers[0]); i++) {
-		snprintf(name, sizeof(name), "fx_%s", fillers[i].name);
+		snprintf(name, sizeof(name), "fc_%s", fillers[i].name);
 		p = bpf_object__find_program_by_name(obj, name);
+		if (p == NULL || !bpf_program__autoload(p)) {
+			snprintf(name, sizeof(name), "fx_%s",
+			    fillers[i].name);
+			p = bpf_object__find_program_by_name(obj, name);
+		}
 		if (p == NULL) {
 			log_err("bpf: program %s missing", name);
 			return -ENOENT;
@@ -355,15 +366,38 @@ fentry_usable(void)
 }
 
 /*
+ * Can the fc_* fillers load?  They call the kfunc bpf_rdonly_cast()
+ * (Linux 6.2), which a kernel without it rejects even in code that
+ * never runs, so the test is its presence in the kernel's BTF.
+ */
+static int
+cast_usable(void)
+{
+	struct btf *vmlinux;
+	int id;
+
+	if (getenv("FB_NO_CAST") != NULL)
+		return 0;
+	if ((vmlinux = btf__load_vmlinux_btf()) == NULL)
+		return 0;
+	id = btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast",
+	    BTF_KIND_FUNC);
+	btf__free(vmlinux);
+	return id > 0;
+}
+
+/*
  * Only the dispatchers attach; the fillers are reached by tail calls.
  * Load either the fentry enter programs (fn_*) or the sys_enter
- * dispatcher and its fillers (fe_*), never both.
+ * dispatcher and its fillers (fe_*), never both; and either fc_NAME or
+ * fx_NAME.
  */
 static void
-select_programs(struct fb_probe *skel, int fentry)
+select_programs(struct fb_probe *skel, int fentry, int cast)
 {
-	struct bpf_program *p;
+	struct bpf_program *p, *twin;
 	const char *name;
+	char fx[64];
 
 	bpf_object__for_each_program(p, skel->obj) {
 		bpf_program__set_autoattach(p, false);
@@ -373,6 +407,14 @@ select_programs(struct fb_probe *skel, int fentry)
 		else if (strncmp(name, "fe_", 3) == 0 ||
 		    strcmp(name, "fb_sys_enter") == 0)
 			bpf_program__set_autoload(p, !fentry);
+		else if (strncmp(name, "fc_", 3) == 0) {
+			bpf_program__set_autoload(p, cast);
+			snprintf(fx, sizeof(fx), "fx_%s", name + 3);
+			twin = bpf_object__find_program_by_name(skel->obj,
+			    fx);
+			if (twin != NULL)
+				bpf_program__set_autoload(twin, !cast);
+		}
 	}
 }
 
@@ -463,7 +505,7 @@ load_object(struct bpf_driver *drv)
 		log_err("bpf: cannot open the BPF object: %s", strerror(-r));
 		return r;
 	}
-	select_programs(drv->skel, drv->fentry);
+	select_programs(drv->skel, drv->fentry, drv->cast);
 	if (getenv("FB_VERIFIER_STATS") != NULL)
 		bpf_object__for_each_program(p, drv->skel->obj)
 			bpf_program__set_log_level(p, 4);
@@ -519,7 +561,16 @@ bpf_driver_open(const struct bpf_driver_config *cfg)
 	 * kernel refuse them, once more with the sys_enter dispatcher.
 	 */
 	drv->fentry = drv->cfg.enter_fentry && fentry_usable();
-	if ((r = load_object(drv)) != 0 && drv->fentry) {
+	drv->cast = cast_usable();
+	if ((r = load_object(drv)) != 0 && drv->cast) {
+		log_warn("bpf: cannot load the fc_* fillers (%s); loading "
+		    "fx_* instead", strerror(-r));
+		fb_probe__destroy(drv->skel);
+		drv->skel = NULL;
+		drv->cast = 0;
+		r = load_object(drv);
+	}
+	if (r != 0 && drv->fentry) {
 		log_warn("bpf: cannot load fentry programs (%s); enter "
 		    "events through the sys_enter tracepoint", strerror(-r));
 		fb_probe__destroy(drv->skel);
@@ -529,8 +580,8 @@ bpf_driver_open(const struct bpf_driver_config *cfg)
 	}
 	if (r != 0)
 		goto fail;
-	log_debug("bpf: enter events through %s", drv->fentry ?
-	    "fentry" : "sys_enter");
+	log_debug("bpf: enter events through %s, %s fillers", drv->fentry ?
+	    "fentry" : "sys_enter", drv->cast ? "fc_*" : "fx_*");
 	if (fill_ring_table(drv) != 0 || fill_tail_tables(drv) != 0)
 		goto fail;
 	if ((r = setup_epoll(drv)) != 0) {
@@ -771,7 +822,7 @@ bpf_driver_next(struct bpf_driver *drv, const struct fevt_hdr **rec,
     uint16_t *ring, int timeout_ms)
 {
 	struct epoll_event evs[8];
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t deadline = -2;	/* -2: not computed yet, -1: none */
 	int i, wait;
 
 	if (drv->last >= 0) {
@@ -794,6 +845,15 @@ bpf_driver_next(struct bpf_driver *drv, const struct fevt_hdr **rec,
 		 * wakeup_bytes, so sleep at most poll_ms at a time.
 		 */
 		wait = drv->cfg.poll_ms;
+		/*
+		 * The clock is read only once nothing is ready: a busy
+		 * consumer returns a record without it (reading it on
+		 * every call cost 7-10% of a live daemon's CPU).  The
+		 * timeout therefore counts from the first empty look.
+		 */
+		if (deadline == -2)
+			deadline = timeout_ms < 0 ? -1 :
+			    now_ms() + timeout_ms;
 		if (deadline >= 0) {
 			int64_t left = deadline - now_ms();
 

@@ -22,6 +22,9 @@
  * util/log.h: warnings as warnings, the rest, verifier logs included, at
  * debug level.  With FB_VERIFIER_STATS set in the environment the
  * verifier's statistics of every program are logged (debug level).
+ * FB_NO_CAST keeps the fillers that read kernel structures with a
+ * helper call per pointer (the only ones before Linux 6.2) on kernels
+ * that have bpf_rdonly_cast(), to compare or to work around a kernel.
  */
 #ifndef BPF_BPF_DRIVER_H
 #define BPF_BPF_DRIVER_H
@@ -132,8 +135,9 @@ void	bpf_driver_detach(struct bpf_driver *drv);
  * The next record, oldest first across all rings.  *rec points into the
  * ring and stays valid until the next call of bpf_driver_next() or
  * bpf_driver_close(); *ring is the ring it came from.  Waits up to
- * timeout_ms (0: do not wait, -1: forever).  Returns 1 with a record,
- * 0 if none came in time, or a negative errno.
+ * timeout_ms (0: do not wait, -1: forever), counted from the first look
+ * that finds no record (the clock is not read while records are ready).
+ * Returns 1 with a record, 0 if none came in time, or a negative errno.
  *
  * Order is exact among the records present when the call looks; a
  * record written later with an earlier ts (a slow CPU) is returned when

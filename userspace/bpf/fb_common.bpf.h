@@ -136,11 +136,22 @@ fb_counters(void)
 /*
  * The current task.  Kernels before 5.11 lack bpf_get_current_task_btf();
  * the test is a CO-RE constant, so the verifier only sees one branch.
- * Either way its fields are read with BPF_CORE_READ.
+ * The BTF task is a trusted pointer whose fields, and the structures
+ * they point to, are plain loads (FB_T); the other is a number, read
+ * with BPF_CORE_READ (a helper call per pointer).
  */
 #define FB_HAVE_TASK_BTF						\
 	bpf_core_enum_value_exists(enum bpf_func_id,			\
 	    BPF_FUNC_get_current_task_btf)
+
+/*
+ * A field of the current task t (from fb_current()): direct, an
+ * expression of plain loads from t, for kernels with a trusted task
+ * pointer; the same field as BPF_CORE_READ(t, chain...) elsewhere.
+ * Both name the same field; the verifier sees only one of them.
+ */
+#define FB_T(t, direct, ...)						\
+	(FB_HAVE_TASK_BTF ? (direct) : BPF_CORE_READ(t, __VA_ARGS__))
 
 static __always_inline struct task_struct *
 fb_current(void)
@@ -501,6 +512,14 @@ fb_arg(struct pt_regs *regs, int i)
 #define FB_EXIT_PROG(name)						\
 SEC("tp_btf/sys_exit")							\
 int BPF_PROG(fx_##name, struct pt_regs *regs, long ret)
+
+/*
+ * The same filler for kernels with bpf_rdonly_cast(): the loader puts
+ * fc_NAME in fx_NAME's slot there and loads only one of the two.
+ */
+#define FB_EXIT_PROG_CAST(name)						\
+SEC("tp_btf/sys_exit")							\
+int BPF_PROG(fc_##name, struct pt_regs *regs, long ret)
 
 /*
  * A filler of an enter event.  Its body becomes two programs: fe_NAME

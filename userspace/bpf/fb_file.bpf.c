@@ -96,37 +96,61 @@ FB_ENTER_PROG(creat)
 
 /* ---- exit events ---- */
 
-FB_EXIT_PROG(open)
+/*
+ * open and openat exit: res, [dirfd,] name, flags, mode, dev, ino.  The
+ * facts of the new file come from fb_file_facts_cast() in the fc_
+ * programs, from fb_file_facts_probed() in the fx_ ones; the events are
+ * the same.
+ */
+static __always_inline int
+fb_open_x(struct pt_regs *regs, long ret, int at, int cast)
 {
 	struct file *f = fb_fd_file(ret);
-	uint32_t fl = ARG(1);
+	uint32_t fl = ARG(at + 1), fflags;
+	struct fb_file_facts ff;
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_OPEN_X, 6) != 0)
+	if (cast)
+		fb_file_facts_cast(f, &ff);
+	else
+		fb_file_facts_probed(f, &ff);
+	if (fb_begin(&r, at ? FE_SYSCALL_OPENAT_2_X : FE_SYSCALL_OPEN_X,
+	    at ? 7 : 6) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
-	fb_put_ustr(&r, ARG(0));
-	fb_put_u32(&r, fb_open_flags(fl) | fb_open_result(f));
-	fb_put_u32(&r, fb_open_mode(fl, ARG(2)));
-	fb_put_dev_ino(&r, f);
+	if (at)
+		fb_put_s64(&r, IARG(0));
+	fb_put_ustr(&r, ARG(at));
+	fflags = (ff.fmode & FB_FMODE_CREATED) ? FL_FILE_FLAGS_O_F_CREATED : 0;
+	if (ff.layer == FE_OVERLAY_UPPER)
+		fflags |= FL_FILE_FLAGS_FD_UPPER_LAYER;
+	else if (ff.layer == FE_OVERLAY_LOWER)
+		fflags |= FL_FILE_FLAGS_FD_LOWER_LAYER;
+	fb_put_u32(&r, fb_open_flags(fl) | fflags);
+	fb_put_u32(&r, fb_open_mode(fl, ARG(at + 2)));
+	fb_put_u32(&r, ff.dev);
+	fb_put_u64(&r, ff.ino);
 	return fb_submit(&r);
+}
+
+FB_EXIT_PROG(open)
+{
+	return fb_open_x(regs, ret, 0, 0);
+}
+
+FB_EXIT_PROG_CAST(open)
+{
+	return fb_open_x(regs, ret, 0, 1);
 }
 
 FB_EXIT_PROG(openat)
 {
-	struct file *f = fb_fd_file(ret);
-	uint32_t fl = ARG(2);
-	struct fb_rec r;
+	return fb_open_x(regs, ret, 1, 0);
+}
 
-	if (fb_begin(&r, FE_SYSCALL_OPENAT_2_X, 7) != 0)
-		return 0;
-	fb_put_s64(&r, ret);
-	fb_put_s64(&r, IARG(0));
-	fb_put_ustr(&r, ARG(1));
-	fb_put_u32(&r, fb_open_flags(fl) | fb_open_result(f));
-	fb_put_u32(&r, fb_open_mode(fl, ARG(3)));
-	fb_put_dev_ino(&r, f);
-	return fb_submit(&r);
+FB_EXIT_PROG_CAST(openat)
+{
+	return fb_open_x(regs, ret, 1, 1);
 }
 
 FB_EXIT_PROG(openat2)

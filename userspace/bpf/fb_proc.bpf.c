@@ -96,15 +96,16 @@ fb_put_file_path(struct fb_rec *r, struct file *f)
 static __always_inline void
 fb_put_proc(struct fb_rec *r, struct task_struct *t)
 {
-	struct mm_struct *mm = BPF_CORE_READ(t, mm);
+	struct mm_struct *mm = FB_T(t, t->mm, mm);
 
-	fb_put_s64(r, BPF_CORE_READ(t, pid));
-	fb_put_s64(r, BPF_CORE_READ(t, tgid));
-	fb_put_s64(r, BPF_CORE_READ(t, real_parent, pid));
+	fb_put_s64(r, FB_T(t, t->pid, pid));
+	fb_put_s64(r, FB_T(t, t->tgid, tgid));
+	fb_put_s64(r, FB_T(t, t->real_parent->pid, real_parent, pid));
 	fb_put_empty(r);	/* cwd: left to userspace, as Falco's drivers */
-	fb_put_u64(r, BPF_CORE_READ(t, signal, rlim[7].rlim_cur)); /* NOFILE */
-	fb_put_u64(r, BPF_CORE_READ(t, maj_flt));
-	fb_put_u64(r, BPF_CORE_READ(t, min_flt));
+	fb_put_u64(r, FB_T(t, t->signal->rlim[7].rlim_cur,	/* NOFILE */
+	    signal, rlim[7].rlim_cur));
+	fb_put_u64(r, FB_T(t, t->maj_flt, maj_flt));
+	fb_put_u64(r, FB_T(t, t->min_flt, min_flt));
 	fb_put_u32(r, fb_vm_size(mm));
 	fb_put_u32(r, fb_vm_rss(mm));
 	fb_put_u32(r, fb_vm_swap(mm));
@@ -152,9 +153,9 @@ fb_put_argv(struct fb_rec *r, const char *const *uargv, int split_exe)
 static __always_inline void
 fb_put_exec_tail1(struct fb_rec *r, struct task_struct *t)
 {
-	struct file *exe = BPF_CORE_READ(t, mm, exe_file);
+	struct file *exe = FB_T(t, t->mm->exe_file, mm, exe_file);
 	struct inode *ino = BPF_CORE_READ(exe, f_inode);
-	const struct cred *cred = BPF_CORE_READ(t, cred);
+	const struct cred *cred = FB_T(t, t->cred, cred);
 	uint64_t ctime = 0, mtime = 0;
 
 	fb_put_u32(r, fb_tty(t));
@@ -176,10 +177,10 @@ fb_put_exec_tail1(struct fb_rec *r, struct task_struct *t)
 static __always_inline void
 fb_put_exec_tail2(struct fb_rec *r, struct task_struct *t)
 {
-	fb_put_file_path(r, BPF_CORE_READ(t, mm, exe_file));
+	fb_put_file_path(r, FB_T(t, t->mm->exe_file, mm, exe_file));
 	fb_put_s64(r, BPF_CORE_READ(fb_task_pid(t, PIDTYPE_PGID),
 	    numbers[0].nr));
-	fb_put_u32(r, BPF_CORE_READ(t, cred, egid.val));
+	fb_put_u32(r, FB_T(t, t->cred->egid.val, cred, egid.val));
 }
 
 static __always_inline int
@@ -200,13 +201,13 @@ int BPF_PROG(fb_sched_exec, struct task_struct *p, pid_t old_pid,
 	if ((fb_tp_mask & FB_TP_SCHED_EXEC) == 0 || !fb_exec_wanted() ||
 	    fb_ignored())
 		return 0;
-	if (BPF_CORE_READ(t, flags) & 0x00200000)	/* PF_KTHREAD */
+	if (FB_T(t, t->flags, flags) & 0x00200000)	/* PF_KTHREAD */
 		return 0;
 	if (fb_begin(&r, FE_SYSCALL_EXECVE_19_X, 31) != 0)
 		return 0;
 	fb_put_s64(&r, 0);
-	fb_put_exe_args(&r, BPF_CORE_READ(t, mm, arg_start),
-	    BPF_CORE_READ(t, mm, arg_end));
+	fb_put_exe_args(&r, FB_T(t, t->mm->arg_start, mm, arg_start),
+	    FB_T(t, t->mm->arg_end, mm, arg_end));
 	fb_put_proc(&r, t);
 	fb_save(&r);
 	bpf_tail_call(ctx, &fb_exec_tail, 0);
@@ -223,8 +224,8 @@ int BPF_PROG(fb_sched_exec_2, struct task_struct *p, pid_t old_pid,
 	if (fb_resume(&r) != 0)
 		return 0;
 	fb_put_cgroups(&r, t);
-	fb_put_strblock(&r, BPF_CORE_READ(t, mm, env_start),
-	    BPF_CORE_READ(t, mm, env_end));
+	fb_put_strblock(&r, FB_T(t, t->mm->env_start, mm, env_start),
+	    FB_T(t, t->mm->env_end, mm, env_end));
 	fb_put_exec_tail1(&r, t);
 	fb_save(&r);
 	bpf_tail_call(ctx, &fb_exec_tail, 1);

@@ -278,11 +278,12 @@ fb_cgroup_entry(struct fb_rec *r, struct task_struct *t, int id)
 	struct kernfs_node *kn;
 	int i, depth = 0;
 
-	if (fb_append_kstr(r, BPF_CORE_READ(t, cgroups, subsys[id], ss,
-	    name), 32) <= 0)
+	if (fb_append_kstr(r, FB_T(t, t->cgroups->subsys[id]->ss->name,
+	    cgroups, subsys[id], ss, name), 32) <= 0)
 		return;
 	fb_replace_last(r, '=');
-	kn = BPF_CORE_READ(t, cgroups, subsys[id], cgroup, kn);
+	kn = FB_T(t, t->cgroups->subsys[id]->cgroup->kn,
+	    cgroups, subsys[id], cgroup, kn);
 	for (i = 0; i < FB_CGROUP_DEPTH; i++)
 		names[i] = 0;
 	for (i = 0; i < FB_CGROUP_DEPTH; i++) {
@@ -331,35 +332,55 @@ fb_put_cgroups(struct fb_rec *r, struct task_struct *t)
 	fb_close_param(r, start);
 }
 
-/* The struct file behind descriptor fd of the current task. */
+/*
+ * The struct file behind descriptor fd of the current task.  With a
+ * trusted task pointer the walk to the descriptor table is plain loads
+ * (the kernel handles their faults; a NULL on the way reads as 0); the
+ * table itself is an array of pointers, which the verifier treats as
+ * numbers, so the slot is read with one helper call either way.
+ */
 static __always_inline struct file *
 fb_fd_file(int64_t fd)
 {
-	struct task_struct *t = fb_current();
-	struct file **fdt;
+	struct task_struct *t;
+	struct fdtable *fdt;
+	struct file **fda;
 	struct file *f = NULL;
 	unsigned int max;
 
 	if (fd < 0)
 		return NULL;
-	max = BPF_CORE_READ(t, files, fdt, max_fds);
-	if ((uint64_t)fd >= max)
+	if (FB_HAVE_TASK_BTF) {
+		t = bpf_get_current_task_btf();
+		fdt = t->files->fdt;
+		max = fdt->max_fds;
+		fda = fdt->fd;
+	} else {
+		t = (struct task_struct *)bpf_get_current_task();
+		fdt = BPF_CORE_READ(t, files, fdt);
+		max = BPF_CORE_READ(fdt, max_fds);
+		fda = BPF_CORE_READ(fdt, fd);
+	}
+	if ((uint64_t)fd >= max || fda == NULL)
 		return NULL;
-	fdt = BPF_CORE_READ(t, files, fdt, fd);
-	if (fdt == NULL)
-		return NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), &fdt[fd]);
+	bpf_probe_read_kernel(&f, sizeof(f), &fda[fd]);
 	return f;
+}
+
+/* The kernel's new_encode_dev() of a dev_t. */
+static __always_inline uint32_t
+fb_encode_dev(uint32_t dev)
+{
+	uint32_t major = dev >> 20, minor = dev & 0xfffff;
+
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
 }
 
 /* new_encode_dev() of the device of the file's filesystem. */
 static __always_inline uint32_t
 fb_file_dev(struct file *f)
 {
-	uint32_t dev = BPF_CORE_READ(f, f_inode, i_sb, s_dev);
-	uint32_t major = dev >> 20, minor = dev & 0xfffff;
-
-	return (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+	return fb_encode_dev(BPF_CORE_READ(f, f_inode, i_sb, s_dev));
 }
 
 #define FB_MAX_IOV	8
@@ -416,15 +437,13 @@ fb_put_iov_data(struct fb_rec *r, const struct iovec *uiov, uint32_t cnt,
  */
 #define FB_OVERLAYFS_MAGIC	0x794c7630
 
+/* The layer of an overlay dentry d (see fb_overlay_layer()). */
 static __always_inline int
-fb_overlay_layer(struct file *f)
+fb_overlay_dentry_layer(struct dentry *d)
 {
-	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
 	struct dentry *upper = NULL;
 	char *ino;
 
-	if (d == NULL || BPF_CORE_READ(d, d_sb, s_magic) != FB_OVERLAYFS_MAGIC)
-		return FE_NOT_OVERLAY_FS;
 	ino = (char *)BPF_CORE_READ(d, d_inode);
 	if (ino == NULL)
 		return FE_OVERLAY_LOWER;
@@ -433,6 +452,78 @@ fb_overlay_layer(struct file *f)
 	if (upper != NULL && BPF_CORE_READ(upper, d_inode, i_ino) != 0)
 		return FE_OVERLAY_UPPER;
 	return FE_OVERLAY_LOWER;
+}
+
+static __always_inline int
+fb_overlay_layer(struct file *f)
+{
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+
+	if (d == NULL || BPF_CORE_READ(d, d_sb, s_magic) != FB_OVERLAYFS_MAGIC)
+		return FE_NOT_OVERLAY_FS;
+	return fb_overlay_dentry_layer(d);
+}
+
+/*
+ * What the open-like exit events say about the new file: its device,
+ * inode number, f_mode and overlay layer.  All zero (and not overlay)
+ * for f == NULL.
+ */
+struct fb_file_facts {
+	uint32_t	dev;		/* new_encode_dev() */
+	uint32_t	fmode;
+	uint64_t	ino;
+	int		layer;		/* FE_NOT_OVERLAY_FS, FE_OVERLAY_* */
+};
+
+/* Read with one probed read per pointer hop (any kernel). */
+static __always_inline void
+fb_file_facts_probed(struct file *f, struct fb_file_facts *ff)
+{
+	struct inode *ino;
+
+	ff->dev = ff->fmode = 0;
+	ff->ino = 0;
+	ff->layer = FE_NOT_OVERLAY_FS;
+	if (f == NULL)
+		return;
+	ino = BPF_CORE_READ(f, f_inode);
+	ff->dev = fb_encode_dev(BPF_CORE_READ(ino, i_sb, s_dev));
+	ff->ino = BPF_CORE_READ(ino, i_ino);
+	ff->fmode = BPF_CORE_READ(f, f_mode);
+	ff->layer = fb_overlay_layer(f);
+}
+
+/*
+ * bpf_rdonly_cast() (kernels 6.2 and later) turns a number into an
+ * untrusted BTF pointer: its fields are then plain loads, whose faults
+ * the kernel handles (reading 0), instead of a helper call per hop.
+ * The verifier replaces the call by a register move.  Programs that
+ * use it are loaded only where the kernel has it (see bpf_driver.c).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+static __always_inline void
+fb_file_facts_cast(struct file *fp, struct fb_file_facts *ff)
+{
+	struct inode *ino;
+	struct dentry *d;
+	struct file *f;
+
+	ff->dev = ff->fmode = 0;
+	ff->ino = 0;
+	ff->layer = FE_NOT_OVERLAY_FS;
+	if (fp == NULL)
+		return;
+	f = bpf_rdonly_cast(fp, bpf_core_type_id_kernel(struct file));
+	ino = f->f_inode;
+	ff->dev = fb_encode_dev(ino->i_sb->s_dev);
+	ff->ino = ino->i_ino;
+	ff->fmode = f->f_mode;
+	d = f->f_path.dentry;
+	/* Overlay files are rare: their layer is read the slow way. */
+	if (d != NULL && d->d_sb->s_magic == FB_OVERLAYFS_MAGIC)
+		ff->layer = fb_overlay_dentry_layer(d);
 }
 
 /*
