@@ -55,6 +55,16 @@ run r_replaces_rules_files 0 '^   cat opens: 8$' \
 run rules_files_override 0 '^   cat opens: 8$' "" \
     -o "rules_files[0]=$tmp/rules.yaml"
 run no_rules_files 1 'at least one rules file' "rules_files: []\n"
+# A missing rules file is an error naming it, as in Falco; a missing
+# directory (the default /etc/falco/rules.d) is skipped with a warning.
+run rules_files_missing_file 1 \
+    "Could not open file $tmp/missing\\.yaml for reading: No such file" \
+    "rules_files:\n  - $tmp/rules.yaml\n  - $tmp/missing.yaml\n"
+run rules_files_missing_dir 0 \
+    "Rules path $tmp/missing\\.d: No such file or directory; skipped" \
+    "rules_files:\n  - $tmp/rules.yaml\n  - $tmp/missing.d\n"
+check rules_files_missing_dir_loads "$(grep -q '^   cat opens: 8$' \
+    "$tmp/out" && echo 0 || echo 1)" "the other rules did not run"
 run selection_disable_rule 0 '^Events detected: 1$' \
     "rules:\n  - disable:\n      rule: cat open*\n" -r "$tmp/rules.yaml"
 run selection_disable_tag 0 '^   cat opens: 8$' \

@@ -451,15 +451,33 @@ test_directory(void **state)
 	free(paths);
 	assert_string_equal(rules_find(rules_loader_ruleset(l),
 	    "From dir")->condition, "(evt.type = open and proc.name = cat)");
-	/* a missing path expands to nothing */
+	/* a missing directory expands to nothing (with a warning) */
 	paths = NULL;
 	n = 0;
 	rules_expand_path("/nonexistent/rules.d", &paths, &n);
 	assert_int_equal(n, 0);
-	r = rules_load_file(l, "/nonexistent/rules.yaml");
+	/* a missing rules file is kept, so that loading it names it */
+	rules_expand_path("/nonexistent/rules.yaml", &paths, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(paths[0], "/nonexistent/rules.yaml");
+	r = rules_load_file(l, paths[0]);
+	free(paths[0]);
+	free(paths);
 	assert_false(rules_result_ok(r));
 	assert_string_equal(rules_result_error_code(r, 0),
 	    "LOAD_ERR_FILE_READ");
+	assert_string_equal(rules_result_error_msg(r, 0), "Could not open "
+	    "file /nonexistent/rules.yaml for reading: No such file or "
+	    "directory");
+	rules_result_free(r);
+	/* a directory is not a rules file (fopen would read it as empty) */
+	r = rules_load_file(l, dir);
+	assert_false(rules_result_ok(r));
+	assert_string_equal(rules_result_error_code(r, 0),
+	    "LOAD_ERR_FILE_READ");
+	assert_non_null(strstr(rules_result_error_msg(r, 0),
+	    "it is a directory"));
+	assert_non_null(strstr(rules_result_error_msg(r, 0), dir));
 	rules_result_free(r);
 	rules_loader_free(l);
 	free(dir);

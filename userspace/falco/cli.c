@@ -227,6 +227,16 @@ opt_print(struct cli *c, const char *a)
 	return 0;
 }
 
+/* Falco's plugin options: this build loads no plugins. */
+static int
+opt_plugins(struct cli *c, const char *a)
+{
+	fprintf(stderr, "Error: plugins are not supported by this build "
+	    "(container metadata, which Falco gets from its container "
+	    "plugin, is built in)\n");
+	return -1;
+}
+
 static int
 opt_enable_source(struct cli *c, const char *a)
 {
@@ -252,7 +262,8 @@ static const struct removed_opt {
 	const char	*since;
 	const char	*instead;
 } removed[] = {
-	{ NULL, 'd', no_argument, "0.36", "run it as a systemd service" },
+	{ NULL, 'd', no_argument, "0.36",
+	    "a systemd unit (falco-modern-bpf.service, falco-kmod.service)" },
 	{ NULL, 's', required_argument, "0.36",
 	    "the metrics section of falco.yaml" },
 	{ "stats-interval", 0, required_argument, "0.36",
@@ -350,6 +361,10 @@ static const struct clopt {
 	    "<source>", "Enable only this event source; repeatable." },
 	{ "disable-source", 0, required_argument, opt_disable_source,
 	    "<source>", "Disable this event source; repeatable." },
+	{ "list-plugins", 0, no_argument, opt_plugins, NULL,
+	    "Not supported: this build loads no plugins." },
+	{ "plugin-info", 0, required_argument, opt_plugins, "<name>",
+	    "Not supported: this build loads no plugins." },
 	{ "help", 'h', no_argument, opt_help, NULL, "Print this help." },
 };
 

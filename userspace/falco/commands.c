@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <sys/stat.h>
+
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,16 +349,41 @@ cmd_validate(const struct cli *c)
 	struct rules_loader *l = rules_loader_new();
 	struct sbuf summary = SBUF_INIT, json = SBUF_INIT, v = SBUF_INIT;
 	struct rules_result *r;
-	char perr[1024];
-	size_t i;
+	struct stat sb;
+	char perr[1024], **paths = NULL;
+	size_t i, npaths = 0;
 	int ok = 1, rc;
 
-	log_info("Validating rules file(s):");
-	for (i = 0; i < c->nvalidate; i++)
-		log_info("   %s", c->validate[i]);
-	sbuf_puts(&json, "{\"falco_load_results\":[");
+	/*
+	 * A directory is validated as -r loads it: its *.yaml and *.yml
+	 * files in sorted order.  Anything else is read as a file, so a
+	 * missing or unreadable path fails naming it.
+	 */
 	for (i = 0; i < c->nvalidate; i++) {
-		r = rules_load_file(l, c->validate[i]);
+		size_t before = npaths;
+
+		if (stat(c->validate[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			rules_expand_path(c->validate[i], &paths, &npaths);
+			if (npaths == before)
+				log_warn("%s: no rules files (*.yaml, *.yml) "
+				    "in this directory", c->validate[i]);
+		} else {
+			paths = xreallocarray(paths, npaths + 1,
+			    sizeof(*paths));
+			paths[npaths++] = xstrdup(c->validate[i]);
+		}
+	}
+	if (npaths == 0) {
+		fprintf(stderr, "Error: no rules files to validate\n");
+		rc = 1;
+		goto out;
+	}
+	log_info("Validating rules file(s):");
+	for (i = 0; i < npaths; i++)
+		log_info("   %s", paths[i]);
+	sbuf_puts(&json, "{\"falco_load_results\":[");
+	for (i = 0; i < npaths; i++) {
+		r = rules_load_file(l, paths[i]);
 		if (rules_loader_check_plugins(l, perr, sizeof(perr)) != 0) {
 			fprintf(stderr, "Error: %s\n", perr);
 			rules_result_free(r);
@@ -373,7 +400,7 @@ cmd_validate(const struct cli *c)
 			rules_result_verbose(r, &summary);
 		else {
 			sbuf_printf(&summary, "%s: Ok, with warnings",
-			    c->validate[i]);
+			    paths[i]);
 			sbuf_reset(&v);
 			rules_result_verbose(r, &v);
 			log_warn("%s", sbuf_str(&v));
@@ -396,6 +423,9 @@ cmd_validate(const struct cli *c)
 	if (!ok)
 		fprintf(stderr, "Error: %s\n", sbuf_str(&summary));
 out:
+	for (i = 0; i < npaths; i++)
+		free(paths[i]);
+	free(paths);
 	sbuf_free(&summary);
 	sbuf_free(&json);
 	sbuf_free(&v);
@@ -435,15 +465,25 @@ cmd_describe(const struct cli *c)
 	    (p = rules_priority_parse(s)) >= 0)
 		cc.min_priority = p;
 	if (c->nrules > 0) {
-		for (i = 0; i < c->nrules; i++)
+		for (i = 0; i < c->nrules; i++) {
 			rules_expand_path(c->rules[i], &paths, &n);
+			sbuf_printf(&sb, " %s", c->rules[i]);
+		}
 	} else {
 		cf = config_rules_files(cfg, &nc);
-		for (i = 0; i < nc; i++)
+		for (i = 0; i < nc; i++) {
 			rules_expand_path(cf[i], &paths, &n);
+			sbuf_printf(&sb, " %s", cf[i]);
+		}
 		free(cf);
 	}
-	if (n == 0) {
+	if (n == 0 && sb.len > 0) {
+		/* paths were given; rules_expand_path() warned about each */
+		fprintf(stderr, "Error: No rules file found in:%s\n",
+		    sbuf_str(&sb));
+		rc = 1;
+		goto out;
+	} else if (n == 0) {
 		fprintf(stderr, "Error: You must specify at least one rules "
 		    "file/directory via -r or a rules_file entry in "
 		    "falco.yaml\n");

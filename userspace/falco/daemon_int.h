@@ -39,6 +39,8 @@ struct gen {
 	struct drops_config dc;
 	char		**watch;	/* files and dirs to watch */
 	size_t		 nwatch;
+	const char	*why;		/* what asked for it (static text);
+					   NULL: the first generation */
 	struct gen	*next;		/* on the retired list */
 };
 

@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "capture/capture.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "falco/daemon.h"
@@ -73,16 +74,22 @@ gen_rules(const struct cli *c, struct gen *g, struct sbuf *err)
 		for (i = 0; i < c->nrules; i++) {
 			rules_expand_path(c->rules[i], &paths, &n);
 			daemon_strv_add(&g->watch, &g->nwatch, c->rules[i]);
+			sbuf_printf(&sb, " %s", c->rules[i]);
 		}
 	} else {
 		cf = config_rules_files(g->cfg, &nc);
 		for (i = 0; i < nc; i++) {
 			rules_expand_path(cf[i], &paths, &n);
 			daemon_strv_add(&g->watch, &g->nwatch, cf[i]);
+			sbuf_printf(&sb, " %s", cf[i]);
 		}
 		free(cf);
 	}
-	if (n == 0) {
+	if (n == 0 && sb.len > 0) {
+		/* paths were given; rules_expand_path() warned about each */
+		sbuf_printf(err, "No rules file found in:%s", sbuf_str(&sb));
+		rc = -1;
+	} else if (n == 0) {
 		sbuf_printf(err, "You must specify at least one rules "
 		    "file/directory via -r or a rules_file entry in "
 		    "falco.yaml");
@@ -202,13 +209,20 @@ daemon_dry_run(const struct cli *c)
 {
 	struct sbuf err = SBUF_INIT;
 	struct state *st = state_new(STATE_THREAD_TABLE_MAX, 0);
+	struct capture_opts co;
 	struct gen *g;
-	char host[256];
+	char host[256], cerr[512];
 	int rc = 0;
 
 	outputs_hostname(host, sizeof(host));
 	if ((g = daemon_gen_build(c, st, NULL, host, &err)) == NULL) {
 		fprintf(stderr, "Error: %s\n", sbuf_str(&err));
+		rc = 1;
+	} else if (strcmp(config_str(g->cfg, "engine.kind", ""),
+	    "nodriver") != 0 && capture_opts_from_config(&co, g->cfg,
+	    c->trace_file, cerr, sizeof(cerr)) != 0) {
+		/* What a real run would refuse before opening a driver. */
+		fprintf(stderr, "Error: %s\n", cerr);
 		rc = 1;
 	} else
 		log_info("Dry-run: configuration and rules loaded, "
@@ -267,18 +281,28 @@ daemon_watch_reset(struct daemon *d)
 	return changed;
 }
 
+/* What asked for a reload, as logged ("<why>, restarting..."). */
+#define WHY_SIGHUP	"SIGHUP received"
+#define WHY_FILES	"A watched file changed"
+
+/*
+ * The internal alert of a failed reload.  Falco's has no output field,
+ * so its text ends in "()"; ours carries the trigger there instead.
+ */
 static void
-restart_failure(struct daemon *d, const char *why)
+restart_failure(struct daemon *d, const char *why, const char *err)
 {
 	struct alert *a;
 	struct sbuf msg = SBUF_INIT;
 
 	atomic_fetch_add(&d->reload_failures, 1);
 	log_err("Hot restart failure, keeping the running configuration "
-	    "and rules: %s", why);
-	sbuf_printf(&msg, "%s: %s", ALERT_RULE_RESTART, why);
+	    "and rules: %s", err);
+	sbuf_printf(&msg, "%s: %s", ALERT_RULE_RESTART, err);
 	a = alert_new_internal(daemon_now_ns(), ALERT_CRITICAL,
 	    ALERT_RULE_RESTART, sbuf_str(&msg));
+	alert_field_str(a, "trigger", strcmp(why, WHY_SIGHUP) == 0 ?
+	    "SIGHUP" : "file change");
 	pthread_mutex_lock(&d->out_lock);
 	(void)outputs_submit(*d->p.out, a);
 	pthread_mutex_unlock(&d->out_lock);
@@ -306,11 +330,12 @@ try_reload(struct daemon *d, const char *why)
 	log_info("%s: checking the new configuration and rules", why);
 	g = daemon_gen_build(d->p.cli, d->p.st, d->p.eo, d->host, &err);
 	if (g == NULL) {
-		restart_failure(d, sbuf_str(&err));
+		restart_failure(d, why, sbuf_str(&err));
 		sbuf_free(&err);
 		return 0;
 	}
 	sbuf_free(&err);
+	g->why = why;
 	/* Watch what the new configuration names from now on. */
 	daemon_strv_free(d->watch, d->nwatch);
 	d->watch = NULL;
@@ -396,7 +421,7 @@ daemon_watcher(void *arg)
 					outputs_reopen(*d->p.out);
 					pthread_mutex_unlock(&d->out_lock);
 				} else if (si.ssi_signo == SIGHUP) {
-					why = "SIGHUP received";
+					why = WHY_SIGHUP;
 					due = daemon_mono_ms() + DEBOUNCE_MS;
 				}
 			}
@@ -404,7 +429,7 @@ daemon_watcher(void *arg)
 		if ((pf[2].revents & POLLIN) && drain_inotify(d->inofd)) {
 			/* Editors write in bursts: wait for quiet. */
 			if (why == NULL)
-				why = "A watched file changed";
+				why = WHY_FILES;
 			due = daemon_mono_ms() + DEBOUNCE_MS;
 		}
 		now = daemon_mono_ms();
@@ -416,7 +441,7 @@ daemon_watcher(void *arg)
 				next_metrics = d->metrics_on ?
 				    now + (uint64_t)d->metrics_ms : 0;
 			if (r & RELOAD_AGAIN) {
-				why = "A watched file changed";
+				why = WHY_FILES;
 				due = daemon_mono_ms() + DEBOUNCE_MS;
 			}
 		}
@@ -444,7 +469,8 @@ daemon_swap_in(struct daemon *d)
 	pthread_mutex_unlock(&d->gen_lock);
 	if (g == NULL)
 		return;
-	log_info("SIGHUP received, restarting...");
+	/* Falco logs this line for a SIGHUP; a file change says so. */
+	log_info("%s, restarting...", g->why != NULL ? g->why : WHY_SIGHUP);
 
 	/* What the loop runs now becomes a retired generation. */
 	old = d->current != NULL ? d->current : xcalloc(1, sizeof(*old));

@@ -29,6 +29,10 @@ source_open(const struct cli *c, const struct config *cfg,
 	}
 	if ((cap = capture_open(&o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "Error: %s\n", err);
+		if (o.kind == CAPTURE_KMOD)
+			fprintf(stderr, "Load the module with "
+			    "'falco-driver-loader kmod' (as root), or use the "
+			    "modern eBPF driver: -o engine.kind=modern_ebpf\n");
 		return NULL;
 	}
 	if (!capture_is_live(cap))

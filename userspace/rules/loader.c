@@ -23,6 +23,7 @@
 #include "filter/filter.h"
 #include "rules/rules_int.h"
 #include "rules/yaml.h"
+#include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
 
@@ -185,12 +186,78 @@ ctx_node(struct lstate *st, const struct ctx *parent, const struct ynode *n,
 	return ctx_at(st, parent, n->line, n->col, n->off, t, item_name);
 }
 
-/* Context of a position inside a condition (parser positions 1-based). */
+/*
+ * Where offset idx of a condition is in the file being loaded, given the
+ * location of the YAML scalar the condition came from: 0 and *line,
+ * *col, *off (0-based, as every location of a load result), or -1 when
+ * the text does not match the file (lists inlined, exceptions added, a
+ * macro expanded, escapes in a quoted scalar).  Folding and indentation
+ * only change blanks, so the walk compares the non-blank characters.
+ */
+static int
+cond_file_pos(struct lstate *st, const struct loc *at, const char *cond,
+    size_t idx, size_t *line, size_t *col, size_t *off)
+{
+	const struct content *ct;
+	const char *text;
+	size_t len, fo, i, nl, lastnl;
+
+	if (st->l->ncontents == 0)
+		return -1;
+	ct = &st->l->contents[st->l->ncontents - 1];
+	if (strcmp(ct->name, at->name) != 0)
+		return -1;
+	text = ct->text;
+	len = ct->len;
+	if ((fo = at->off) >= len || idx > strlen(cond))
+		return -1;
+	if (text[fo] == '>' || text[fo] == '|') {
+		while (fo < len && text[fo] != '\n')
+			fo++;
+	} else if (text[fo] == '"' || text[fo] == '\'')
+		fo++;
+	while (cond[idx] != '\0' && isspace((unsigned char)cond[idx]))
+		idx++;
+	if (cond[idx] == '\0')
+		return -1;
+	for (i = 0; i <= idx; i++) {
+		if (isspace((unsigned char)cond[i]))
+			continue;
+		while (fo < len && isspace((unsigned char)text[fo]))
+			fo++;
+		if (fo >= len || text[fo] != cond[i])
+			return -1;
+		if (i < idx)
+			fo++;
+	}
+	nl = 0;
+	lastnl = 0;
+	for (i = at->off; i < fo; i++)
+		if (text[i] == '\n') {
+			nl++;
+			lastnl = i;
+		}
+	*line = at->line + nl;
+	*col = nl == 0 ? at->col + (fo - at->off) : fo - lastnl - 1;
+	*off = fo;
+	return 0;
+}
+
+/*
+ * Context of a position inside a condition or an output (parser
+ * positions: offset 0-based, line and column 1-based).  The location is
+ * the file's line and column of that position, 0-based like the others
+ * (Falco adds the parser's 1-based numbers to the scalar's 0-based ones
+ * and draws the caret at the file offset inside the condition text, so
+ * its caret and column miss the token); the snippet is the expression
+ * with the caret under the position.
+ */
 static const struct ctx *
-ctx_cond(struct lstate *st, const struct ctx *parent, struct ast_pos pos,
-    const char *cond)
+ctx_expr(struct lstate *st, const struct ctx *parent, struct ast_pos pos,
+    const char *cond, enum ctx_type type)
 {
 	const struct loc *last = &parent->locs[parent->nlocs - 1];
+	size_t line, col, off;
 	struct ctx *c;
 	char *name, *p;
 
@@ -201,12 +268,25 @@ ctx_cond(struct lstate *st, const struct ctx *parent, struct ast_pos pos,
 	for (p = name; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	c = (struct ctx *)ctx_at(st, parent, pos.line + last->line,
-	    pos.col + last->col, pos.idx + last->off,
-	    CT_CONDITION_EXPRESSION, "");
+	if (cond_file_pos(st, last, cond, pos.idx, &line, &col, &off) != 0) {
+		/* the parser's line and column, from the scalar's start */
+		line = last->line + (pos.line > 1 ? pos.line - 1 : 0);
+		col = pos.line > 1 ? pos.col - 1 :
+		    last->col + (pos.col > 0 ? pos.col - 1 : 0);
+		off = last->off + pos.idx;
+	}
+	c = (struct ctx *)ctx_at(st, parent, line, col, off, type, "");
 	c->locs[c->nlocs - 1].name = name;
 	c->alt = astrdup(st->mem, cond);
+	c->alt_off = pos.idx;
 	return c;
+}
+
+static const struct ctx *
+ctx_cond(struct lstate *st, const struct ctx *parent, struct ast_pos pos,
+    const char *cond)
+{
+	return ctx_expr(st, parent, pos, cond, CT_CONDITION_EXPRESSION);
 }
 
 /* ---- decoding helpers -------------------------------------------- */
@@ -1684,8 +1764,28 @@ rules_load_file(struct rules_loader *l, const char *path)
 	size_t n;
 	FILE *f;
 	struct lstate st;
+	struct stat stb;
+	const char *why = NULL;
+	int rerr = 0;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	/*
+	 * fopen() succeeds on a directory and reads it as empty, which
+	 * would validate as an empty, valid file: refuse it here.
+	 */
+	if ((f = fopen(path, "r")) == NULL)
+		rerr = errno;
+	else if (fstat(fileno(f), &stb) == 0 && S_ISDIR(stb.st_mode))
+		why = "it is a directory, not a file";
+	else {
+		errno = 0;
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			sbuf_put(&sb, buf, n);
+		if (ferror(f))
+			rerr = errno != 0 ? errno : EIO;
+	}
+	if (f != NULL)
+		fclose(f);
+	if (rerr != 0 || why != NULL) {
 		r = new_result(l, path);
 		r->contents = l->contents;
 		st.l = l;
@@ -1694,12 +1794,10 @@ rules_load_file(struct rules_loader *l, const char *path)
 		st.name = r->name;
 		result_error(r, LOAD_ERR_FILE_READ, ctx_root(&st),
 		    "Could not open file %s for reading: %s", path,
-		    strerror(errno));
+		    why != NULL ? why : strerror(rerr));
+		sbuf_free(&sb);
 		return r;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_put(&sb, buf, n);
-	fclose(f);
 	r = rules_load_content(l, path, sbuf_str(&sb), sb.len);
 	sbuf_free(&sb);
 	return r;
@@ -1768,6 +1866,16 @@ path_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Whether a file name ends in .yaml or .yml, as rules files do. */
+static int
+is_yaml_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+	    (n > 4 && strcmp(name + n - 4, ".yml") == 0);
+}
+
 void
 rules_expand_path(const char *path, char ***paths, size_t *npaths)
 {
@@ -1775,23 +1883,37 @@ rules_expand_path(const char *path, char ***paths, size_t *npaths)
 	struct dirent *de;
 	DIR *d;
 	char **found = NULL;
-	size_t nfound = 0, i, n;
+	size_t nfound = 0, i;
 
-	if (stat(path, &sb) != 0)
-		return;
+	/*
+	 * A missing *.yaml or *.yml path is kept, so that loading it fails
+	 * with a message naming it (Falco refuses a missing rules file).
+	 * Another missing path is taken for an absent rules directory, such
+	 * as the default /etc/falco/rules.d, and skipped with a warning.
+	 */
+	if (stat(path, &sb) != 0) {
+		if (!is_yaml_name(path)) {
+			log_warn("Rules path %s: %s; skipped", path,
+			    strerror(errno));
+			return;
+		}
+		sb.st_mode = S_IFREG;
+	}
 	if (!S_ISDIR(sb.st_mode)) {
 		*paths = xreallocarray(*paths, *npaths + 1, sizeof(**paths));
 		(*paths)[(*npaths)++] = xstrdup(path);
 		return;
 	}
-	if ((d = opendir(path)) == NULL)
+	if ((d = opendir(path)) == NULL) {
+		/* loading it then fails with a message naming it */
+		*paths = xreallocarray(*paths, *npaths + 1, sizeof(**paths));
+		(*paths)[(*npaths)++] = xstrdup(path);
 		return;
+	}
 	while ((de = readdir(d)) != NULL) {
 		char *full;
 
-		n = strlen(de->d_name);
-		if (!((n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0) ||
-		    (n > 4 && strcmp(de->d_name + n - 4, ".yml") == 0)))
+		if (!is_yaml_name(de->d_name))
 			continue;
 		xasprintf(&full, "%s/%s", path, de->d_name);
 		if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -2133,9 +2255,16 @@ unknown_field_err(const char *msg)
 	    strstr(msg, "unknown filter:") != NULL;
 }
 
-/* Validate an output format: every %token must be a known field. */
+/*
+ * Validate an output format: every %token must be a known field.
+ * Returns 0, or -1 with a message in err and the offset of the bad
+ * token in *badoff.  Falco's formatter reports an unknown field as
+ * "unknown filter: unexpected token after '" (the error of its last,
+ * one-character candidate); the message here keeps that prefix, which
+ * skip-if-unknown-filter and tools match, and names the field.
+ */
 static int
-check_output(const char *fmt, char *err, size_t errsz)
+check_output(const char *fmt, char *err, size_t errsz, size_t *badoff)
 {
 	const char *p = fmt, *t;
 	struct filter_err ferr;
@@ -2144,6 +2273,7 @@ check_output(const char *fmt, char *err, size_t errsz)
 	int ok;
 
 	for (p = strchr(p, '%'); p != NULL; p = strchr(p, '%')) {
+		*badoff = (size_t)(p - fmt);
 		p++;
 		if (*p == '\0') {
 			snprintf(err, errsz, "invalid formatting syntax: "
@@ -2174,8 +2304,10 @@ check_output(const char *fmt, char *err, size_t errsz)
 		}
 		n = (size_t)(t - p);
 		ok = 0;
-		snprintf(err, errsz, "unknown filter: unexpected token after "
-		    "'");
+		*badoff = (size_t)(p - fmt);
+		if (n == 0)
+			snprintf(err, errsz, "unknown filter: expected a field "
+			    "name after '%%'");
 		for (k = n; k > 0 && !ok; k--) {
 			struct ast *a;
 
@@ -2188,7 +2320,13 @@ check_output(const char *fmt, char *err, size_t errsz)
 
 				ok = f != NULL;
 				filter_free(f);
-			}
+				/* the longest candidate names the field */
+				if (!ok && k == n)
+					snprintf(err, errsz, "unknown filter: "
+					    "%.400s", ferr.msg);
+			} else if (k == n)
+				snprintf(err, errsz, "unknown filter: '%.*s' "
+				    "is not a field name", (int)n, p);
 			ast_free(a);
 			free(cand);
 		}
@@ -2375,6 +2513,7 @@ rules_compile(struct rules_loader *l, struct lstate *st)
 		struct ast *a;
 		struct filter *f;
 		int bad = 0, dep[8] = { 0 }, na = 0;
+		size_t badoff = 0;
 		uint8_t *ev;
 
 		if (r->unknown_source)
@@ -2405,15 +2544,21 @@ rules_compile(struct rules_loader *l, struct lstate *st)
 			output = astrdup(&rs->mem, sbuf_str(&o));
 			sbuf_free(&o);
 		}
-		if (check_output(output, errbuf, sizeof(errbuf)) != 0) {
+		if (check_output(output, errbuf, sizeof(errbuf),
+		    &badoff) != 0) {
+			struct ast_pos bp = { (uint32_t)badoff, 1,
+			    (uint32_t)badoff + 1 };
+			const struct ctx *oc = ctx_expr(st, r->output_ctx, bp,
+			    output, CT_RULE_OUTPUT_EXPRESSION);
+
 			if (r->skip_unknown && unknown_field_err(errbuf)) {
 				result_warning(st->res, LOAD_UNKNOWN_FILTER,
-				    r->output_ctx, "%s", errbuf);
+				    oc, "%s", errbuf);
 				sbuf_free(&cond);
 				continue;
 			}
-			result_error(st->res, LOAD_ERR_COMPILE_OUTPUT,
-			    r->output_ctx, "%s", errbuf);
+			result_error(st->res, LOAD_ERR_COMPILE_OUTPUT, oc,
+			    "%s", errbuf);
 			sbuf_free(&cond);
 			failed = 1;
 			break;

@@ -368,7 +368,7 @@ ctx_snippet(const struct rules_result *r, const struct ctx *c,
 		sbuf_puts(out, "<No context available>\n");
 		return;
 	}
-	pos = l->off;
+	pos = c->alt != NULL ? c->alt_off : l->off;
 	while (pos > 0 && (pos >= len || text[pos] == '\n'))
 		pos--;
 	from = pos;

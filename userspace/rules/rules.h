@@ -120,14 +120,20 @@ int	rules_loader_check_plugins(const struct rules_loader *l, char *err,
 /* Load rules text under a name (usually the path).  Never NULL. */
 struct rules_result *rules_load_content(struct rules_loader *l,
 	    const char *name, const char *content, size_t len);
-/* Read a file and load it; a read failure is LOAD_ERR_FILE_READ. */
+/*
+ * Read a file and load it; a read failure, and a directory, are
+ * LOAD_ERR_FILE_READ naming the path.
+ */
 struct rules_result *rules_load_file(struct rules_loader *l,
 	    const char *path);
 
 /*
  * Expand a rules_files entry: a file is itself, a directory gives its
- * *.yaml and *.yml files in sorted order (not recursive), a missing path
- * gives nothing.  Paths are appended to *paths (caller frees each).
+ * *.yaml and *.yml files in sorted order (not recursive).  A missing
+ * .yaml or .yml path, and a directory that cannot be opened, are kept as
+ * they are, so that loading them fails naming them; any other missing
+ * path (an absent rules.d) gives nothing and a logged warning.  Paths
+ * are appended to *paths (caller frees each).
  */
 void	rules_expand_path(const char *path, char ***paths, size_t *npaths);
 

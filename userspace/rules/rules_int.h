@@ -46,6 +46,7 @@ struct ctx {
 	struct loc	*locs;
 	size_t		 nlocs;
 	const char	*alt;		/* condition text for snippets */
+	size_t		 alt_off;	/* offset of the caret in alt */
 };
 
 struct problem {

@@ -254,9 +254,10 @@ ydoc_load(const char *text, size_t len, struct ydoc *out, char **msg,
 	}
 	if (err != 0) {
 		if (err == 1 && st.p.error != YAML_NO_ERROR) {
+			/* 0-based, as the location reported with it */
 			xasprintf(msg, "error at line %zu, column %zu: %s",
-			    st.p.problem_mark.line + 1,
-			    st.p.problem_mark.column + 1,
+			    st.p.problem_mark.line,
+			    st.p.problem_mark.column,
 			    problem_text(st.p.problem));
 			*line = st.p.problem_mark.line;
 			*col = st.p.problem_mark.column;
