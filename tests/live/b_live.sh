@@ -73,7 +73,7 @@ for mode in rules all; do
 	c1=$(cpu_ticks "$dpid")
 	daemon_stop
 	line=$(grep "capture: modern_ebpf: " "$tmp/log" | tail -n 1)
-	drops=$(echo "$line" | sed -n 's/.*produced, \([0-9]*\) dropped.*/\1/p')
+	drops=$(echo "$line" | sed -n 's/.* stop, \([0-9]*\) dropped.*/\1/p')
 	nread=$(echo "$line" | sed -n 's/.*: \([0-9]*\) events read.*/\1/p')
 	# events of the loops, three runs each: 4 per open/read/close
 	# (openat enter and exit, read, close; the default rules want read

@@ -51,6 +51,19 @@ setpriv $nobody /nonexistent 2>/dev/null || true
 unshare --pid --fork "$tmp/lv_nsinit"
 sleep 1
 daemon_stop
+# The closing capture line accounts for every event the driver produced:
+# read + dropped + left unread in the rings = produced.
+cl=$(grep 'events read, ' "$tmp/falco.log" | tail -n 1)
+check "capture line: read + dropped + unread = produced" ok \
+    "$(echo "$cl" | awk '{
+	for (i = 1; i <= NF; i++) {
+		if ($(i + 1) == "events" && $(i + 2) == "read,") r = $i
+		if ($(i + 1) == "produced,") p = $i
+		if ($(i + 1) == "left") u = $i
+		if ($(i + 1) == "dropped") d = $i
+	}
+	print (p != "" && r + d + u == p) ? "ok" : "r=" r " d=" d " u=" u " p=" p
+    }')"
 check "live daemon exit status" 0 "$dstatus"
 kill "$lpid" 2>/dev/null || true
 cport=$(head -1 "$tmp/cport")

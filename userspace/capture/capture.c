@@ -573,17 +573,26 @@ int
 capture_close(struct capture *c)
 {
 	struct capture_counters st;
+	uint64_t unread;
 	int rc = 0;
 
 	if (c == NULL)
 		return 0;
-	if (c->started && capture_is_live(c) && capture_stats(c, &st) == 0)
+	/*
+	 * produced = read + dropped + what was still in the rings when the
+	 * loop stopped; the last term is said, so that the sum adds up.
+	 */
+	if (c->started && capture_is_live(c) && capture_stats(c, &st) == 0) {
+		unread = st.n_evts > st.n_read + st.n_drops ?
+		    st.n_evts - st.n_read - st.n_drops : 0;
 		log_info("capture: %s: %llu events read, %llu produced, "
+		    "%llu left unread in the rings at stop, "
 		    "%llu dropped (buffer %llu, too big %llu, scratch %llu, "
 		    "no ring %llu, bug %llu), %llu parameters lost to "
 		    "faults", capture_kind_name(c->o.kind),
 		    (unsigned long long)st.n_read,
 		    (unsigned long long)st.n_evts,
+		    (unsigned long long)unread,
 		    (unsigned long long)st.n_drops,
 		    (unsigned long long)st.n_drops_buffer,
 		    (unsigned long long)st.n_drops_too_big,
@@ -591,6 +600,7 @@ capture_close(struct capture *c)
 		    (unsigned long long)st.n_drops_no_ring,
 		    (unsigned long long)st.n_drops_bug,
 		    (unsigned long long)st.n_user_faults);
+	}
 	switch (c->o.kind) {
 	case CAPTURE_REPLAY:
 		if (c->rd != NULL)
