@@ -92,10 +92,14 @@ need = ["falcosecurity_falco_cpu_usage_ratio",
         'falcosecurity_scap_n_drops_by_reason_total{reason="buffer_open_exit"}',
         "falcosecurity_falco_outputs_queue_num_drops_total",
         'falcosecurity_falco_outputs_queued{channel="stdout"}',
-        "falcosecurity_falco_hot_restarts_total"]
+        "falcosecurity_falco_hot_restarts_total",
+        "falcosecurity_scap_n_threads_total",
+        "falcosecurity_scap_n_added_threads_total",
+        "falcosecurity_scap_n_drops_full_threadtable_total"]
 missing = [n for n in need if n not in values]
 if bad or missing or values["falcosecurity_falco_memory_rss_bytes"] <= 0 \
-        or types.get("falcosecurity_scap_n_evts_total") != "counter":
+        or types.get("falcosecurity_scap_n_evts_total") != "counter" \
+        or types.get("falcosecurity_scap_n_threads_total") != "gauge":
     print("bad lines %r missing %r" % (bad[:3], missing))
 else:
     print("ok")
@@ -141,10 +145,11 @@ check sigterm_nodriver "$([ "$rc" -eq 0 ] &&
 # The *_enabled keys choose the families.
 start -o metrics.enabled=true -o webserver.prometheus_metrics_enabled=true \
     -o metrics.kernel_event_counters_enabled=false \
-    -o metrics.rules_counters_enabled=false
+    -o metrics.rules_counters_enabled=false \
+    -o metrics.state_counters_enabled=false
 curl -s "$(url /metrics)" >"$tmp/metrics" || true
 check metrics_families_off "$(grep -q '^falcosecurity_falco_cpu_usage_ratio ' \
-    "$tmp/metrics" && ! grep -Eq 'scap_n_evts|rules_matches' \
+    "$tmp/metrics" && ! grep -Eq 'scap_n_evts|rules_matches|_threads' \
     "$tmp/metrics" && echo 0 || echo 1)" "wrong families"
 stop
 
@@ -183,7 +188,11 @@ pids=""
 m=$(grep '"rule":"Falco internal: metrics snapshot"' "$tmp/out" | tail -1 |
     python3 -c 'import json,sys; d=json.loads(sys.stdin.read());
 f=d["output_fields"]; print(d["priority"], d["source"],
-int(f["falco.rules_matches_total{priority=Warning,rule_name=cat opens,source=syscall}"]))' \
+int(f["falco.rules_matches_total{priority=Warning,rule_name=cat opens,source=syscall}"]),
+int(f["scap.n_threads_total"]), int(f["scap.n_added_threads_total"]))' \
     2>&1 || true)
 check snapshot_rule_matches "$(echo "$m" | grep -Eq \
-    '^Informational internal [1-9][0-9]*$' && echo 0 || echo 1)" "$m"
+    '^Informational internal [1-9][0-9]*' && echo 0 || echo 1)" "$m"
+# metrics.state_counters_enabled (default on): the thread table
+check snapshot_state_counters "$(echo "$m" | grep -Eq \
+    ' [1-9][0-9]* [1-9][0-9]*$' && echo 0 || echo 1)" "$m"

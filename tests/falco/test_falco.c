@@ -293,6 +293,57 @@ test_config_errors(void **state)
 	sbuf_free(&err);
 }
 
+/*
+ * syscall_event_timeouts.max_consecutives: the notification after that
+ * many waits in a row without an event, then counting again; an event
+ * resets the count; Falco's default is 1000.
+ */
+static void
+test_timeouts(void **state)
+{
+	struct config *cfg;
+	struct timeouts to;
+	struct sink s;
+	char *text;
+	int i, n;
+
+	(void)state;
+	cfg = cfg_text("x: 1\n");
+	timeouts_init(&to, cfg);
+	assert_int_equal(to.max, 1000);
+	config_free(cfg);
+
+	cfg = cfg_text("syscall_event_timeouts:\n  max_consecutives: 3\n");
+	timeouts_init(&to, cfg);
+	config_free(cfg);
+	sink_open(&s);
+	/* no event yet: three waits are allowed, the fourth alerts */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(timeouts_idle(&to, 100 * SEC, s.out), 0);
+	assert_int_equal(timeouts_idle(&to, 100 * SEC, s.out), 1);
+	/* an event between waits resets the count */
+	for (n = 0, i = 0; i < 10; i++) {
+		if (i % 3 == 0)
+			timeouts_event(&to, 5 * SEC + 7);
+		n += timeouts_idle(&to, 101 * SEC, s.out);
+	}
+	assert_int_equal(n, 0);
+	for (i = 0; i < 8; i++)
+		n += timeouts_idle(&to, 102 * SEC, s.out);
+	assert_int_equal(n, 2);
+	assert_int_equal(to.nalerts, 3);
+	text = sink_close(&s);
+	assert_int_equal(count(text, "\"rule\":\"Falco internal: timeouts "
+	    "notification\""), 3);
+	assert_non_null(strstr(text, "Falco internal: timeouts notification."
+	    " 3 consecutive timeouts without event."));
+	assert_int_equal(count(text, "\"last_event_time\":\"none\""), 1);
+	/* the first event's time of day, with its nanoseconds */
+	assert_int_equal(count(text, ":05.000000007\""), 2);
+	assert_non_null(strstr(text, "\"priority\":\"Debug\""));
+	free(text);
+}
+
 int
 main(void)
 {
@@ -302,6 +353,7 @@ main(void)
 		cmocka_unit_test(test_simulate_rate),
 		cmocka_unit_test(test_exit_action),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_timeouts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,12 +37,10 @@ feed(struct state *s)
 	return state_process(s, &rec.ev);
 }
 
-/* init(1) -> bash(100) -> cat(200), built from events only. */
+/* init(1) -> bash(100) -> cat(200), built from events only, into s. */
 static struct state *
-tree(void)
+tree_in(struct state *s)
 {
-	struct state *s = state_new(0, 0);
-
 	evb_execve(&rec, 1 * SEC, 1, 0, 0, "/sbin/init", "", "systemd", "/",
 	    "cpu=/");
 	feed(s);
@@ -57,6 +55,12 @@ tree(void)
 	    "cat", "/root", "cpu=/user.slice");
 	feed(s);
 	return s;
+}
+
+static struct state *
+tree(void)
+{
+	return tree_in(state_new(0, 0));
 }
 
 static void
@@ -310,6 +314,52 @@ test_purge_and_bound(void **unused)
 	assert_int_equal(st.threads, 2);
 	assert_int_equal(st.table_full, 1);
 	assert_null(state_thread(s, 11));
+	state_free(s);
+}
+
+/*
+ * The automatic purge follows state_set_purge(): with a 10 s interval
+ * and a 20 s timeout, cat (last seen at 5 s) is gone when bash runs
+ * again at 40 s; with the defaults (300 s, 1800 s) it is still there.
+ */
+static void
+test_purge_settings(void **unused)
+{
+	struct state *s;
+	struct state_stats st;
+	int set;
+
+	(void)unused;
+	for (set = 0; set <= 1; set++) {
+		s = state_new(0, 0);
+		if (set)
+			state_set_purge(s, 10 * SEC, 20 * SEC);
+		tree_in(s);
+		evb_execve(&rec, 40 * SEC, 100, 0, 1, "/bin/bash", "-i|",
+		    "bash", "/root", "cpu=/user.slice");
+		feed(s);
+		state_get_stats(s, &st);
+		if (set) {
+			assert_null(state_thread(s, 200));
+			assert_int_equal(st.purged, 1);
+		} else {
+			assert_non_null(state_thread(s, 200));
+			assert_int_equal(st.purged, 0);
+		}
+		/* a parent and init always stay */
+		assert_non_null(state_thread(s, 100));
+		assert_non_null(state_thread(s, 1));
+		state_free(s);
+	}
+	/* interval 0 purges at the next event; timeout 10 s */
+	s = state_new(0, 0);
+	state_set_purge(s, 0, 10 * SEC);
+	tree_in(s);
+	assert_non_null(state_thread(s, 200));
+	evb_execve(&rec, 16 * SEC, 100, 0, 1, "/bin/bash", "-i|", "bash",
+	    "/root", "cpu=/user.slice");
+	feed(s);
+	assert_null(state_thread(s, 200));
 	state_free(s);
 }
 
@@ -659,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_fds),
 		cmocka_unit_test(test_sockets_and_cwd),
 		cmocka_unit_test(test_purge_and_bound),
+		cmocka_unit_test(test_purge_settings),
 		cmocka_unit_test(test_seed_proc),
 		cmocka_unit_test(test_seed_capture),
 		cmocka_unit_test(test_paths_data),

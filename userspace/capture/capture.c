@@ -60,12 +60,30 @@ capture_preset_bytes(int64_t preset)
 	return (uint32_t)1 << (20 + preset - 1);
 }
 
+/*
+ * An engine key, or its pre-0.38 name when the engine key gives the
+ * default; *usedp names the key the value came from, for messages.
+ */
+static int64_t
+legacy_int(const struct config *cfg, const char *key, const char *old,
+    int64_t def, const char **usedp)
+{
+	int64_t v = config_int(cfg, key, def);
+
+	*usedp = key;
+	if (v == def && config_has(cfg, old)) {
+		v = config_int(cfg, old, def);
+		*usedp = old;
+	}
+	return v;
+}
+
 int
 capture_opts_from_config(struct capture_opts *o, const struct config *cfg,
     const char *trace_file, char *err, size_t errlen)
 {
 	const char *kind = config_str(cfg, "engine.kind", "kmod");
-	const char *pkey;
+	const char *pkey, *dkey, *used;
 	int64_t v;
 
 	memset(o, 0, sizeof(*o));
@@ -92,11 +110,11 @@ capture_opts_from_config(struct capture_opts *o, const struct config *cfg,
 	if (strcmp(kind, "modern_ebpf") == 0) {
 		o->kind = CAPTURE_MODERN_EBPF;
 		pkey = "engine.modern_ebpf.buf_size_preset";
-		v = config_int(cfg, "engine.modern_ebpf.cpus_for_each_buffer",
-		    2);
+		dkey = "engine.modern_ebpf.drop_failed_exit";
+		v = legacy_int(cfg, "engine.modern_ebpf.cpus_for_each_buffer",
+		    "modern_bpf.cpus_for_each_syscall_buffer", 2, &used);
 		if (v < 0 || v > 4096) {
-			seterr(err, errlen, "engine.modern_ebpf."
-			    "cpus_for_each_buffer: %lld is out of range",
+			seterr(err, errlen, "%s: %lld is out of range", used,
 			    (long long)v);
 			return -1;
 		}
@@ -104,18 +122,26 @@ capture_opts_from_config(struct capture_opts *o, const struct config *cfg,
 	} else if (strcmp(kind, "kmod") == 0) {
 		o->kind = CAPTURE_KMOD;
 		pkey = "engine.kmod.buf_size_preset";
+		dkey = "engine.kmod.drop_failed_exit";
+	} else if (strcmp(kind, "ebpf") == 0) {
+		seterr(err, errlen, "engine.kind 'ebpf' (the legacy eBPF "
+		    "probe, engine.ebpf.probe) is not supported by this "
+		    "build; use engine.kind=modern_ebpf");
+		return -1;
 	} else {
 		seterr(err, errlen, "engine.kind '%s' is not available in "
 		    "this build (kmod, modern_ebpf, replay, nodriver are)",
 		    kind);
 		return -1;
 	}
-	v = config_int(cfg, pkey, 4);
+	v = legacy_int(cfg, pkey, "syscall_buf_size_preset", 4, &used);
 	if ((o->ring_bytes = capture_preset_bytes(v)) == 0) {
 		seterr(err, errlen, "%s: %lld is not a preset (0 to 10)",
-		    pkey, (long long)v);
+		    used, (long long)v);
 		return -1;
 	}
+	o->drop_failed = config_bool(cfg, dkey, 0) ||
+	    config_bool(cfg, "syscall_drop_failed_exit", 0);
 	v = config_int(cfg, "falco_libs.snaplen", 80);
 	if (v < 0 || v > 65000) {
 		seterr(err, errlen, "falco_libs.snaplen: %lld is out of "

@@ -61,6 +61,12 @@ struct capture_opts {
 	uint32_t	 snaplen;	/* 0: driver default (80) */
 	const char	*procdir;	/* "/proc" unless a test says */
 	const char	*devdir;	/* kmod devices, NULL: /dev */
+	/*
+	 * engine.<kind>.drop_failed_exit: drop exit events of failed
+	 * syscalls in the driver.  XXX: carried, not used by the drivers
+	 * yet.
+	 */
+	int		 drop_failed;
 };
 
 /*
@@ -68,9 +74,13 @@ struct capture_opts {
  * trace_file forces a replay), engine.replay.capture_file,
  * engine.<kind>.buf_size_preset (Falco's presets: 1 = 1 MiB doubling
  * up to 10 = 512 MiB; 0 or absent = 4 = 8 MiB),
- * engine.modern_ebpf.cpus_for_each_buffer, falco_libs.snaplen and our
- * engine.capture_file (the recording; -w sets it).  Strings point into
- * cfg.  Returns -1 with a message for an unsupported kind or a bad value.
+ * engine.modern_ebpf.cpus_for_each_buffer, engine.<kind>.drop_failed_exit,
+ * falco_libs.snaplen and our engine.capture_file (the recording; -w sets
+ * it).  The keys of Falco before 0.38 still count, as Falco read them:
+ * syscall_buf_size_preset and modern_bpf.cpus_for_each_syscall_buffer
+ * when the engine key is absent or at its default, syscall_drop_failed_exit
+ * when the engine key is not true.  Strings point into cfg.  Returns -1
+ * with a message for an unsupported kind or a bad value.
  */
 int	capture_opts_from_config(struct capture_opts *o,
 	    const struct config *cfg, const char *trace_file, char *err,

@@ -174,6 +174,7 @@ engine_new(struct state *st, struct rules_set *rs,
 	e->opts = *o;
 	engine_ctx_init(&e->ctx, st, o->hostname);
 	e->ctx.cmeta = o->cmeta;
+	e->ctx.buf_b64 = o->buffer_b64;
 	e->nrules = rs != NULL ? rules_count(rs) : 0;
 	e->fmts = xcalloc(e->nrules + 1, sizeof(*e->fmts));
 	e->counts = xcalloc(e->nrules + 1, sizeof(*e->counts));
@@ -639,6 +640,7 @@ release(struct engine *e, struct held *h)
 	 */
 	engine_ctx_init(&hc, e->st, e->opts.hostname);
 	hc.cmeta = e->opts.cmeta;
+	hc.buf_b64 = e->opts.buffer_b64;
 	hc.ev_cid = h->cid;
 	memset(&fe, 0, sizeof(fe));
 	fe.hdr = &h->hdr;

@@ -73,6 +73,15 @@ struct engine_ctx {
 	 * gone (t NULL): container.* fields still name it.  NULL otherwise.
 	 */
 	const char	*ev_cid;
+	/*
+	 * buffer_format_base64: byte buffers (evt.buffer, a buffer
+	 * argument through evt.arg.NAME, evt.arg[N] or evt.args) are shown
+	 * in base64 in outputs instead of as text with '.' for bytes that
+	 * do not print.  b64_out is set only while an output is rendered:
+	 * conditions always see the bytes as they are.
+	 */
+	int		 buf_b64;
+	int		 b64_out;
 };
 
 void	engine_ctx_init(struct engine_ctx *c, struct state *st,
@@ -177,6 +186,8 @@ struct engine_opts {
 	 * <NA> (see engine_process()).  0: 500 ms; < 0: never wait.
 	 */
 	int		 hold_ms;
+	/* buffer_format_base64: see engine_ctx.buf_b64. */
+	int		 buffer_b64;
 };
 
 struct engine;

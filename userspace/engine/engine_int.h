@@ -30,6 +30,8 @@ int	engine_extract(void *ctx, const struct field_ref *ref,
  * Valid until the next call on c.
  */
 const struct schema_resolver *engine_resolver(struct engine_ctx *c);
+/* Append the base64 encoding (RFC 4648, with padding) of p[0..len). */
+void	engine_b64_encode(struct sbuf *out, const void *p, size_t len);
 
 /*
  * Append the absolute, normalised form of path (len bytes), relative to

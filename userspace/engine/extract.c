@@ -1249,6 +1249,57 @@ rawarg(struct engine_ctx *c, const struct field_ref *ref, struct fvals *out)
 	}
 }
 
+/* Whether the event has a byte buffer parameter. */
+static int
+has_bytebuf(const struct schema_event *e, const struct fevt *ev)
+{
+	int i;
+
+	for (i = 0; e != NULL && i < ev->nparams && i < e->nparams; i++)
+		if (e->params[i].type == PT_BYTEBUF)
+			return 1;
+	return 0;
+}
+
+/*
+ * evt.args in an output with buffer_format_base64: as
+ * schema_render_args() shows them, non-empty byte buffers in base64.
+ */
+static void
+render_args_b64(struct engine_ctx *c, const struct schema_event *e,
+    struct sbuf *sb)
+{
+	const struct fevt *ev = c->ev;
+	struct sbuf val = SBUF_INIT, res = SBUF_INIT;
+	int i;
+
+	if (ev->hdr->type == FE_GENERIC_X)
+		return;
+	for (i = 0; i < ev->nparams; i++) {
+		if (i > 0)
+			sbuf_putc(sb, ' ');
+		sbuf_puts(sb, i < e->nparams ? e->params[i].name : "?");
+		sbuf_putc(sb, '=');
+		if (i < e->nparams && e->params[i].type == PT_BYTEBUF &&
+		    ev->plen[i] > 0) {
+			engine_b64_encode(sb, ev->param[i], ev->plen[i]);
+			continue;
+		}
+		sbuf_reset(&val);
+		sbuf_reset(&res);
+		schema_param_str(&val, &res, ev, (unsigned)i,
+		    engine_resolver(c));
+		sbuf_put(sb, val.buf != NULL ? val.buf : "", val.len);
+		if (res.len > 0) {
+			sbuf_putc(sb, '(');
+			sbuf_put(sb, res.buf, res.len);
+			sbuf_putc(sb, ')');
+		}
+	}
+	sbuf_free(&val);
+	sbuf_free(&res);
+}
+
 /* evt.category: the event's category; I/O is named by its fd's kind. */
 static const char *
 category_name(struct engine_ctx *c, const struct schema_event *e)
@@ -1473,7 +1524,10 @@ evt_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		return v_i(out, FT_INT16, ev->cpu);
 	case O_EVT_ARGS:
 		sb = scratch(c);
-		schema_render_args(sb, ev, engine_resolver(c));
+		if (c->b64_out && has_bytebuf(e, ev))
+			render_args_b64(c, e, sb);
+		else
+			schema_render_args(sb, ev, engine_resolver(c));
 		return v_sb(out, sb);
 	case O_EVT_ARG:
 		idx = ref->arg_key != NULL ?
@@ -1482,6 +1536,12 @@ evt_field(struct engine_ctx *c, uint16_t op, const struct field_ref *ref,
 		if (idx < 0 || idx >= ev->nparams)
 			return 0;
 		sb = scratch(c);
+		/* An empty buffer keeps its usual "NULL". */
+		if (c->b64_out && e != NULL && idx < e->nparams &&
+		    e->params[idx].type == PT_BYTEBUF && ev->plen[idx] > 0) {
+			engine_b64_encode(sb, ev->param[idx], ev->plen[idx]);
+			return v_sb(out, sb);
+		}
 		if (!arg_cached(c, e, idx, sb))
 			schema_render_arg(sb, ev, (unsigned)idx,
 			    engine_resolver(c));

@@ -363,9 +363,36 @@ put_int(struct sbuf *out, int neg, uint64_t mag)
 	sbuf_put(out, p, (size_t)(buf + sizeof(buf) - p));
 }
 
+void
+engine_b64_encode(struct sbuf *out, const void *p, size_t len)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *b = p;
+	uint32_t w;
+	size_t i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		w = (uint32_t)b[i] << 16 | (uint32_t)b[i + 1] << 8 | b[i + 2];
+		sbuf_putc(out, abc[w >> 18]);
+		sbuf_putc(out, abc[(w >> 12) & 63]);
+		sbuf_putc(out, abc[(w >> 6) & 63]);
+		sbuf_putc(out, abc[w & 63]);
+	}
+	if (i < len) {
+		w = (uint32_t)b[i] << 16;
+		if (i + 1 < len)
+			w |= (uint32_t)b[i + 1] << 8;
+		sbuf_putc(out, abc[w >> 18]);
+		sbuf_putc(out, abc[(w >> 12) & 63]);
+		sbuf_putc(out, i + 1 < len ? abc[(w >> 6) & 63] : '=');
+		sbuf_putc(out, '=');
+	}
+}
+
 /* The text form of one value, appended to out. */
 static void
-put_value(struct sbuf *out, const struct fval *v)
+put_value(struct sbuf *out, const struct fval *v, int b64)
 {
 	char buf[INET6_ADDRSTRLEN];
 	size_t i;
@@ -375,6 +402,10 @@ put_value(struct sbuf *out, const struct fval *v)
 		sbuf_put(out, v->v.s.p, v->v.s.len);
 		break;
 	case FT_BYTEBUF:
+		if (b64) {
+			engine_b64_encode(out, v->v.s.p, v->v.s.len);
+			break;
+		}
 		for (i = 0; i < v->v.s.len; i++) {
 			unsigned char ch = (unsigned char)v->v.s.p[i];
 
@@ -447,6 +478,7 @@ efmt_render(const struct efmt *f, struct engine_ctx *ctx, struct sbuf *out,
 	size_t i;
 
 	sbuf_put(out, "", 0);
+	ctx->b64_out = ctx->buf_b64;
 	for (i = 0; i < f->ntoks; i++) {
 		const struct etok *t = &f->toks[i];
 
@@ -455,6 +487,7 @@ efmt_render(const struct efmt *f, struct engine_ctx *ctx, struct sbuf *out,
 		else
 			render_field(t, ctx, out, a);
 	}
+	ctx->b64_out = 0;
 }
 
 /* ---- deferred rendering -------------------------------------------- */
@@ -614,7 +647,7 @@ render_field(const struct etok *t, struct engine_ctx *ctx, struct sbuf *out,
 		for (i = 0; i < vals.n; i++) {
 			if (i > 0)
 				sbuf_putc(out, ',');
-			put_value(out, &vals.v[i]);
+			put_value(out, &vals.v[i], ctx->b64_out);
 		}
 		sbuf_putc(out, ')');
 		if (a != NULL && t->xf == NULL)
@@ -622,7 +655,7 @@ render_field(const struct etok *t, struct engine_ctx *ctx, struct sbuf *out,
 			    out->len - start);
 	} else {
 		if (vals.n > 0)
-			put_value(out, &vals.v[0]);
+			put_value(out, &vals.v[0], ctx->b64_out);
 		if (a != NULL && t->xf == NULL)
 			add_field(a, t->name, &vals, out->buf + start,
 			    out->len - start);

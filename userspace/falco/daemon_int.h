@@ -16,6 +16,7 @@
 #include "falco/daemon.h"
 #include "falco/drops.h"
 #include "falco/run.h"
+#include "state/state.h"
 
 struct config;
 struct sbuf;
@@ -92,6 +93,7 @@ struct daemon {
 	/* Counters for /metrics and the snapshot, under snap_lock. */
 	pthread_mutex_t	 snap_lock;
 	uint64_t	 events;
+	struct state_stats sstats;	/* metrics.state_counters_enabled */
 	struct snap_rule *rules;
 	size_t		 nrules;
 	uint64_t	 nticks;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "falco/drops.h"
 #include "outputs/outputs.h"
 #include "rules/rules.h"
+#include "state/state.h"
 #include "util/log.h"
 #include "util/sbuf.h"
 #include "util/xmalloc.h"
@@ -55,11 +57,16 @@ void
 daemon_snap_publish(struct daemon *d)
 {
 	struct engine_stats es;
+	struct state_stats ss;
 	size_t i;
 
 	engine_get_stats(*d->p.engine, &es);
+	memset(&ss, 0, sizeof(ss));
+	if (d->p.st != NULL)
+		state_get_stats(d->p.st, &ss);
 	pthread_mutex_lock(&d->snap_lock);
 	d->events = es.events;
+	d->sstats = ss;
 	for (i = 0; i < d->nrules; i++)
 		d->rules[i].count = engine_rule_count(*d->p.engine, i);
 	pthread_mutex_unlock(&d->snap_lock);
@@ -156,6 +163,78 @@ value_reload_failures(void *arg)
 	return (double)atomic_load(&d->reload_failures);
 }
 
+/* The state counters, as of the last daemon_snap_publish(). */
+static uint64_t
+sstat(struct daemon *d, size_t off)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&d->snap_lock);
+	memcpy(&v, (const char *)&d->sstats + off, sizeof(v));
+	pthread_mutex_unlock(&d->snap_lock);
+	return v;
+}
+
+static double
+value_threads(void *arg)
+{
+	return (double)sstat(arg, offsetof(struct state_stats, threads));
+}
+
+static double
+value_fds(void *arg)
+{
+	return (double)sstat(arg, offsetof(struct state_stats, fds));
+}
+
+static double
+value_added_threads(void *arg)
+{
+	return (double)sstat(arg, offsetof(struct state_stats, added));
+}
+
+static double
+value_removed_threads(void *arg)
+{
+	return (double)sstat(arg, offsetof(struct state_stats, removed));
+}
+
+static double
+value_purged_threads(void *arg)
+{
+	return (double)sstat(arg, offsetof(struct state_stats, purged));
+}
+
+static double
+value_table_full(void *arg)
+{
+	return (double)sstat(arg, offsetof(struct state_stats, table_full));
+}
+
+/*
+ * Keys of metric groups this build has no data for: logged once at
+ * start, with the reason, when set to true while metrics are in use
+ * (the snapshot or /metrics).  Falco's own falco.yaml sets some of
+ * them to true with metrics off: no noise then.
+ */
+static const struct {
+	const char	*key;
+	const char	*why;
+} no_data[] = {
+	{ "metrics.kernel_event_counters_per_cpu_enabled",
+	    "the capture layer counts events and drops per source, not per "
+	    "CPU" },
+	{ "metrics.libbpf_stats_enabled",
+	    "the eBPF driver does not collect the kernel's per-program run "
+	    "statistics" },
+	{ "metrics.jemalloc_stats_enabled",
+	    "this build does not use jemalloc" },
+	{ "metrics.plugins_metrics_enabled",
+	    "this build does not load plugins" },
+	{ "metrics.kernel_iter_event_counters_enabled",
+	    "this build uses no BPF iterators" },
+};
+
 /*
  * The registry behind /metrics and the snapshot.  The *_enabled keys of
  * the metrics block choose the families, once, at start.
@@ -163,7 +242,16 @@ value_reload_failures(void *arg)
 void
 daemon_metrics_setup(struct daemon *d, const struct config *cfg)
 {
+	size_t i;
+
 	d->m = metrics_new();
+	for (i = 0; i < sizeof(no_data) / sizeof(no_data[0]) &&
+	    (config_bool(cfg, "metrics.enabled", 0) ||
+	    config_bool(cfg, "webserver.prometheus_metrics_enabled", 0)); i++)
+		if (config_has(cfg, no_data[i].key) &&
+		    config_bool(cfg, no_data[i].key, 0))
+			log_info("%s has no effect in this build: %s",
+			    no_data[i].key, no_data[i].why);
 	if (config_bool(cfg, "metrics.resource_utilization_enabled", 1))
 		metrics_add_process(d->m, FALCO_VERSION);
 	if (config_bool(cfg, "metrics.kernel_event_counters_enabled", 1)) {
@@ -177,6 +265,27 @@ daemon_metrics_setup(struct daemon *d, const struct config *cfg)
 		    "falcosecurity_scap_n_drops_by_reason_total",
 		    "Events dropped by the driver, by cause.",
 		    METRIC_COUNTER, collect_drops, d);
+	}
+	if (config_bool(cfg, "metrics.state_counters_enabled", 1)) {
+		metrics_add(d->m, "falcosecurity_scap_n_threads_total",
+		    "Threads in the thread table.", METRIC_GAUGE, NULL,
+		    value_threads, d);
+		metrics_add(d->m, "falcosecurity_scap_n_fds_total",
+		    "File descriptors in the fd tables.", METRIC_GAUGE,
+		    NULL, value_fds, d);
+		metrics_add(d->m, "falcosecurity_scap_n_added_threads_total",
+		    "Threads added to the thread table.", METRIC_COUNTER,
+		    NULL, value_added_threads, d);
+		metrics_add(d->m, "falcosecurity_scap_n_removed_threads_total",
+		    "Threads removed from the thread table.", METRIC_COUNTER,
+		    NULL, value_removed_threads, d);
+		metrics_add(d->m, "falcosecurity_scap_n_purged_threads_total",
+		    "Threads removed by the periodic purge of inactive ones.",
+		    METRIC_COUNTER, NULL, value_purged_threads, d);
+		metrics_add(d->m,
+		    "falcosecurity_scap_n_drops_full_threadtable_total",
+		    "Threads not added because the table was full.",
+		    METRIC_COUNTER, NULL, value_table_full, d);
 	}
 	if (config_bool(cfg, "metrics.rules_counters_enabled", 1))
 		metrics_add_family(d->m,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config/config.h"
 #include "falco/drops.h"
@@ -269,4 +270,57 @@ drops_check(struct drops *d, uint64_t ts, struct outputs *out)
 	if (!token_bucket_claim(&d->bucket, ts))
 		return 0;
 	return perform(d, ts, &dl, now.ebpf, out);
+}
+
+/* ---- syscall_event_timeouts ---------------------------------------- */
+
+void
+timeouts_init(struct timeouts *t, const struct config *cfg)
+{
+	memset(t, 0, sizeof(*t));
+	t->max = (uint64_t)config_int(cfg,
+	    "syscall_event_timeouts.max_consecutives", 1000);
+}
+
+void
+timeouts_event(struct timeouts *t, uint64_t ts)
+{
+	if (t->first_ts == 0)
+		t->first_ts = ts;
+	t->n = 0;
+}
+
+int
+timeouts_idle(struct timeouts *t, uint64_t now, struct outputs *out)
+{
+	struct alert *a;
+	struct tm tm;
+	time_t sec;
+	char msg[128], when[64];
+
+	if (++t->n <= t->max)
+		return 0;
+	t->n = 0;
+	t->nalerts++;
+	snprintf(msg, sizeof(msg), "%s. %llu consecutive timeouts without "
+	    "event.", ALERT_RULE_TIMEOUTS, (unsigned long long)t->max);
+	if (t->first_ts == 0)
+		snprintf(when, sizeof(when), "none");
+	else {
+		/* Local time of day with nanoseconds, as Falco shows it. */
+		sec = (time_t)(t->first_ts / NS_PER_SEC);
+		localtime_r(&sec, &tm);
+		snprintf(when, sizeof(when), "%02d:%02d:%02d.%09llu",
+		    tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    (unsigned long long)(t->first_ts % NS_PER_SEC));
+	}
+	log_debug("%s", msg);
+	if (out != NULL) {
+		a = alert_new_internal(now, ALERT_DEBUG, ALERT_RULE_TIMEOUTS,
+		    msg);
+		alert_field_str(a, "last_event_time", when);
+		(void)outputs_submit(out, a);
+		alert_free(a);
+	}
+	return 1;
 }

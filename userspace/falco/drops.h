@@ -127,4 +127,30 @@ void	drops_print_stats(const struct drops *d, FILE *out);
 /* The last cumulative reading (zeros before the first check). */
 void	drops_last_stats(const struct drops *d, struct capture_stats *st);
 
+/*
+ * syscall_event_timeouts: a live source that waits max_consecutives
+ * times in a row without delivering an event makes Falco send the
+ * internal alert "Falco internal: timeouts notification" (Debug), with
+ * the time of the first event of the run as "last_event_time" ("none"
+ * before any), which is what Falco puts there; then counting starts
+ * again.  Any event resets the count.  Event loop only.
+ */
+struct timeouts {
+	uint64_t	 max;		/* max_consecutives */
+	uint64_t	 n;		/* waits since an event or alert */
+	uint64_t	 first_ts;	/* ns, 0: no event yet */
+	uint64_t	 nalerts;
+};
+
+/* From syscall_event_timeouts.max_consecutives (default 1000). */
+void	timeouts_init(struct timeouts *t, const struct config *cfg);
+/* An event with timestamp ts arrived. */
+void	timeouts_event(struct timeouts *t, uint64_t ts_ns);
+/*
+ * A wait that gave no event; alerts go to out (may be NULL) stamped
+ * now_ns.  Returns 1 when this wait sent the notification, else 0.
+ */
+int	timeouts_idle(struct timeouts *t, uint64_t now_ns,
+	    struct outputs *out);
+
 #endif /* FALCO_DROPS_H */

@@ -182,6 +182,7 @@ daemon_gen_build(const struct cli *c, struct state *st,
 		eo = *tmpl;
 	eo.match_all = strcasecmp(config_str(g->cfg, "rule_matching",
 	    "first"), "all") == 0;
+	eo.buffer_b64 = config_bool(g->cfg, "buffer_format_base64", 0);
 	eo.append = g->apps.v;
 	eo.nappend = g->apps.n;
 	eo.hostname = host;
@@ -217,6 +218,8 @@ daemon_dry_run(const struct cli *c)
 	outputs_hostname(host, sizeof(host));
 	if ((g = daemon_gen_build(c, st, NULL, host, &err)) == NULL) {
 		fprintf(stderr, "Error: %s\n", sbuf_str(&err));
+		rc = 1;
+	} else if (run_check_unsupported(g->cfg) != 0) {
 		rc = 1;
 	} else if (strcmp(config_str(g->cfg, "engine.kind", ""),
 	    "nodriver") != 0 && capture_opts_from_config(&co, g->cfg,

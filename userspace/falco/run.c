@@ -23,6 +23,7 @@
 #include "engine/engine.h"
 #include "falco/cli.h"
 #include "falco/daemon.h"
+#include "falco/drops.h"
 #include "falco/run.h"
 #include "falco/source.h"
 #include "outputs/outputs.h"
@@ -134,6 +135,92 @@ check_drops_config(const struct config *cfg)
 	}
 	free(acts);
 	return rc;
+}
+
+/* The `plugins` entry named name, or NULL. */
+static const struct cfg_node *
+plugin_entry(const struct cfg_node *list, const char *name)
+{
+	const struct cfg_node *p, *n;
+	size_t i;
+
+	for (i = 0; list != NULL && i < cfg_node_len(list); i++) {
+		p = cfg_node_at(list, i);
+		if ((n = cfg_node_get(p, "name")) != NULL &&
+		    cfg_node_str(n) != NULL &&
+		    strcmp(cfg_node_str(n), name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* One plugin to load; -1 (message printed) unless it is built in. */
+static int
+plugin_load(const struct cfg_node *entry, const char *name)
+{
+	const struct cfg_node *lp;
+	const char *lib = NULL;
+
+	if (strcmp(name, "container") == 0) {
+		log_info("Plugin 'container' is built into this build: its "
+		    "library and init_config are not used (see "
+		    "container_metadata)");
+		return 0;
+	}
+	if (entry == NULL) {
+		fprintf(stderr, "Error: Cannot load plugin '%s': plugin config "
+		    "not found for given name\n", name);
+		return -1;
+	}
+	if ((lp = cfg_node_get(entry, "library_path")) != NULL)
+		lib = cfg_node_str(lp);
+	fprintf(stderr, "Error: %s:%d:%d: cannot load plugin '%s' (%s): "
+	    "this build does not support plugins; leave it out of "
+	    "load_plugins\n", cfg_node_file(entry), cfg_node_line(entry),
+	    cfg_node_col(entry), name, lib != NULL ? lib : "no library_path");
+	return -1;
+}
+
+int
+run_check_unsupported(const struct config *cfg)
+{
+	const struct cfg_node *list = config_node(cfg, "plugins"), *n;
+	const char **names;
+	size_t i, nn = 0;
+	int rc = 0;
+
+	if (list != NULL && cfg_node_kind(list) != CFG_SEQ)
+		list = NULL;
+	if (config_has(cfg, "load_plugins")) {
+		names = config_str_list(cfg, "load_plugins", &nn);
+		for (i = 0; i < nn && rc == 0; i++)
+			rc = plugin_load(plugin_entry(list, names[i]),
+			    names[i]);
+		free(names);
+	} else {
+		/* Without load_plugins, Falco loads every entry. */
+		for (i = 0; list != NULL && i < cfg_node_len(list) &&
+		    rc == 0; i++) {
+			n = cfg_node_get(cfg_node_at(list, i), "name");
+			if (n != NULL && cfg_node_str(n) != NULL)
+				rc = plugin_load(cfg_node_at(list, i),
+				    cfg_node_str(n));
+		}
+	}
+	if (rc != 0)
+		return -1;
+	if (config_has(cfg, "plugins_hostinfo"))
+		log_debug("plugins_hostinfo has no effect: this build loads no "
+		    "plugins");
+	if (config_has(cfg, "engine.ebpf.probe") &&
+	    strcmp(config_str(cfg, "engine.kind", "kmod"), "ebpf") != 0)
+		log_debug("engine.ebpf.probe is not used: the legacy eBPF "
+		    "probe is not supported by this build");
+	if (config_has(cfg, "engine.modern_ebpf.disable_iterators"))
+		log_debug("engine.modern_ebpf.disable_iterators has no effect: "
+		    "the modern eBPF driver of this build uses no BPF "
+		    "iterators (threads and fds come from /proc)");
+	return 0;
 }
 
 /* Load every rules file; on failure print Falco's error and return -1. */
@@ -327,6 +414,7 @@ cmd_run(const struct cli *c)
 	struct sink sink;
 	struct daemon *d = NULL;
 	struct appends apps;
+	struct timeouts to;
 	struct fevt ev;
 	char host[256], *errp = NULL;
 	const char *s;
@@ -349,7 +437,7 @@ cmd_run(const struct cli *c)
 	if ((s = config_str(cfg, "log_level", NULL)) != NULL &&
 	    (lvl = log_level_parse(s)) >= 0)
 		log_init("falco", lvl, config_bool(cfg, "log_stderr", 1), 0);
-	if (check_drops_config(cfg) != 0)
+	if (check_drops_config(cfg) != 0 || run_check_unsupported(cfg) != 0)
 		goto out;
 	if (daemon_is_nodriver(c, cfg)) {
 		rc = daemon_run_nodriver(c);
@@ -374,6 +462,11 @@ cmd_run(const struct cli *c)
 	st = state_new((size_t)config_int(cfg,
 	    "falco_libs.thread_table_size", STATE_THREAD_TABLE_MAX),
 	    capture_host_users(cap));
+	state_set_purge(st, (uint64_t)config_int(cfg,
+	    "falco_libs.thread_table_auto_purging_interval_s", 300) *
+	    1000000000ULL, (uint64_t)config_int(cfg,
+	    "falco_libs.thread_table_auto_purging_thread_timeout_s", 1800) *
+	    1000000000ULL);
 
 	outputs_options_from_config(&oo, cfg, c->unbuffered);
 	outputs_hostname(host, sizeof(host));
@@ -389,6 +482,7 @@ cmd_run(const struct cli *c)
 	memset(&eo, 0, sizeof(eo));
 	s = config_str(cfg, "rule_matching", "first");
 	eo.match_all = strcasecmp(s, "all") == 0;
+	eo.buffer_b64 = config_bool(cfg, "buffer_format_base64", 0);
 	eo.hostname = host;
 	eo.cmeta = cmeta = source_cmeta(cap, cfg);
 	sink.out = out;
@@ -412,6 +506,7 @@ cmd_run(const struct cli *c)
 		outputs_stop(out);
 		goto out;
 	}
+	timeouts_init(&to, cfg);
 	limit_ns = (uint64_t)c->duration * 1000000000ULL;
 	start_ns = wall_ns();
 	while ((r = capture_next(cap, &ev, 100)) >= CAPTURE_IDLE) {
@@ -419,6 +514,8 @@ cmd_run(const struct cli *c)
 			/* A quiet live source: time still passes. */
 			if (limit_ns > 0 && wall_ns() - start_ns > limit_ns)
 				break;
+			/* One timeout is one 100 ms wait without an event. */
+			(void)timeouts_idle(&to, wall_ns(), out);
 			if (daemon_tick(d, wall_ns()) != 0)
 				break;
 			/* Alerts held for container metadata. */
@@ -426,6 +523,7 @@ cmd_run(const struct cli *c)
 		} else {
 			if (first_ts == 0)
 				first_ts = ev.hdr->ts;
+			timeouts_event(&to, ev.hdr->ts);
 			if (limit_ns > 0 && ev.hdr->ts > first_ts + limit_ns)
 				break;
 			if (daemon_tick(d, ev.hdr->ts) != 0)

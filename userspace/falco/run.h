@@ -38,4 +38,16 @@ void	appends_free(struct appends *ap);
 /* Apply falco.yaml's `rules:` enable/disable selectors, in order. */
 void	apply_selectors(const struct config *cfg, struct rules_set *rs);
 
+/*
+ * The keys for features this build does not have, checked at start as
+ * Falco checks them: a plugin that falco.yaml asks to load (the ones
+ * load_plugins names, or every `plugins` entry without load_plugins) is
+ * an error, as in Falco when a plugin cannot be loaded, except the
+ * container plugin, which is built in.  plugins_hostinfo,
+ * engine.ebpf.probe outside engine.kind=ebpf and
+ * engine.modern_ebpf.disable_iterators are noted in the log.  Prints
+ * the error and returns -1, else 0.
+ */
+int	run_check_unsupported(const struct config *cfg);
+
 #endif /* FALCO_RUN_H */

@@ -27,6 +27,16 @@ source_open(const struct cli *c, const struct config *cfg,
 		fprintf(stderr, "Error: %s\n", err);
 		return NULL;
 	}
+	if (o.kind != CAPTURE_REPLAY) {
+		log_info("Opening '%s' source: %u bytes per ring buffer%s, "
+		    "drop_failed_exit %s", capture_kind_name(o.kind),
+		    o.ring_bytes, o.kind == CAPTURE_MODERN_EBPF ?
+		    (o.cpus_per_ring == 0 ? ", one ring for all CPUs" : "") :
+		    "", o.drop_failed ? "on" : "off");
+		if (o.kind == CAPTURE_MODERN_EBPF && o.cpus_per_ring > 0)
+			log_info("One ring buffer every '%u' CPUs",
+			    o.cpus_per_ring);
+	}
 	if ((cap = capture_open(&o, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "Error: %s\n", err);
 		if (o.kind == CAPTURE_KMOD)

@@ -154,6 +154,8 @@ struct state {
 	struct st_fdtable *close_fdt;	/* referenced */
 	int64_t		 close_fd;
 	uint64_t	 last_purge_ts;
+	uint64_t	 purge_interval_ns;
+	uint64_t	 thread_timeout_ns;
 	/* tids removed by procexit lately (a late parent-side clone
 	   must not bring them back) */
 	int64_t		 exited[EXITED_RING];
@@ -362,6 +364,8 @@ state_new(size_t max_threads, int host_users)
 	s->max_threads = max_threads ? max_threads : STATE_THREAD_TABLE_MAX;
 	s->host_users = host_users;
 	s->dead_tid = -1;
+	s->purge_interval_ns = STATE_PURGE_INTERVAL_NS;
+	s->thread_timeout_ns = STATE_THREAD_TIMEOUT_NS;
 	memset(s->exited, 0xff, sizeof(s->exited));	/* -1: none */
 	return s;
 }
@@ -1467,8 +1471,12 @@ flush_pending(struct state *s)
 	}
 }
 
-#define PURGE_INTERVAL_NS	(300ULL * 1000000000ULL)
-#define THREAD_TIMEOUT_NS	(1800ULL * 1000000000ULL)
+void
+state_set_purge(struct state *s, uint64_t interval_ns, uint64_t timeout_ns)
+{
+	s->purge_interval_ns = interval_ns;
+	s->thread_timeout_ns = timeout_ns;
+}
 
 struct st_thread *
 state_process(struct state *s, const struct fevt *ev)
@@ -1490,9 +1498,9 @@ state_process(struct state *s, const struct fevt *ev)
 				((struct st_thread *)v)->lastseen_ts =
 				    ev->hdr->ts;
 		s->last_purge_ts = ev->hdr->ts;
-	} else if (ev->hdr->ts > s->last_purge_ts + PURGE_INTERVAL_NS) {
+	} else if (ev->hdr->ts > s->last_purge_ts + s->purge_interval_ns) {
 		s->st.purged += state_purge(s, ev->hdr->ts,
-		    THREAD_TIMEOUT_NS);
+		    s->thread_timeout_ns);
 		s->last_purge_ts = ev->hdr->ts;
 	}
 	t = imap_get(&s->threads, tid);

@@ -195,9 +195,21 @@ const struct st_group *state_group(struct state *s, uint32_t gid);
 /*
  * Remove threads that are dead or have not been seen for longer than
  * max_idle_ns before now_ns (0: only dead ones).  Returns how many.
- * state_process() calls this itself every few minutes of event time.
+ * state_process() calls this itself, see state_set_purge().
  */
 size_t	state_purge(struct state *s, uint64_t now_ns, uint64_t max_idle_ns);
+
+/*
+ * The automatic purge of state_process(): every interval_ns of event
+ * time (0: at every event), threads not seen for timeout_ns go.  The
+ * defaults are falco.yaml's falco_libs.thread_table_auto_purging_
+ * interval_s (300 s) and _thread_timeout_s (1800 s).  A timeout of 0
+ * removes only exited threads (see state_purge()).
+ */
+#define STATE_PURGE_INTERVAL_NS	(300ULL * 1000000000ULL)
+#define STATE_THREAD_TIMEOUT_NS	(1800ULL * 1000000000ULL)
+void	state_set_purge(struct state *s, uint64_t interval_ns,
+	    uint64_t timeout_ns);
 
 void	state_get_stats(const struct state *s, struct state_stats *st);
 
