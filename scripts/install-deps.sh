@@ -20,7 +20,8 @@ tests="clang libcmocka-dev shellcheck python3 python3-yaml iproute2 util-linux p
 	gawk busybox-static redis-server curl jq openssl libgnutls28-dev
 	chromium podman runc netcat-openbsd
 	qemu-system-x86 cpio kmod dwarves
-	dkms dh-dkms debhelper dpkg-dev fakeroot lintian rpm systemd"
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian rpm systemd
+	sudo cron pkexec"
 
 pkgs=$build
 [ "$test_deps" -eq 1 ] && pkgs="$pkgs $tests"

@@ -335,10 +335,13 @@ while IFS="$(printf '\t')" read -r name _ where _ p1 p2; do
 	    sh -c "[ -z '$left' ] && [ '$(cksum </bin/true)' = '$true_sum' ] && [ '$(test -d /var/lib/rpm && echo yes || echo no)' = '$rpm_before' ]"
 done <"$tmp/data"
 
-# Every IPv4/IPv6 peer or bound address seen in any action.
-grep -hoE 'inet_addr\("[^"]*"\)|inet_pton\(AF_INET6, "[^"]*"' \
-    "$tmp"/*.strace 2>/dev/null | sed -E 's/.*"([^"]*)".*/\1/' | sort -u \
-    >"$tmp/addrs"
+# Every IPv4/IPv6 peer or bound address of any action: in the socket
+# calls that name one (a netlink dump of the interfaces, as sudo reads
+# them, also prints addresses, but sends nothing anywhere).
+grep -hE '^([0-9]+ +)?(connect|bind|sendto|sendmsg|sendmmsg)\(' \
+    "$tmp"/*.strace 2>/dev/null |
+    grep -oE 'inet_addr\("[^"]*"\)|inet_pton\(AF_INET6, "[^"]*"' |
+    sed -E 's/.*"([^"]*)".*/\1/' | sort -u >"$tmp/addrs"
 bad=$(grep -vxE '127\.0\.0\.1|192\.0\.2\.1|169\.254\.169\.254|0\.0\.0\.0|::1|::' \
     "$tmp/addrs" || true)
 check_cmd "network: actions use only loopback or their private namespace" \
