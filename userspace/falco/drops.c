@@ -261,8 +261,11 @@ drops_check(struct drops *d, uint64_t ts, struct outputs *out)
 	if (dl.n_drops == 0)
 		return 0;
 	d->ndetected++;
-	if (d->cfg.actions == 0)
-		return 0;
+	/*
+	 * "ignore" (actions == 0) still goes through the threshold and the
+	 * token bucket: the action taken is to do nothing, and Falco counts
+	 * it among the actions taken.
+	 */
 	/* n_evts counts the dropped events too; simulation always fires. */
 	if (!d->cfg.simulate && dl.n_evts > 0 &&
 	    (double)dl.n_drops / (double)dl.n_evts <= d->cfg.threshold)
