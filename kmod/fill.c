@@ -75,6 +75,7 @@ struct falco_ctx {
 	u16			type;
 	u16			sc;		/* FE_SC_*; FE_SC_MAX: none */
 	u16			nr;		/* native syscall number */
+	bool			ia32;		/* ia32 call: 4-byte pointers */
 	struct linux_binprm	*bprm;		/* sched_process_exec */
 	u32			hotplug[2];	/* cpu, action */
 };
@@ -1062,15 +1063,26 @@ static void fill_exe_args(struct falco_fill *f, struct mm_struct *mm)
  * last string cut if needed.  Stops at the NULL pointer or at the first
  * pointer or string that cannot be read.  Returns the bytes written.
  */
-static u32 falco_uvec(u8 *p, u32 room, unsigned long uvec)
+static u32 falco_uvec(u8 *p, u32 room, unsigned long uvec, bool ia32)
 {
 	unsigned long s;
-	u32 len = 0;
+	u32 len = 0, s32;
 	long n;
 
 	while (uvec && len < room) {
-		if (copy_from_user_nofault(&s, (const void __user *)uvec,
-					   sizeof(s)) || !s)
+		if (ia32) {
+			/* The array of a 32-bit caller: 4-byte pointers. */
+			if (copy_from_user_nofault(&s32,
+						   (const void __user *)uvec,
+						   sizeof(s32)))
+				break;
+			s = s32;
+		} else if (copy_from_user_nofault(&s,
+						  (const void __user *)uvec,
+						  sizeof(s))) {
+			break;
+		}
+		if (!s)
 			break;
 		n = falco_strncpy_nofault(p + len, s, room - len);
 		if (n < 0)
@@ -1080,7 +1092,7 @@ static u32 falco_uvec(u8 *p, u32 room, unsigned long uvec)
 			return room;
 		}
 		len += n + 1;
-		uvec += sizeof(s);
+		uvec += ia32 ? sizeof(s32) : sizeof(s);
 	}
 	return len;
 }
@@ -1098,7 +1110,7 @@ static void fill_exe_args_uvec(struct falco_fill *f, unsigned long uargv)
 		return;
 	p = f->rec + f->off;
 	len = falco_uvec(p, min_t(u32, f->avail - f->off, FALCO_ARGS_MAX),
-			 uargv);
+			 uargv, f->x->ia32);
 	if (!len) {
 		p[0] = '\0';
 		len = 1;
@@ -1116,7 +1128,8 @@ static void fill_env_uvec(struct falco_fill *f, unsigned long uenvp)
 		return;
 	fill_set_len(f, falco_uvec(f->rec + f->off,
 				   min_t(u32, f->avail - f->off,
-					 FALCO_ARGS_MAX), uenvp));
+					 FALCO_ARGS_MAX), uenvp,
+				   f->x->ia32));
 }
 
 static void fill_uarea(struct falco_fill *f, unsigned long start,
@@ -1528,13 +1541,77 @@ static void falco_emit(struct falco_ctx *x)
 
 /* ---- Probes ---- */
 
+#define FALCO_NR_EXECVE		59	/* x86_64 */
+#define FALCO_NR_EXECVEAT	322
+
+/*
+ * A 32-bit (ia32) syscall as the x86_64 one it is handled as: its
+ * number, and its arguments into x->args in the x86_64 order (32-bit
+ * values from bx, cx, dx, si, di, bp; for socketcall() the call's
+ * block of 32-bit arguments, read from user memory).  *generic is set
+ * for calls whose arguments have a layout of their own (GENERIC in
+ * syscalls.tbl): they become generic events.  Returns -1 for calls
+ * with no x86_64 counterpart.
+ */
+static long falco_ia32_ctx(struct falco_ctx *x, struct pt_regs *regs,
+			   long nr, bool *generic)
+{
+	const struct fe_socketcall *sc;
+	u32 blk[6] = { 0 };
+	int i;
+
+	x->ia32 = true;
+	x->args[0] = (u32)regs->bx;
+	x->args[1] = (u32)regs->cx;
+	x->args[2] = (u32)regs->dx;
+	x->args[3] = (u32)regs->si;
+	x->args[4] = (u32)regs->di;
+	x->args[5] = (u32)regs->bp;
+	if (nr == FE_NR_IA32_SOCKETCALL) {
+		if (x->args[0] >= FE_SOCKETCALL_MAX)
+			return -1;
+		sc = &fe_socketcall[x->args[0]];
+		if (sc->nr < 0)
+			return -1;
+		/* An unreadable block leaves the arguments 0. */
+		if (copy_from_user_nofault(blk,
+					   (const void __user *)x->args[1],
+					   sc->nargs * sizeof(blk[0])))
+			memset(blk, 0, sizeof(blk));
+		for (i = 0; i < 6; i++)
+			x->args[i] = blk[i];
+		*generic = sc->generic;
+		return sc->nr;
+	}
+	if (nr < 0 || nr >= FE_NR_IA32_MAX)
+		return -1;
+	*generic = fe_ia32_generic[nr];
+	return fe_ia32_to_x86_64[nr];
+}
+
+/*
+ * The current syscall as x86_64 knows it: its table entry, number and
+ * arguments.  *generic as for falco_ia32_ctx().  execve and execveat
+ * (59, 322) stay native under TS_COMPAT, as in Falco's drivers: a
+ * 64-bit execve that loads a 32-bit program returns with TS_COMPAT set,
+ * with the native number in orig_ax where the kernel leaves it alone.
+ * ia32 59 and 322 (oldolduname, timerfd_create) have no events.
+ */
 static bool falco_syscall_ctx(struct falco_ctx *x, struct pt_regs *regs,
-			      const struct fe_syscall **ent)
+			      const struct fe_syscall **ent, bool *generic)
 {
 	long nr = syscall_get_nr(current, regs);
 
-	/* XXX: 32-bit syscalls use another numbering and are not mapped. */
-	if (nr < 0 || nr >= FE_NR_X86_64_MAX || in_compat_syscall())
+	*generic = false;
+	/* x32 calls are not supported. */
+	if (in_compat_syscall() && !in_ia32_syscall())
+		return false;
+	if (in_ia32_syscall() && nr != FALCO_NR_EXECVE &&
+	    nr != FALCO_NR_EXECVEAT)
+		nr = falco_ia32_ctx(x, regs, nr, generic);
+	else
+		syscall_get_arguments(current, regs, x->args);
+	if (nr < 0 || nr >= FE_NR_X86_64_MAX)
 		return false;
 	*ent = &fe_syscall_x86_64[nr];
 	if (!(*ent)->sc)
@@ -1542,7 +1619,6 @@ static bool falco_syscall_ctx(struct falco_ctx *x, struct pt_regs *regs,
 	x->task = current;
 	x->nr = nr;
 	x->sc = (*ent)->sc;
-	syscall_get_arguments(current, regs, x->args);
 	return true;
 }
 
@@ -1550,8 +1626,9 @@ static void falco_sys_enter(void *data, struct pt_regs *regs, long id)
 {
 	const struct fe_syscall *ent;
 	struct falco_ctx x = { 0 };
+	bool generic;
 
-	if (!falco_syscall_ctx(&x, regs, &ent))
+	if (!falco_syscall_ctx(&x, regs, &ent, &generic) || generic)
 		return;
 	switch (ent->enter) {
 	case FE_SYSCALL_OPEN_E:
@@ -1573,13 +1650,19 @@ static void falco_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
 	const struct fe_syscall *ent;
 	struct falco_ctx x = { 0 };
+	bool generic;
 
-	if (!falco_syscall_ctx(&x, regs, &ent))
+	if (!falco_syscall_ctx(&x, regs, &ent, &generic))
 		return;
 	x.ret = ret;
-	/* Syscalls whose event this module does not fill are generic. */
+	/*
+	 * Syscalls whose event this module does not fill are generic, as
+	 * are ia32 calls whose arguments it cannot decode.
+	 * XXX unlike the eBPF driver's, those are not counted: the ring's
+	 * statistics have no slot for it.
+	 */
 	x.type = FE_GENERIC_X;
-	if ((ent->flags & FE_UF_USED) && falco_filler(ent->exit))
+	if ((ent->flags & FE_UF_USED) && falco_filler(ent->exit) && !generic)
 		x.type = ent->exit;
 	switch (x.type) {
 	case FE_SYSCALL_EXECVE_19_X:
@@ -1627,10 +1710,11 @@ static void falco_sched_fork(void *data, struct task_struct *parent,
 	struct pt_regs *regs = task_pt_regs(current);
 	const struct fe_syscall *ent;
 	struct falco_ctx x = { 0 };
+	bool generic;
 
 	if (child->flags & (PF_KTHREAD | PF_IO_WORKER))
 		return;
-	if (!falco_syscall_ctx(&x, regs, &ent))
+	if (!falco_syscall_ctx(&x, regs, &ent, &generic) || generic)
 		return;
 	switch (ent->exit) {
 	case FE_SYSCALL_CLONE_20_X:

@@ -28,6 +28,7 @@
 #   FE_<CONST>             scalar constants (FE_AT_FDCWD)
 #   FE_SCHEMA_*            schema version
 #   fe_event_kinfo[], fe_syscall_x86_64[], fe_ia32_to_x86_64[],
+#   fe_ia32_generic[], fe_socketcall[],
 #   fe_xlat_<table>[],
 #   FE_XLAT_<TABLE>_N, fe_type_size[], fe_xlat_bits(), fe_xlat_enum()
 #                          driver tables (falco_schema_kern.h)
@@ -79,6 +80,7 @@ BEGIN {
 	ntables = 0; ndyn = 0; nconst = 0; nsc = 0; nnr = 0; nev = 0
 	maxnr = -1
 	maxia32 = -1
+	maxsock = 0
 }
 
 /^[ \t]*#/ || /^[ \t]*$/ { next }
@@ -193,16 +195,45 @@ $1 == "x86_64" {
 	next
 }
 
+# The optional last field of ia32 and socketcall lines.
+function ia32_flag(i) {
+	if (NF < i)
+		return 0
+	if (NF > i || $i != "GENERIC")
+		die("expected GENERIC or nothing after field " (i - 1))
+	return 1
+}
+
 $1 == "ia32" {
-	need(3)
+	if (NF != 3 && NF != 4)
+		die("ia32 needs 2 or 3 fields")
 	nr = $2 + 0
 	if (nr in ia32map)
 		die("duplicate ia32 number " nr)
 	if ($3 != -1 && !(($3 + 0) in nrsc))
 		die("ia32 " nr ": unknown x86_64 number " $3)
 	ia32map[nr] = $3 + 0
+	ia32gen[nr] = ia32_flag(4)
 	if (nr > maxia32)
 		maxia32 = nr
+	next
+}
+
+$1 == "socketcall" {
+	if (NF != 4 && NF != 5)
+		die("socketcall needs 3 or 4 fields")
+	nr = $2 + 0
+	if (nr <= 0 || nr in sockmap)
+		die("bad or duplicate socketcall " $2)
+	if (!(($3 + 0) in nrsc))
+		die("socketcall " nr ": unknown x86_64 number " $3)
+	if ($4 < 1 || $4 > 6)
+		die("socketcall " nr ": bad argument count " $4)
+	sockmap[nr] = $3 + 0
+	socknargs[nr] = $4 + 0
+	sockgen[nr] = ia32_flag(5)
+	if (nr > maxsock)
+		maxsock = nr
 	next
 }
 
@@ -412,6 +443,34 @@ function emit_kern_header(f,    i, t, j, n, cnt, fl, parts, k, e, x) {
 		printf("%s%d,", (i % 12) ? " " : "\n\t",
 		    (i in ia32map) ? ia32map[i] : -1) > f
 	printf("\n};\n\n") > f
+
+	printf("/*\n * ia32 numbers whose arguments are not laid out as " \
+	    "x86_64's: reported\n * as generic events (syscalls.tbl, " \
+	    "GENERIC).\n */\n") > f
+	printf("static const uint8_t fe_ia32_generic[FE_NR_IA32_MAX] " \
+	    "FE_UNUSED = {") > f
+	for (i = 0; i <= maxia32; i++)
+		printf("%s%d,", (i % 24) ? " " : "\n\t",
+		    (i in ia32gen) ? ia32gen[i] : 0) > f
+	printf("\n};\n\n") > f
+
+	printf("/*\n * socketcall(2) calls: the x86_64 syscall, the " \
+	    "number of 32-bit\n * arguments in the block, GENERIC.  " \
+	    "nr is -1 for unknown calls.\n */\n") > f
+	printf("#define FE_NR_IA32_SOCKETCALL\t102\n") > f
+	printf("#define FE_SOCKETCALL_MAX\t%d\n\n", maxsock + 1) > f
+	printf("struct fe_socketcall {\n\tint16_t\tnr;\n" \
+	    "\tuint8_t\tnargs;\n\tuint8_t\tgeneric;\n};\n\n") > f
+	printf("static const struct fe_socketcall " \
+	    "fe_socketcall[FE_SOCKETCALL_MAX] FE_UNUSED = {\n") > f
+	for (i = 0; i <= maxsock; i++) {
+		if (i in sockmap)
+			printf("\t[%d] = { %d, %d, %d },\n", i, sockmap[i],
+			    socknargs[i], sockgen[i]) > f
+		else
+			printf("\t[%d] = { -1, 0, 0 },\n", i) > f
+	}
+	printf("};\n\n") > f
 
 	printf("/*\n * Native (x86_64 Linux) -> portable values, for the " \
 	    "entries of flags.tbl\n * that have a native value.  " \

@@ -136,6 +136,9 @@ check nothing-lost totals_ok "$c"
 # --- the same workload under this module and the eBPF driver ---
 sh "$FALCO_SRC/tests/kmod/guest_parity.sh" || failed=1
 
+# --- 32-bit syscalls come out as their x86_64 counterparts ---
+sh "$FALCO_SRC/tests/kmod/guest_ia32.sh" || failed=1
+
 # --- a syscall mask and a snaplen are honoured ---
 timeout 120 "$ctl" capture -m openat,execve -s 4 -- sh "$work" \
     > "$out/mask.txt" 2>&1

@@ -41,6 +41,7 @@
 #include "bpf/bpf_ring.h"
 #include "bpf/fb_abi.h"
 #include "bpf/fb_probe.skel.h"
+#include "falco_schema_kern.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
 
@@ -679,16 +680,45 @@ sync_enter(struct bpf_driver *drv)
 	return 0;
 }
 
+/* Is native syscall nr wanted? */
+static int
+native_wanted(const struct bpf_driver *drv, int nr)
+{
+	return nr >= 0 && nr < FB_NSYSCALLS && drv->interest[nr];
+}
+
+/*
+ * Write fb_interest[] from drv->interest[] (native numbers): an ia32
+ * number is wanted when the native call it maps to is, socketcall when
+ * any socket call it stands for is.  The programs read the mapped .bss,
+ * so a change is visible at once.
+ */
+static void
+sync_interest(struct bpf_driver *drv)
+{
+	uint8_t v;
+	int nr, i;
+
+	for (nr = 0; nr < FB_NSYSCALLS; nr++) {
+		v = drv->interest[nr] ? FB_WANT_NATIVE : 0;
+		if (nr == FE_NR_IA32_SOCKETCALL) {
+			for (i = 0; i < FE_SOCKETCALL_MAX; i++)
+				if (native_wanted(drv, fe_socketcall[i].nr))
+					v |= FB_WANT_IA32;
+		} else if (nr < FE_NR_IA32_MAX &&
+		    native_wanted(drv, fe_ia32_to_x86_64[nr]))
+			v |= FB_WANT_IA32;
+		drv->skel->bss->fb_interest[nr] = v;
+	}
+}
+
 int
 bpf_driver_set_syscall(struct bpf_driver *drv, uint32_t nr, int on)
 {
-	uint8_t v = on != 0;
-
 	if (nr >= FB_NSYSCALLS)
 		return -EINVAL;
-	/* The programs read the mapped .bss: visible at once. */
-	drv->skel->bss->fb_interest[nr] = v;
-	drv->interest[nr] = v;
+	drv->interest[nr] = on != 0;
+	sync_interest(drv);
 	return sync_enter(drv);
 }
 
@@ -696,12 +726,11 @@ int
 bpf_driver_set_all_syscalls(struct bpf_driver *drv, int on)
 {
 	uint32_t nr;
-	int r;
 
 	for (nr = 0; nr < FB_NSYSCALLS; nr++)
-		if ((r = bpf_driver_set_syscall(drv, nr, on)) != 0)
-			return r;
-	return 0;
+		drv->interest[nr] = on != 0;
+	sync_interest(drv);
+	return sync_enter(drv);
 }
 
 void
@@ -888,6 +917,7 @@ bpf_driver_stats(struct bpf_driver *drv, struct bpf_driver_stats *st)
 		st->n_drops_no_ring += pc[i].n_drops_no_ring;
 		st->n_drops_scratch += pc[i].n_drops_scratch;
 		st->n_user_faults += pc[i].n_user_faults;
+		st->n_ia32_generic += pc[i].n_ia32_generic;
 	}
 	free(pc);
 	st->n_drops = st->n_drops_buffer + st->n_drops_max_size +

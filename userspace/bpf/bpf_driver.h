@@ -71,6 +71,7 @@ struct bpf_driver_stats {
 	uint64_t	n_drops_no_ring;
 	uint64_t	n_drops_scratch;
 	uint64_t	n_user_faults;	/* params empty: bad pointer */
+	uint64_t	n_ia32_generic;	/* ia32 calls sent as generic */
 	uint64_t	n_read;		/* records handed out */
 	uint64_t	n_bad_records;	/* malformed records skipped */
 };
@@ -107,8 +108,11 @@ void	bpf_floor_detach(struct bpf_floor *fl);
  */
 struct bpf_driver *bpf_driver_open(const struct bpf_driver_config *cfg);
 
-/* Capture native (x86_64) syscall nr or not; -EINVAL if nr is out of
- * range. */
+/*
+ * Capture native (x86_64) syscall nr or not; -EINVAL if nr is out of
+ * range.  The 32-bit (ia32) calls that stand for nr follow it: they are
+ * reported as nr's events.
+ */
 int	bpf_driver_set_syscall(struct bpf_driver *drv, uint32_t nr, int on);
 
 /* Capture every syscall, or none. */

@@ -390,13 +390,15 @@ main(int argc, char **argv)
 done:
 	if (drv != NULL && bpf_driver_stats(drv, &st) == 0 && !quiet)
 		fprintf(stderr, "events %llu written %llu drops %llu "
-		    "(buffer %llu, size %llu, no ring %llu) user faults %llu\n",
+		    "(buffer %llu, size %llu, no ring %llu) user faults %llu "
+		    "ia32 generic %llu\n",
 		    (unsigned long long)st.n_evts, (unsigned long long)n,
 		    (unsigned long long)st.n_drops,
 		    (unsigned long long)st.n_drops_buffer,
 		    (unsigned long long)st.n_drops_max_size,
 		    (unsigned long long)st.n_drops_no_ring,
-		    (unsigned long long)st.n_user_faults);
+		    (unsigned long long)st.n_user_faults,
+		    (unsigned long long)st.n_ia32_generic);
 	if (drv != NULL && pstats)
 		print_prog_stats(drv);
 	bpf_driver_close(drv);

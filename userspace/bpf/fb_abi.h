@@ -15,8 +15,20 @@
 #include <stdint.h>
 #endif
 
-/* Native syscall numbers covered by the interest and tail-call tables. */
+/*
+ * Syscall numbers covered by the interest and tail-call tables: the
+ * native x86_64 ones and, in the interest table, the ia32 ones too.
+ */
 #define FB_NSYSCALLS		512
+
+/*
+ * Bits of fb_interest[nr]: nr as a native syscall is wanted; nr as an
+ * ia32 syscall stands for a wanted native one (for socketcall: some
+ * socket call is wanted).  One byte answers both, so a syscall nobody
+ * wants still costs one load whatever its ABI.
+ */
+#define FB_WANT_NATIVE		0x01
+#define FB_WANT_IA32		0x02
 
 /*
  * Every event is assembled in a per-CPU scratch area before it is copied
@@ -53,6 +65,8 @@
  * the programs tried to send; each drop is counted once under its
  * reason.  n_user_faults counts parameters left empty because user
  * memory could not be read (the event itself is still sent).
+ * n_ia32_generic counts ia32 syscalls whose arguments have a layout of
+ * their own (GENERIC in kmod/uapi/syscalls.tbl), sent as generic events.
  */
 struct fb_counters {
 	uint64_t	n_evts;
@@ -61,6 +75,7 @@ struct fb_counters {
 	uint64_t	n_drops_no_ring;	/* no ring for this CPU */
 	uint64_t	n_drops_scratch;	/* no scratch area */
 	uint64_t	n_user_faults;
+	uint64_t	n_ia32_generic;		/* ia32 call sent as generic */
 };
 
 #endif /* FB_ABI_H */

@@ -38,6 +38,7 @@
 #include "falco_schema_gen.h"
 #include "bpf/fb_abi.h"
 #include "bpf/fb_flags.bpf.h"
+#include "falco_schema_kern.h"
 
 #define FB_OFF(x)	((x) & (FB_MAX_EVENT - 1))
 
@@ -48,9 +49,9 @@ __weak volatile uint32_t fb_tp_mask;		/* FB_TP_* */
 __weak volatile uint32_t fb_ignore_tgid;	/* 0: capture every process */
 __weak volatile uint32_t fb_wakeup_bytes = 1;	/* wake-up mark, bytes */
 /*
- * 1 byte per native syscall: emit events for it or not.  A global, not
- * a map: one load instead of a lookup, and userspace writes it through
- * the mapped .bss.
+ * 1 byte per syscall number, FB_WANT_* bits: emit events for it or not.
+ * A global, not a map: one load instead of a lookup, and userspace
+ * writes it through the mapped .bss.
  */
 __weak volatile uint8_t fb_interest[FB_NSYSCALLS];
 
@@ -161,22 +162,6 @@ fb_current(void)
 	return (struct task_struct *)bpf_get_current_task();
 }
 
-/* The current thread runs a 32-bit (ia32) syscall. */
-static __always_inline int
-fb_in_compat(void)
-{
-	struct task_struct *t;
-
-	/* A trusted pointer allows a plain load instead of a helper call. */
-	if (FB_HAVE_TASK_BTF) {
-		t = bpf_get_current_task_btf();
-		/* TS_COMPAT */
-		return (t->thread_info.status & 0x0002) != 0;
-	}
-	t = (struct task_struct *)bpf_get_current_task();
-	return (BPF_CORE_READ(t, thread_info.status) & 0x0002) != 0;
-}
-
 /* Skip events of the consumer itself, when asked to. */
 static __always_inline int
 fb_ignored(void)
@@ -186,27 +171,76 @@ fb_ignored(void)
 	return fb_ignore_tgid != 0 && tgid == fb_ignore_tgid;
 }
 
+/* Is native syscall nr wanted? */
 static __always_inline int
 fb_interesting(uint32_t nr)
 {
-	return nr < FB_NSYSCALLS && fb_interest[nr] != 0;
+	return nr < FB_NSYSCALLS && (fb_interest[nr] & FB_WANT_NATIVE) != 0;
+}
+
+#define FB_NR_EXECVE		59
+#define FB_NR_EXECVEAT		322
+/* fb_wanted(): the ia32 call is reported as a generic event. */
+#define FB_AS_GENERIC		0x10000
+
+/*
+ * The native number an ia32 syscall nr is handled as (want: its
+ * fb_interest[] byte), or -1.  ia32 socketcall() is the socket call
+ * its first argument names.  execve and execveat (59, 322) stay native
+ * under TS_COMPAT, as in Falco's drivers: a 64-bit execve that loads a
+ * 32-bit program returns with TS_COMPAT set, with the native number in
+ * orig_ax where the kernel leaves it alone.  ia32 59 and 322
+ * (oldolduname, timerfd_create) have no events.
+ */
+static __always_inline int32_t
+fb_ia32_nr(uint32_t nr, uint8_t want, struct pt_regs *regs)
+{
+	uint32_t call;
+	int32_t m;
+
+	if (nr == FB_NR_EXECVE || nr == FB_NR_EXECVEAT)
+		return (want & FB_WANT_NATIVE) ? (int32_t)nr : -1;
+	if ((want & FB_WANT_IA32) == 0)
+		return -1;
+	if (nr == FE_NR_IA32_SOCKETCALL) {
+		call = regs->bx;
+		if (call >= FE_SOCKETCALL_MAX)
+			return -1;
+		m = fe_socketcall[call].nr;
+		if (m >= 0 && fe_socketcall[call].generic)
+			m |= FB_AS_GENERIC;
+	} else {
+		if (nr >= FE_NR_IA32_MAX)
+			return -1;
+		m = fe_ia32_to_x86_64[nr];
+		if (m >= 0 && fe_ia32_generic[nr])
+			m |= FB_AS_GENERIC;
+	}
+	/* The native call must be wanted too (socketcall stands for many). */
+	if (m < 0 || !fb_interesting(m & 0xffff))
+		return -1;
+	return m;
 }
 
 /*
- * Should the current thread's syscall nr produce events?  The same
- * tests as fb_interesting(), fb_ignored() and, with compat != 0,
- * fb_in_compat() together, with one helper call (the task) instead of
- * two, made only for syscalls of interest.  *tid gets the thread's id
- * for the record's header.
+ * Should the current thread's syscall nr produce events, and as which
+ * native syscall?  The same tests as fb_interesting(), fb_ignored()
+ * and, with compat != 0, the ia32 test (TS_COMPAT) together, with one
+ * helper call (the task), made only for numbers somebody wants.
+ * Returns the native number, with FB_AS_GENERIC when an ia32 call is to
+ * be sent as a generic event, or -1.  compat == 0 (fentry on an
+ * __x64_sys_ function) means nr is known to be native.  *tid gets the
+ * thread's id for the record's header.
  */
-static __always_inline int
-fb_wanted(uint32_t nr, int compat, uint32_t *tid)
+static __always_inline int32_t
+fb_wanted(uint32_t nr, int compat, uint32_t *tid, struct pt_regs *regs)
 {
 	struct task_struct *t;
 	uint32_t tgid, status;
+	uint8_t want;
 
-	if (!fb_interesting(nr))
-		return 0;
+	if (nr >= FB_NSYSCALLS || (want = fb_interest[nr]) == 0)
+		return -1;
 	if (FB_HAVE_TASK_BTF) {
 		t = bpf_get_current_task_btf();
 		tgid = t->tgid;
@@ -219,14 +253,20 @@ fb_wanted(uint32_t nr, int compat, uint32_t *tid)
 		status = compat ? BPF_CORE_READ(t, thread_info.status) : 0;
 	}
 	if (fb_ignore_tgid != 0 && tgid == fb_ignore_tgid)
-		return 0;
+		return -1;
 	/* TS_COMPAT: an ia32 syscall, whose numbers differ. */
-	return !compat || (status & 0x0002) == 0;
+	if (compat && (status & 0x0002) != 0)
+		return fb_ia32_nr(nr, want, regs);
+	return (want & FB_WANT_NATIVE) ? (int32_t)nr : -1;
 }
 
-/* Claim the scratch area and write the header of a record. */
+/*
+ * Claim the scratch area and write the header of a record for thread
+ * tid (fb_begin(): the current thread's, asked for).
+ */
 static __always_inline int
-fb_begin(struct fb_rec *r, uint16_t type, uint32_t nparams)
+fb_begin_tid(struct fb_rec *r, uint16_t type, uint32_t nparams,
+    uint32_t tid)
 {
 	struct fevt_hdr *h;
 
@@ -243,13 +283,16 @@ fb_begin(struct fb_rec *r, uint16_t type, uint32_t nparams)
 	 * an 8-aligned area: whole-word stores instead of byte stores.
 	 */
 	*(uint64_t *)&r->buf[0] = fb_boot_epoch + bpf_ktime_get_boot_ns();
-	*(uint64_t *)&r->buf[8] = (uint32_t)bpf_get_current_pid_tgid();
+	*(uint64_t *)&r->buf[8] = tid;
 	h->type = type;
 	h->nparams = nparams;
 	r->s->idx = 0;
 	r->s->pos = FEVT_HDR_LEN + nparams * sizeof(uint16_t);
 	return 0;
 }
+
+#define fb_begin(r, type, nparams)					\
+	fb_begin_tid(r, type, nparams, (uint32_t)bpf_get_current_pid_tgid())
 
 /* A partial record is kept in the scratch map for the next program. */
 #define fb_save(r)	((void)(r))
@@ -492,34 +535,122 @@ fb_fixed_submit(struct fb_fixed *f)
 }
 
 /*
- * Syscall arguments from the user registers saved at entry (x86_64).
- * regs is a trusted tp_btf argument, read with plain loads.
+ * The arguments of the syscall being reported, in the order of its
+ * x86_64 prototype, whatever ABI it came through.  The fillers read
+ * them (ARG(i)) instead of the registers: the program of a native
+ * syscall also serves its ia32 counterpart.  ia32 values are 32-bit,
+ * zero-extended; ia32 is set for those, whose user structures hold
+ * 32-bit pointers.
  */
+struct fb_args {
+	unsigned long	a[6];
+	uint32_t	ia32;
+	uint32_t	tid;	/* the thread's, for the record's header */
+};
+
+/* A native call: the x86_64 argument registers; a->tid is set apart. */
+static __always_inline void
+fb_args_native(struct fb_args *a, struct pt_regs *regs)
+{
+	a->a[0] = regs->di;
+	a->a[1] = regs->si;
+	a->a[2] = regs->dx;
+	a->a[3] = regs->r10;
+	a->a[4] = regs->r8;
+	a->a[5] = regs->r9;
+	a->ia32 = 0;
+}
+
+/*
+ * The arguments of the current syscall, whose registers regs holds (a
+ * trusted tp_btf argument, read with plain loads).  ia32 calls pass
+ * them in bx, cx, dx, si, di, bp; socketcall() passes the call in bx
+ * and a block of 32-bit arguments at cx, read here (an unreadable
+ * block leaves them 0, counted as a fault).  The ABI test needs the
+ * task, which also gives the thread id the record header needs
+ * (FB_BEGIN): the helper call fb_begin() would make for it is saved,
+ * and the filler costs what it did before ia32 calls were handled.
+ */
+static __always_inline void
+fb_args_load(struct fb_args *a, struct pt_regs *regs)
+{
+	uint32_t blk[6] = {}, call, len, status;
+	struct task_struct *t;
+	int i;
+
+	if (FB_HAVE_TASK_BTF) {
+		t = bpf_get_current_task_btf();
+		status = t->thread_info.status;
+		a->tid = t->pid;
+	} else {
+		t = (struct task_struct *)bpf_get_current_task();
+		status = BPF_CORE_READ(t, thread_info.status);
+		a->tid = (uint32_t)bpf_get_current_pid_tgid();
+	}
+	/* TS_COMPAT */
+	if ((status & 0x0002) == 0) {
+		fb_args_native(a, regs);
+		return;
+	}
+	a->ia32 = 1;
+	if ((uint32_t)regs->orig_ax != FE_NR_IA32_SOCKETCALL) {
+		a->a[0] = (uint32_t)regs->bx;
+		a->a[1] = (uint32_t)regs->cx;
+		a->a[2] = (uint32_t)regs->dx;
+		a->a[3] = (uint32_t)regs->si;
+		a->a[4] = (uint32_t)regs->di;
+		a->a[5] = (uint32_t)regs->bp;
+		return;
+	}
+	call = regs->bx;
+	len = call < FE_SOCKETCALL_MAX ? fe_socketcall[call].nargs * 4 : 0;
+	if (len > sizeof(blk))
+		len = sizeof(blk);
+	if (bpf_probe_read_user(blk, len,
+	    (void *)(unsigned long)(uint32_t)regs->cx) != 0)
+		FB_COUNT(n_user_faults);
+	for (i = 0; i < 6; i++)
+		a->a[i] = blk[i];
+}
+
 static __always_inline unsigned long
-fb_arg(struct pt_regs *regs, int i)
+fb_arg(struct fb_args *regs, int i)
 {
 	switch (i) {
-	case 0: return regs->di;
-	case 1: return regs->si;
-	case 2: return regs->dx;
-	case 3: return regs->r10;
-	case 4: return regs->r8;
-	default: return regs->r9;
+	case 0: return regs->a[0];
+	case 1: return regs->a[1];
+	case 2: return regs->a[2];
+	case 3: return regs->a[3];
+	case 4: return regs->a[4];
+	default: return regs->a[5];
 	}
 }
 
-/* A filler of an exit event, tail-called by fb_sys_exit. */
-#define FB_EXIT_PROG(name)						\
+/*
+ * A filler of an exit event, tail-called by fb_sys_exit.  The body
+ * sees ctx, regs (the struct fb_args) and ret.
+ */
+#define FB_EXIT_PROG_AS(prog, name)					\
+static __always_inline int prog##_body_##name(unsigned long long *ctx,	\
+    struct fb_args *regs, long ret);					\
 SEC("tp_btf/sys_exit")							\
-int BPF_PROG(fx_##name, struct pt_regs *regs, long ret)
+int BPF_PROG(prog##_##name, struct pt_regs *uregs, long ret)		\
+{									\
+	struct fb_args a;						\
+									\
+	fb_args_load(&a, uregs);					\
+	return prog##_body_##name(ctx, &a, ret);			\
+}									\
+static __always_inline int prog##_body_##name(unsigned long long *ctx,	\
+    struct fb_args *regs, long ret)
+
+#define FB_EXIT_PROG(name)	FB_EXIT_PROG_AS(fx, name)
 
 /*
  * The same filler for kernels with bpf_rdonly_cast(): the loader puts
  * fc_NAME in fx_NAME's slot there and loads only one of the two.
  */
-#define FB_EXIT_PROG_CAST(name)						\
-SEC("tp_btf/sys_exit")							\
-int BPF_PROG(fc_##name, struct pt_regs *regs, long ret)
+#define FB_EXIT_PROG_CAST(name)	FB_EXIT_PROG_AS(fc, name)
 
 /*
  * A filler of an enter event.  Its body becomes two programs: fe_NAME
@@ -529,29 +660,43 @@ int BPF_PROG(fc_##name, struct pt_regs *regs, long ret)
  * enter hook; through sys_enter every syscall of the host does.  The
  * loader keeps one of the two sets (fentry where the kernel allows it).
  * __x64_sys_NAME is only reached by native syscalls (ia32 ones enter
- * through __ia32_sys_NAME), so no compat test is needed there; x32
- * numbers fail the interest test.  regs is the entry's pt_regs
- * argument there, read with probed loads.
+ * through __ia32_sys_NAME or __ia32_compat_sys_NAME), so no compat
+ * test is needed there; x32 numbers fail the interest test.  regs is
+ * the entry's pt_regs argument there, read with probed loads.
+ *
+ * XXX With fentry, ia32 calls produce no enter event (their exit
+ * event, which repeats the arguments, is still sent): that would take
+ * programs on the ia32 entry points, whose names vary between kernels.
+ * The sys_enter dispatcher (falco-bpf-dump -E) reports them.
  */
 #define FB_ENTER_PROG(name)						\
-static __always_inline int fb_enter_##name(struct pt_regs *regs);	\
+static __always_inline int fb_enter_##name(struct fb_args *regs);	\
 SEC("tp_btf/sys_enter")							\
-int BPF_PROG(fe_##name, struct pt_regs *regs, long id)			\
+int BPF_PROG(fe_##name, struct pt_regs *uregs, long id)			\
 {									\
-	return fb_enter_##name(regs);					\
+	struct fb_args a;						\
+									\
+	fb_args_load(&a, uregs);					\
+	return fb_enter_##name(&a);					\
 }									\
 SEC("fentry/__x64_sys_" #name)						\
-int BPF_PROG(fn_##name, struct pt_regs *regs)				\
+int BPF_PROG(fn_##name, struct pt_regs *uregs)				\
 {									\
+	struct fb_args a;						\
 	uint32_t tid;							\
 									\
-	if (!fb_wanted(regs->orig_ax, 0, &tid))				\
+	if (fb_wanted(uregs->orig_ax, 0, &tid, uregs) < 0)		\
 		return 0;						\
-	return fb_enter_##name(regs);					\
+	fb_args_native(&a, uregs);					\
+	a.tid = tid;							\
+	return fb_enter_##name(&a);					\
 }									\
-static __always_inline int fb_enter_##name(struct pt_regs *regs)
+static __always_inline int fb_enter_##name(struct fb_args *regs)
 
 #define ARG(i)		fb_arg(regs, i)
+/* fb_begin() in a filler, with the thread id fb_args_load() found. */
+#define FB_BEGIN(r, type, nparams)					\
+	fb_begin_tid(r, type, nparams, regs->tid)
 /* An int argument, sign-extended as Falco's drivers do. */
 #define IARG(i)		((int64_t)(int32_t)fb_arg(regs, i))
 

@@ -45,7 +45,7 @@ FB_ENTER_PROG(open)
 	struct fb_rec r;
 	uint32_t fl = ARG(1);
 
-	if (fb_begin(&r, FE_SYSCALL_OPEN_E, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_OPEN_E, 3) != 0)
 		return 0;
 	fb_put_ustr(&r, ARG(0));
 	fb_put_u32(&r, fb_open_flags(fl));
@@ -58,7 +58,7 @@ FB_ENTER_PROG(openat)
 	struct fb_rec r;
 	uint32_t fl = ARG(2);
 
-	if (fb_begin(&r, FE_SYSCALL_OPENAT_2_E, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_OPENAT_2_E, 4) != 0)
 		return 0;
 	fb_put_s64(&r, IARG(0));
 	fb_put_ustr(&r, ARG(1));
@@ -73,7 +73,7 @@ FB_ENTER_PROG(openat2)
 	struct fb_rec r;
 
 	bpf_probe_read_user(&how, sizeof(how), (void *)ARG(2));
-	if (fb_begin(&r, FE_SYSCALL_OPENAT2_E, 5) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_OPENAT2_E, 5) != 0)
 		return 0;
 	fb_put_s64(&r, IARG(0));
 	fb_put_ustr(&r, ARG(1));
@@ -87,7 +87,7 @@ FB_ENTER_PROG(creat)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_CREAT_E, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_CREAT_E, 2) != 0)
 		return 0;
 	fb_put_ustr(&r, ARG(0));
 	fb_put_u32(&r, fb_mode_bits(ARG(1)));
@@ -103,7 +103,7 @@ FB_ENTER_PROG(creat)
  * the same.
  */
 static __always_inline int
-fb_open_x(struct pt_regs *regs, long ret, int at, int cast)
+fb_open_x(struct fb_args *regs, long ret, int at, int cast)
 {
 	struct file *f = fb_fd_file(ret);
 	uint32_t fl = ARG(at + 1), fflags;
@@ -114,7 +114,7 @@ fb_open_x(struct pt_regs *regs, long ret, int at, int cast)
 		fb_file_facts_cast(f, &ff);
 	else
 		fb_file_facts_probed(f, &ff);
-	if (fb_begin(&r, at ? FE_SYSCALL_OPENAT_2_X : FE_SYSCALL_OPEN_X,
+	if (FB_BEGIN(&r, at ? FE_SYSCALL_OPENAT_2_X : FE_SYSCALL_OPEN_X,
 	    at ? 7 : 6) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
@@ -160,7 +160,7 @@ FB_EXIT_PROG(openat2)
 	struct fb_rec r;
 
 	bpf_probe_read_user(&how, sizeof(how), (void *)ARG(2));
-	if (fb_begin(&r, FE_SYSCALL_OPENAT2_X, 8) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_OPENAT2_X, 8) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -177,7 +177,7 @@ FB_EXIT_PROG(creat)
 	struct file *f = fb_fd_file(ret);
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_CREAT_X, 6) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_CREAT_X, 6) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -201,7 +201,7 @@ FB_EXIT_PROG(close)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_CLOSE_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_CLOSE_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -212,7 +212,7 @@ FB_EXIT_PROG(dup)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_DUP_1_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_DUP_1_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -223,7 +223,7 @@ FB_EXIT_PROG(dup2)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_DUP2_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_DUP2_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -235,7 +235,7 @@ FB_EXIT_PROG(dup3)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_DUP3_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_DUP3_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -248,7 +248,7 @@ FB_EXIT_PROG(fcntl)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_FCNTL_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_FCNTL_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -258,7 +258,7 @@ FB_EXIT_PROG(fcntl)
 }
 
 static __always_inline int
-fb_pipe(struct pt_regs *regs, long ret, int two)
+fb_pipe(struct fb_args *regs, long ret, int two)
 {
 	int32_t fds[2] = { -1, -1 };
 	struct fb_rec r;
@@ -267,7 +267,7 @@ fb_pipe(struct pt_regs *regs, long ret, int two)
 	if (ret == 0)
 		bpf_probe_read_user(fds, sizeof(fds), (void *)ARG(0));
 	f = ret == 0 ? fb_fd_file(fds[0]) : NULL;
-	if (fb_begin(&r, two ? FE_SYSCALL_PIPE2_X : FE_SYSCALL_PIPE_X,
+	if (FB_BEGIN(&r, two ? FE_SYSCALL_PIPE2_X : FE_SYSCALL_PIPE_X,
 	    two ? 5 : 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
@@ -291,12 +291,12 @@ FB_EXIT_PROG(pipe2)
 
 /* read/write and their positional forms: res, data, fd, size[, pos] */
 static __always_inline int
-fb_rw(struct pt_regs *regs, long ret, uint16_t type, int read, int pos)
+fb_rw(struct fb_args *regs, long ret, uint16_t type, int read, int pos)
 {
 	struct fb_rec r;
 	uint64_t size = ARG(2);
 
-	if (fb_begin(&r, type, pos ? 5 : 4) != 0)
+	if (FB_BEGIN(&r, type, pos ? 5 : 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	/*
@@ -337,7 +337,7 @@ FB_EXIT_PROG(readv)
 	struct fb_rec r;
 	uint32_t size_idx;
 
-	if (fb_begin(&r, FE_SYSCALL_READV_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_READV_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	size_idx = r.s->pos;
@@ -357,7 +357,7 @@ FB_EXIT_PROG(writev)
 	struct fb_rec r;
 	uint64_t total;
 
-	if (fb_begin(&r, FE_SYSCALL_WRITEV_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_WRITEV_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	total = fb_put_iov_data(&r, (void *)ARG(1), ARG(2),
@@ -373,7 +373,7 @@ FB_EXIT_PROG(unlink)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_UNLINK_2_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_UNLINK_2_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -384,7 +384,7 @@ FB_EXIT_PROG(unlinkat)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_UNLINKAT_2_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_UNLINKAT_2_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -395,11 +395,11 @@ FB_EXIT_PROG(unlinkat)
 
 /* Two paths: rename, link, symlink (first is a plain string there). */
 static __always_inline int
-fb_two_paths(struct pt_regs *regs, long ret, uint16_t type)
+fb_two_paths(struct fb_args *regs, long ret, uint16_t type)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, type, 3) != 0)
+	if (FB_BEGIN(&r, type, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -424,12 +424,12 @@ FB_EXIT_PROG(symlink)
 
 /* dirfd, path, dirfd, path [, flags]: renameat, renameat2, linkat */
 static __always_inline int
-fb_two_at_paths(struct pt_regs *regs, long ret, uint16_t type, int nflags,
+fb_two_at_paths(struct fb_args *regs, long ret, uint16_t type, int nflags,
     uint32_t flags)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, type, nflags ? 6 : 5) != 0)
+	if (FB_BEGIN(&r, type, nflags ? 6 : 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -466,7 +466,7 @@ FB_EXIT_PROG(symlinkat)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_SYMLINKAT_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_SYMLINKAT_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -479,7 +479,7 @@ FB_EXIT_PROG(mkdir)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_MKDIR_2_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_MKDIR_2_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -491,7 +491,7 @@ FB_EXIT_PROG(mkdirat)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_MKDIRAT_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_MKDIRAT_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -502,11 +502,11 @@ FB_EXIT_PROG(mkdirat)
 
 /* res, path: rmdir, chroot, chdir */
 static __always_inline int
-fb_one_path(struct pt_regs *regs, long ret, uint16_t type)
+fb_one_path(struct fb_args *regs, long ret, uint16_t type)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, type, 2) != 0)
+	if (FB_BEGIN(&r, type, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -533,7 +533,7 @@ FB_EXIT_PROG(fchdir)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_FCHDIR_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_FCHDIR_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -544,7 +544,7 @@ FB_EXIT_PROG(chmod)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_CHMOD_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_CHMOD_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -556,7 +556,7 @@ FB_EXIT_PROG(fchmod)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_FCHMOD_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_FCHMOD_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -568,7 +568,7 @@ FB_EXIT_PROG(fchmodat)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_FCHMODAT_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_FCHMODAT_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -579,11 +579,11 @@ FB_EXIT_PROG(fchmodat)
 
 /* res, path, uid, gid: chown, lchown */
 static __always_inline int
-fb_chown(struct pt_regs *regs, long ret, uint16_t type)
+fb_chown(struct fb_args *regs, long ret, uint16_t type)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, type, 4) != 0)
+	if (FB_BEGIN(&r, type, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -606,7 +606,7 @@ FB_EXIT_PROG(fchown)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_FCHOWN_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_FCHOWN_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -619,7 +619,7 @@ FB_EXIT_PROG(fchownat)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_FCHOWNAT_X, 6) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_FCHOWNAT_X, 6) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -638,7 +638,7 @@ FB_EXIT_PROG(mount)
 	/* The old magic number in the high bits is not a flag. */
 	if ((flags & 0xffff0000) == 0xc0ed0000)
 		flags &= 0xffff;
-	if (fb_begin(&r, FE_SYSCALL_MOUNT_X, 5) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_MOUNT_X, 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -652,7 +652,7 @@ FB_EXIT_PROG(umount2)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_UMOUNT2_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_UMOUNT2_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -664,7 +664,7 @@ FB_EXIT_PROG(memfd_create)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_MEMFD_CREATE_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_MEMFD_CREATE_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -676,7 +676,7 @@ FB_EXIT_PROG(userfaultfd)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_USERFAULTFD_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_USERFAULTFD_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u32(&r, fb_open_flags(ARG(0)));
@@ -689,7 +689,7 @@ FB_EXIT_PROG(mmap)
 	struct mm_struct *mm = BPF_CORE_READ(t, mm);
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_MMAP_X, 10) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_MMAP_X, 10) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u32(&r, fb_vm_size(mm));
@@ -708,7 +708,7 @@ FB_EXIT_PROG(mprotect)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_MPROTECT_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_MPROTECT_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u64(&r, ARG(0));
@@ -721,7 +721,7 @@ FB_EXIT_PROG(epoll_create1)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_EPOLL_CREATE1_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_EPOLL_CREATE1_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u32(&r, FB_XLAT(epoll_create1_flags, (uint32_t)ARG(0)));

@@ -207,7 +207,7 @@ FB_ENTER_PROG(connect)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_CONNECT_E, 2) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_CONNECT_E, 2) != 0)
 		return 0;
 	fb_put_s64(&r, IARG(0));
 	fb_put_sockaddr(&r, (void *)ARG(1), ARG(2));
@@ -218,7 +218,7 @@ FB_EXIT_PROG(connect)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_CONNECT_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_CONNECT_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	if (ret == 0 || ret == -115)	/* EINPROGRESS */
@@ -234,7 +234,7 @@ FB_EXIT_PROG(socket)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_SOCKET_X, 5) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_SOCKET_X, 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u32(&r, ARG(0) & 0xff);	/* AF_* have the same values */
@@ -254,7 +254,7 @@ FB_EXIT_PROG(socketpair)
 		bpf_probe_read_user(fds, sizeof(fds), (void *)ARG(3));
 		sk = fb_fd_sock(fds[0]);
 	}
-	if (fb_begin(&r, FE_SOCKET_SOCKETPAIR_X, 8) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_SOCKETPAIR_X, 8) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, fds[0]);
@@ -269,14 +269,14 @@ FB_EXIT_PROG(socketpair)
 }
 
 static __always_inline int
-fb_accept(struct pt_regs *regs, long ret, int four)
+fb_accept(struct fb_args *regs, long ret, int four)
 {
 	uint32_t qlen = 0, qmax = 0;
 	uint8_t qpct = 0;
 	struct fb_rec r;
 	struct sock *lsk;
 
-	if (fb_begin(&r, four ? FE_SOCKET_ACCEPT4_6_X : FE_SOCKET_ACCEPT_5_X,
+	if (FB_BEGIN(&r, four ? FE_SOCKET_ACCEPT4_6_X : FE_SOCKET_ACCEPT_5_X,
 	    four ? 6 : 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
@@ -314,7 +314,7 @@ FB_EXIT_PROG(bind)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_BIND_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_BIND_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_sockaddr(&r, (void *)ARG(1), ARG(2));
@@ -326,7 +326,7 @@ FB_EXIT_PROG(listen)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_LISTEN_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_LISTEN_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -340,7 +340,7 @@ FB_EXIT_PROG(sendto)
 	uint64_t size = (uint32_t)ARG(2);
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_SENDTO_X, 5) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_SENDTO_X, 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ubuf(&r, (void *)ARG(1), fb_snap(ret > 0 ? ret : size, size));
@@ -357,7 +357,7 @@ FB_EXIT_PROG(recvfrom)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_RECVFROM_X, 5) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_RECVFROM_X, 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	if (ret >= 0) {
@@ -378,7 +378,7 @@ FB_EXIT_PROG(sendmsg)
 	struct fb_rec r;
 	uint64_t total;
 
-	if (fb_begin(&r, FE_SOCKET_SENDMSG_X, 5) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_SENDMSG_X, 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	if (bpf_probe_read_user(&mh, sizeof(mh), (void *)ARG(1)) != 0) {
@@ -404,7 +404,7 @@ FB_EXIT_PROG(recvmsg)
 	struct user_msghdr mh = {};
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SOCKET_RECVMSG_X, 6) != 0)
+	if (FB_BEGIN(&r, FE_SOCKET_RECVMSG_X, 6) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	if (ret < 0 ||

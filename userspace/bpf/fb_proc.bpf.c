@@ -112,9 +112,31 @@ fb_put_proc(struct fb_rec *r, struct task_struct *t)
 	fb_put_kstr(r, t->comm, 16);
 }
 
-/* exe and args from a user argv array (failed execve: no new mm). */
+/*
+ * One pointer of a user argv array: 8 bytes, 4 for an ia32 caller.
+ * Returns -1 when it cannot be read.
+ */
+static __always_inline int
+fb_argv_ptr(const void *uargv, int i, int ia32, const char **p)
+{
+	uint32_t p32 = 0;
+
+	if (!ia32)
+		return bpf_probe_read_user(p, sizeof(*p),
+		    (const char *const *)uargv + i);
+	if (bpf_probe_read_user(&p32, sizeof(p32),
+	    (const uint32_t *)uargv + i) != 0)
+		return -1;
+	*p = (const char *)(unsigned long)p32;
+	return 0;
+}
+
+/*
+ * exe and args from a user argv array (failed execve: no new mm);
+ * ia32: the array of a 32-bit call, whose pointers are 4 bytes.
+ */
 static __always_inline void
-fb_put_argv(struct fb_rec *r, const char *const *uargv, int split_exe)
+fb_put_argv(struct fb_rec *r, const void *uargv, int split_exe, int ia32)
 {
 	const char *p = NULL;
 	uint32_t start;
@@ -128,15 +150,14 @@ fb_put_argv(struct fb_rec *r, const char *const *uargv, int split_exe)
 		return;
 	}
 	if (split_exe) {
-		bpf_probe_read_user(&p, sizeof(p), &uargv[0]);
+		fb_argv_ptr(uargv, 0, ia32, &p);
 		fb_put_str(r, p, FB_MAX_ARGS, 1);
-		uargv++;
+		uargv = (const uint8_t *)uargv + (ia32 ? 4 : 8);
 	}
 	start = fb_open_param(r);
 	for (i = 0; i < FB_MAX_ARGV; i++) {
 		p = NULL;
-		if (bpf_probe_read_user(&p, sizeof(p), &uargv[i]) != 0 ||
-		    p == NULL)
+		if (fb_argv_ptr(uargv, i, ia32, &p) != 0 || p == NULL)
 			break;
 		if (r->s->pos - start >= FB_MAX_ARGS ||
 		    fb_append_ustr(r, p, FB_MAX_ARGS) <= 0)
@@ -254,10 +275,10 @@ FB_EXIT_PROG(execve)
 
 	if (ret == 0)
 		return 0;
-	if (fb_begin(&r, FE_SYSCALL_EXECVE_19_X, 31) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_EXECVE_19_X, 31) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
-	fb_put_argv(&r, (void *)ARG(1), 1);
+	fb_put_argv(&r, (void *)ARG(1), 1, regs->ia32);
 	fb_save(&r);
 	bpf_tail_call(ctx, &fb_exit_tail, FB_XT_EXEC_2);
 	return 0;
@@ -269,10 +290,10 @@ FB_EXIT_PROG(execveat)
 
 	if (ret == 0)
 		return 0;
-	if (fb_begin(&r, FE_SYSCALL_EXECVEAT_X, 30) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_EXECVEAT_X, 30) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
-	fb_put_argv(&r, (void *)ARG(2), 1);
+	fb_put_argv(&r, (void *)ARG(2), 1, regs->ia32);
 	fb_save(&r);
 	bpf_tail_call(ctx, &fb_exit_tail, FB_XT_EXEC_2);
 	return 0;
@@ -305,7 +326,8 @@ FB_EXIT_PROG(exec_3)
 
 	if (fb_resume(&r) != 0)
 		return 0;
-	fb_put_argv(&r, (void *)ARG(fb_rec_is_execve(&r) ? 2 : 3), 0);
+	fb_put_argv(&r, (void *)ARG(fb_rec_is_execve(&r) ? 2 : 3), 0,
+	    regs->ia32);
 	fb_put_exec_tail1(&r, t);
 	fb_save(&r);
 	bpf_tail_call(ctx, &fb_exit_tail, FB_XT_EXEC_4);
@@ -429,11 +451,11 @@ FB_EXIT_PROG(clone_2)
 /* ---- credentials ---- */
 
 static __always_inline int
-fb_res_ids(struct pt_regs *regs, long ret, uint16_t type, int n)
+fb_res_ids(struct fb_args *regs, long ret, uint16_t type, int n)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, type, 1 + n) != 0)
+	if (FB_BEGIN(&r, type, 1 + n) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u32(&r, ARG(0));
@@ -480,7 +502,7 @@ FB_EXIT_PROG(capset)
 	const struct cred *cred = BPF_CORE_READ(t, cred);
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_CAPSET_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_CAPSET_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u64(&r, fb_cred_caps(cred, cap_inheritable));
@@ -495,7 +517,7 @@ FB_EXIT_PROG(unshare)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_UNSHARE_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_UNSHARE_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u32(&r, fb_clone_flags(ARG(0)));
@@ -506,7 +528,7 @@ FB_EXIT_PROG(setns)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_SETNS_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_SETNS_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -520,7 +542,7 @@ FB_EXIT_PROG(kill)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_KILL_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_KILL_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -532,7 +554,7 @@ FB_EXIT_PROG(tgkill)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_TGKILL_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_TGKILL_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -549,7 +571,7 @@ FB_EXIT_PROG(prctl)
 	int32_t reaper = 0;
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_PRCTL_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_PRCTL_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_u32(&r, option);		/* PR_* have the same values */
@@ -579,7 +601,7 @@ FB_EXIT_PROG(ptrace)
 	uint8_t *out;
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_PTRACE_X, 5) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_PTRACE_X, 5) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	/* addr and data are PT_DYN: selector byte, then the value. */
@@ -620,7 +642,7 @@ FB_EXIT_PROG(bpf)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_BPF_2_X, 2) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_BPF_2_X, 2) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s32(&r, ARG(0));		/* BPF_* commands: same values */
@@ -634,7 +656,7 @@ FB_EXIT_PROG(init_module)
 	uint64_t len = ARG(1);
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_INIT_MODULE_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_INIT_MODULE_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ubuf(&r, (void *)ARG(0), fb_snap(len, len));
@@ -647,7 +669,7 @@ FB_EXIT_PROG(finit_module)
 {
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_FINIT_MODULE_X, 4) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_FINIT_MODULE_X, 4) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, IARG(0));
@@ -661,7 +683,7 @@ FB_EXIT_PROG(delete_module)
 	uint32_t f = ARG(1);
 	struct fb_rec r;
 
-	if (fb_begin(&r, FE_SYSCALL_DELETE_MODULE_X, 3) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_DELETE_MODULE_X, 3) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_ustr(&r, ARG(0));
@@ -681,7 +703,7 @@ FB_EXIT_PROG(prlimit64)
 		bpf_probe_read_user(&old, sizeof(old), (void *)ARG(3));
 	else
 		old.rlim_cur = old.rlim_max = -1;
-	if (fb_begin(&r, FE_SYSCALL_PRLIMIT_X, 7) != 0)
+	if (FB_BEGIN(&r, FE_SYSCALL_PRLIMIT_X, 7) != 0)
 		return 0;
 	fb_put_s64(&r, ret);
 	fb_put_s64(&r, lim.rlim_cur);
