@@ -47,6 +47,7 @@ struct falco_consumer {
 	u32			id;
 	bool			capturing;	/* under falco_mutex */
 	u32			snaplen;
+	bool			drop_failed;	/* no exit event of failed calls */
 	u64			watermark;
 	u64			ring_size;
 	unsigned long		sc_mask[BITS_TO_LONGS(FE_SC_MAX)];

@@ -76,6 +76,7 @@ struct falco_ctx {
 	u16			sc;		/* FE_SC_*; FE_SC_MAX: none */
 	u16			nr;		/* native syscall number */
 	bool			ia32;		/* ia32 call: 4-byte pointers */
+	bool			failed_exit;	/* sys_exit with ret < 0 */
 	struct linux_binprm	*bprm;		/* sched_process_exec */
 	u32			hotplug[2];	/* cpu, action */
 };
@@ -1522,6 +1523,8 @@ static void falco_emit(struct falco_ctx *x)
 	list_for_each_entry_rcu(c, &falco_capturing, cap_node) {
 		if (x->sc < FE_SC_MAX && !test_bit(x->sc, c->sc_mask))
 			continue;
+		if (x->failed_exit && READ_ONCE(c->drop_failed))
+			continue;
 		/* Pairs with the release store in falco_cpu_online(). */
 		r = smp_load_acquire(&c->rings[cpu]);
 		if (!r) {
@@ -1655,6 +1658,7 @@ static void falco_sys_exit(void *data, struct pt_regs *regs, long ret)
 	if (!falco_syscall_ctx(&x, regs, &ent, &generic))
 		return;
 	x.ret = ret;
+	x.failed_exit = ret < 0;
 	/*
 	 * Syscalls whose event this module does not fill are generic, as
 	 * are ia32 calls whose arguments it cannot decode.

@@ -26,6 +26,8 @@ static const struct nla_policy falco_nl_policy[FALCO_NL_A_MAX + 1] = {
 	[FALCO_NL_A_SNAPLEN] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						     &falco_snaplen_range),
 	[FALCO_NL_A_WATERMARK] = NLA_POLICY_MIN(NLA_U32, 1),
+	/* One flag so far: a bound is a mask. */
+	[FALCO_NL_A_FLAGS] = NLA_POLICY_MAX(NLA_U32, FALCO_NL_F_ALL),
 	/* Reply-only attributes are refused in requests. */
 	[FALCO_NL_A_API_VERSION] = { .type = NLA_REJECT },
 	[FALCO_NL_A_SCHEMA_VERSION] = { .type = NLA_REJECT },
@@ -115,6 +117,9 @@ static int falco_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[FALCO_NL_A_SNAPLEN])
 		WRITE_ONCE(c->snaplen,
 			   nla_get_u32(info->attrs[FALCO_NL_A_SNAPLEN]));
+	WRITE_ONCE(c->drop_failed, info->attrs[FALCO_NL_A_FLAGS] &&
+		   (nla_get_u32(info->attrs[FALCO_NL_A_FLAGS]) &
+		    FALCO_NL_F_DROP_FAILED));
 	err = falco_capture_attach(c);
 unlock:
 	mutex_unlock(&falco_ctl_mutex);

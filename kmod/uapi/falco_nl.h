@@ -7,7 +7,7 @@
  *	GET_INFO	-> API_VERSION, SCHEMA_VERSION, NR_CPUS, RING_SIZE,
  *			   RING_STRIDE, PAGE_SIZE, SC_MAX
  *	ATTACH		CONSUMER [, SC_MASK] [, SNAPLEN] [, WATERMARK]
- *			start capture for the consumer
+ *			[, FLAGS]: start capture for the consumer
  *	DETACH		CONSUMER: stop it (closing the file also does)
  *	SET_MASK	CONSUMER, SC_MASK: syscalls of interest, a bitmap of
  *			portable syscall codes (FE_SC_*), bit n in byte n/8
@@ -23,7 +23,7 @@
 
 /* API version of the device and netlink interface (major.minor.patch). */
 #define FALCO_API_MAJOR		1
-#define FALCO_API_MINOR		0
+#define FALCO_API_MINOR		1
 #define FALCO_API_PATCH		0
 
 /* Versions are packed as major:19 bits at 44, minor:20 at 24, patch:24. */
@@ -63,8 +63,13 @@ enum falco_nl_attr {
 	FALCO_NL_A_SC_MAX,		/* u32, number of syscall codes */
 	FALCO_NL_A_STATS,		/* nested, one per CPU */
 	FALCO_NL_A_PAD,
+	FALCO_NL_A_FLAGS,		/* u32, FALCO_NL_F_* (API 1.1) */
 	__FALCO_NL_A_MAX
 };
+
+/* FALCO_NL_A_FLAGS of ATTACH. */
+#define FALCO_NL_F_DROP_FAILED	0x1	/* no exit event of failed calls */
+#define FALCO_NL_F_ALL		FALCO_NL_F_DROP_FAILED
 
 #define FALCO_NL_A_MAX		(__FALCO_NL_A_MAX - 1)
 

@@ -18,7 +18,7 @@ fi
 echo "PASS: kmod-daemon-insmod"
 
 status=0
-for t in ${FALCO_KMOD_LIVE:-t_detect t_interest}; do
+for t in ${FALCO_KMOD_LIVE:-t_detect t_interest t_drop_failed}; do
 	t0=$(date +%s)
 	LIVE_ENGINE=kmod sh "$live/$t.sh" > "$RESULTS/$t.out" 2>&1 ||
 	    status=1

@@ -592,6 +592,7 @@ bpf_driver_open(const struct bpf_driver_config *cfg)
 
 	/* Settings the programs read at run time. */
 	drv->skel->data->fb_snaplen = drv->cfg.snaplen;
+	drv->skel->bss->fb_drop_failed = drv->cfg.drop_failed != 0;
 	drv->skel->data->fb_wakeup_bytes = drv->cfg.wakeup_bytes;
 	drv->skel->bss->fb_ignore_tgid = drv->cfg.ignore_self ? getpid() : 0;
 	drv->skel->bss->fb_tp_mask = FB_TP_SCHED_EXEC | FB_TP_SCHED_EXIT;

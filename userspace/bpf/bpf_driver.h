@@ -45,6 +45,8 @@ struct bpf_driver_config {
 	 */
 	uint32_t	cpus_per_ring;
 	uint32_t	snaplen;	/* bytes of I/O buffers, default 80 */
+	/* Send no exit event for a syscall that failed.  Default 0. */
+	int		drop_failed;
 	/*
 	 * Wake a sleeping consumer only once this many bytes wait in a
 	 * ring; below that it notices data within poll_ms.  Default

@@ -48,6 +48,8 @@ __weak volatile uint32_t fb_snaplen = FB_DEFAULT_SNAPLEN;
 __weak volatile uint32_t fb_tp_mask;		/* FB_TP_* */
 __weak volatile uint32_t fb_ignore_tgid;	/* 0: capture every process */
 __weak volatile uint32_t fb_wakeup_bytes = 1;	/* wake-up mark, bytes */
+/* Drop the exit events of syscalls that failed (drop_failed_exit). */
+__weak volatile uint32_t fb_drop_failed;
 /*
  * 1 byte per syscall number, FB_WANT_* bits: emit events for it or not.
  * A global, not a map: one load instead of a lookup, and userspace

@@ -62,6 +62,9 @@ int BPF_PROG(fb_sys_exit, struct pt_regs *regs, long ret)
 
 	if ((nr = fb_wanted(regs->orig_ax, 1, &tid, regs)) < 0)
 		return 0;
+	/* drop_failed_exit: a failed call's exit event is not sent. */
+	if (ret < 0 && fb_drop_failed)
+		return 0;
 	if (nr & FB_AS_GENERIC) {
 		FB_COUNT(n_ia32_generic);
 		return fb_generic(nr & 0xffff, tid);

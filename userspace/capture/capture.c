@@ -199,6 +199,7 @@ ebpf_open(struct capture *c, char *err, size_t errlen)
 	bc.cpus_per_ring = c->o.cpus_per_ring;
 	if (c->o.snaplen != 0)
 		bc.snaplen = c->o.snaplen;
+	bc.drop_failed = c->o.drop_failed;
 	if ((c->bpf = bpf_driver_open(&bc)) == NULL) {
 		seterr(err, errlen, "cannot load the modern eBPF driver "
 		    "(see the log above)");
@@ -530,6 +531,12 @@ capture_start(struct capture *c)
 		}
 	} else {
 		kmod_mask(&c->interest, mask);
+		if ((r = kmod_set_drop_failed(c->km, c->o.drop_failed)) != 0) {
+			snprintf(c->err, sizeof(c->err), "drop_failed_exit: "
+			    "the loaded kernel module is too old (API 1.1 "
+			    "needed); reload it with falco-driver-loader");
+			return -1;
+		}
 		if ((r = kmod_attach(c->km, mask, c->o.snaplen, 0)) != 0) {
 			snprintf(c->err, sizeof(c->err), "cannot start the "
 			    "kernel module capture: %s", strerror(-r));

@@ -62,9 +62,8 @@ struct capture_opts {
 	const char	*procdir;	/* "/proc" unless a test says */
 	const char	*devdir;	/* kmod devices, NULL: /dev */
 	/*
-	 * engine.<kind>.drop_failed_exit: drop exit events of failed
-	 * syscalls in the driver.  XXX: carried, not used by the drivers
-	 * yet.
+	 * engine.<kind>.drop_failed_exit: the driver sends no exit event
+	 * for a syscall that failed (enter events still come).
 	 */
 	int		 drop_failed;
 };

@@ -47,6 +47,7 @@ struct kmod {
 	int			 family;
 	unsigned		 ncorrupt;
 	int			 borrowed;	/* rings are the caller's */
+	uint32_t		 flags;		/* FALCO_NL_F_*, sent by ATTACH */
 };
 
 /* ---- Netlink ---- */
@@ -375,7 +376,10 @@ kmod_cmd(struct kmod *k, uint8_t cmd, const uint8_t *mask, uint32_t snaplen,
 	    (snaplen != 0 && nla_put_u32(msg, FALCO_NL_A_SNAPLEN,
 	    snaplen) < 0) ||
 	    (watermark != 0 && nla_put_u32(msg, FALCO_NL_A_WATERMARK,
-	    watermark) < 0)) {
+	    watermark) < 0) ||
+	    /* Sent only when set: a 1.0 module refuses the attribute. */
+	    (cmd == FALCO_NL_CMD_ATTACH && k->flags != 0 &&
+	    nla_put_u32(msg, FALCO_NL_A_FLAGS, k->flags) < 0)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -387,6 +391,19 @@ kmod_attach(struct kmod *k, const uint8_t *sc_mask, uint32_t snaplen,
     uint32_t watermark)
 {
 	return kmod_cmd(k, FALCO_NL_CMD_ATTACH, sc_mask, snaplen, watermark);
+}
+
+int
+kmod_set_drop_failed(struct kmod *k, int on)
+{
+	/* API 1.1 brought FALCO_NL_A_FLAGS. */
+	if (on && k->info.api_version < FALCO_VERSION_PACK(1, 1, 0))
+		return -EOPNOTSUPP;
+	if (on)
+		k->flags |= FALCO_NL_F_DROP_FAILED;
+	else
+		k->flags &= ~FALCO_NL_F_DROP_FAILED;
+	return 0;
 }
 
 int

@@ -84,6 +84,12 @@ const struct kmod_info *kmod_info(const struct kmod *k);
  */
 int	kmod_attach(struct kmod *k, const uint8_t *sc_mask, uint32_t snaplen,
 	    uint32_t watermark);
+/*
+ * Whether the next kmod_attach() asks the module to drop the exit events
+ * of failed syscalls (drop_failed_exit).  -EOPNOTSUPP from a module older
+ * than API 1.1.
+ */
+int	kmod_set_drop_failed(struct kmod *k, int on);
 int	kmod_detach(struct kmod *k);
 int	kmod_set_mask(struct kmod *k, const uint8_t *sc_mask);
 int	kmod_set_snaplen(struct kmod *k, uint32_t snaplen);
