@@ -116,6 +116,27 @@ static const struct {
 	{ 1.7976931348623157e308, "1.7976931348623157e+308" },
 };
 
+/* Keys compare as printed: a byte that is not UTF-8 is U+FFFD (ef bf bd). */
+static void
+test_json_utf8_cmp(void **state)
+{
+	(void)state;
+	assert_int_equal(json_utf8_cmp("abc", "abc"), 0);
+	assert_true(json_utf8_cmp("abc", "abd") < 0);
+	assert_true(json_utf8_cmp("ab", "abc") < 0);
+	assert_true(json_utf8_cmp("abc", "ab") > 0);
+	/* 0xc1 0x8d is overlong: two U+FFFD, as is 0xff 0xfe. */
+	assert_int_equal(json_utf8_cmp("a\xc1\x8dz", "a\xff\xfez"), 0);
+	assert_int_equal(json_utf8_cmp("a\xc1z", "a\xef\xbf\xbdz"), 0);
+	/* strcmp puts "\xc1" before "\xe2\x82\xac"; printed, U+20AC comes
+	   before U+FFFD. */
+	assert_true(strcmp("\xc1", "\xe2\x82\xac") < 0);
+	assert_true(json_utf8_cmp("\xc1", "\xe2\x82\xac") > 0);
+	/* A truncated sequence at the end is U+FFFD too. */
+	assert_int_equal(json_utf8_cmp("x\xe2\x82", "x\xef\xbf\xbd\xef\xbf\xbd"),
+	    0);
+}
+
 static void
 test_json_numbers(void **state)
 {
@@ -151,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_json_string_escaping),
 		cmocka_unit_test(test_json_cstr_and_key),
 		cmocka_unit_test(test_json_numbers),
+		cmocka_unit_test(test_json_utf8_cmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,7 +27,11 @@ static int
 field_cmp(const void *a, const void *b)
 {
 	const struct sk_field *fa = a, *fb = b;
+	int r;
 
+	/* In printed order, so that a forwarded payload sorts the same. */
+	if ((r = json_utf8_cmp(fa->key, fb->key)) != 0)
+		return r;
 	return strcmp(fa->key, fb->key);
 }
 
@@ -428,7 +432,7 @@ collect_fields(struct sk_alert *a, struct json_object *of, char *err,
     size_t errlen)
 {
 	struct json_object_iterator it, end;
-	size_t n;
+	size_t n, i, j;
 
 	n = (size_t)json_object_object_length(of);
 	if (n == 0) {
@@ -455,6 +459,15 @@ collect_fields(struct sk_alert *a, struct json_object *of, char *err,
 	if (a->nfields > 1)
 		qsort(a->fields, a->nfields, sizeof(*a->fields),
 		    field_cmp);
+	/*
+	 * Keys that differ only in bytes that are not UTF-8 print alike:
+	 * keep the first, as a parser of the printed payload would see one.
+	 */
+	for (i = j = 0; i < a->nfields; i++)
+		if (j == 0 || json_utf8_cmp(a->fields[j - 1].key,
+		    a->fields[i].key) != 0)
+			a->fields[j++] = a->fields[i];
+	a->nfields = j;
 	return 0;
 }
 

@@ -50,6 +50,50 @@ utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+/*
+ * The next unit of s as printed: the UTF-8 sequence at *s, or U+FFFD for
+ * a byte that does not start one.  Sets *p to its bytes, returns their
+ * count (0 at the end) and advances *s.
+ */
+static size_t
+utf8_unit(const char **s, const unsigned char **p)
+{
+	static const unsigned char repl[] = { 0xef, 0xbf, 0xbd };
+	const unsigned char *u = (const unsigned char *)*s;
+	size_t l;
+
+	if (*u == '\0')
+		return 0;
+	if ((l = utf8_len(u, strnlen(*s, 4))) == 0) {
+		*p = repl;
+		*s += 1;
+		return sizeof(repl);
+	}
+	*p = u;
+	*s += l;
+	return l;
+}
+
+int
+json_utf8_cmp(const char *a, const char *b)
+{
+	const unsigned char *pa = NULL, *pb = NULL;
+	size_t la = 0, lb = 0;
+
+	for (;;) {
+		if (la == 0)
+			la = utf8_unit(&a, &pa);
+		if (lb == 0)
+			lb = utf8_unit(&b, &pb);
+		if (la == 0 || lb == 0)
+			return (la != 0) - (lb != 0);
+		if (*pa != *pb)
+			return *pa < *pb ? -1 : 1;
+		pa++, la--;
+		pb++, lb--;
+	}
+}
+
 /* The escape for an ASCII byte that needs one, in esc[7]; its length. */
 static size_t
 ascii_escape(unsigned char c, char esc[7])

@@ -39,6 +39,13 @@ void	json_put_key(struct sbuf *sb, const char *key);
  */
 void	json_put_double(struct sbuf *sb, double d);
 
+/*
+ * strcmp() of a and b as this writer will print them: every byte that
+ * does not start well-formed UTF-8 compares as U+FFFD.  Sorting keys with
+ * it gives the order that the printed document sorts to again.
+ */
+int	json_utf8_cmp(const char *a, const char *b);
+
 void	json_put_int(struct sbuf *sb, int64_t v);
 void	json_put_uint(struct sbuf *sb, uint64_t v);
 /* Append true or false. */
