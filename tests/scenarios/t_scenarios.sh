@@ -354,11 +354,13 @@ else
 		fail "1 podman run -it" "no '$r' alert for $cid_tty" \
 		    "(entrypoint parent '$par')" ;;
 	*)
+		# XXX seen in about one run in ten: the exit that orphaned
+		# the shell named no reaper the state knew (the driver's
+		# walk gave up, or the reaper's thread was not in the table
+		# yet), so the state fell back to init.
 		echo "SKIP: 1 podman run -it: no '$r': the entrypoint" \
-		    "shell's parent is seen as '$par', the pid namespace's" \
-		    "init: the driver's exit event does not name conmon," \
-		    "the child subreaper, as the orphans' new parent" \
-		    "(userspace/bpf/fb_main.bpf.c fb_reaper XXX), so" \
+		    "shell's parent was seen as '$par' instead of conmon" \
+		    "(the child subreaper that adopts it), so" \
 		    "container_entrypoint does not match" ;;
 	esac
 fi
