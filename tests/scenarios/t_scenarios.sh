@@ -354,7 +354,7 @@ else
 		fail "1 podman run -it" "no '$r' alert for $cid_tty" \
 		    "(entrypoint parent '$par')" ;;
 	*)
-		# XXX seen in about one run in ten: the exit that orphaned
+		# XXX seen in one of several runs: the exit that orphaned
 		# the shell named no reaper the state knew (the driver's
 		# walk gave up, or the reaper's thread was not in the table
 		# yet), so the state fell back to init.
